@@ -1,0 +1,31 @@
+/**
+ * A SCIM 2.0 server in Express, ready for Okta or Entra ID: `pnpm start` (or `pnpm demo` at the
+ * repository root) prints the base URL and a bearer token to paste into the IdP.
+ *
+ * Environment: `PORT` (default 3000), `SCIMKIT_DATA_DIR` (keep data in that folder), `SCIMKIT_TOKEN`
+ * (use this token instead of minting one; it starts with `scimkit_`).
+ */
+import type { AddressInfo } from "node:net";
+import { scimExpress } from "@scimkit/express";
+import express from "express";
+import { announce, closeHttpServer, startScim, stopOnSignals } from "./scim.js";
+
+const { server, token } = await startScim();
+
+const app = express();
+// The adapter reads bodies itself (scim+json included), so no body parser is needed in front of it.
+app.use("/scim/v2", scimExpress(server));
+
+const listener = app.listen(Number(process.env["PORT"] ?? 3000), "127.0.0.1", (error?: Error) => {
+  if (error) {
+    console.error(`Could not listen: ${error.message}`);
+    process.exit(1);
+  }
+  announce((listener.address() as AddressInfo).port, token);
+});
+
+stopOnSignals(async () => {
+  await closeHttpServer(listener);
+  // Flushes the store's last save to disk.
+  await server.close();
+});

@@ -1,0 +1,84 @@
+/**
+ * Starting a server child and talking to it. The child runs TypeScript through tsx with the
+ * `source` export condition, so workspace packages load from their sources without a build.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import type { ChildConfig, ChildMessage, Fixtures, Frame, MemoryReport, ParentMessage, SeedReport } from "../protocol.js";
+
+const CHILD = fileURLToPath(new URL("../child/main.ts", import.meta.url));
+
+export interface RunningServer {
+  readonly url: string;
+  readonly seed: SeedReport;
+  readonly fixtures: Fixtures;
+  readonly memory: MemoryReport;
+  /** Profiles what the server does until `stopProfile`. */
+  startProfile(): void;
+  stopProfile(file: string): Promise<readonly Frame[]>;
+  /** Stops the child and waits for it to exit (killing it if it does not within 10 s). */
+  stop(): Promise<void>;
+}
+
+function waitFor<T extends ChildMessage["type"]>(child: ChildProcess, type: T, timeoutMs: number, onProgress: (text: string) => void): Promise<Extract<ChildMessage, { type: T }>> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`no "${type}" from the server child within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    const onMessage = (message: ChildMessage) => {
+      if (message.type === "progress") onProgress(message.text);
+      else if (message.type === "failed") finish(new Error(`server child failed: ${message.message}`));
+      else if (message.type === type) finish(null, message as Extract<ChildMessage, { type: T }>);
+    };
+    const onExit = (code: number | null) => finish(new Error(`server child exited (code ${code}) before "${type}"`));
+    const finish = (error: Error | null, value?: Extract<ChildMessage, { type: T }>) => {
+      clearTimeout(timer);
+      child.off("message", onMessage);
+      child.off("exit", onExit);
+      if (error !== null || value === undefined) reject(error ?? new Error("no value"));
+      else resolve(value);
+    };
+    child.on("message", onMessage);
+    child.on("exit", onExit);
+  });
+}
+
+/**
+ * Forks a child serving `config.kind`, waits until it has seeded and listens (at most
+ * `readyTimeoutMs`), and returns its address and fixtures.
+ */
+export async function startChild(config: ChildConfig, readyTimeoutMs: number, onProgress: (text: string) => void): Promise<RunningServer> {
+  const child = fork(CHILD, [JSON.stringify(config)], {
+    execArgv: ["--conditions=source", "--import", "tsx", "--expose-gc", "--max-old-space-size=4096"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    // SCIMMY and Express read NODE_ENV; production is what a deployment runs.
+    env: { ...process.env, NODE_ENV: "production" },
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const post = (message: ParentMessage) => child.send(message);
+  let ready: Extract<ChildMessage, { type: "ready" }>;
+  try {
+    ready = await waitFor(child, "ready", readyTimeoutMs, onProgress);
+  } catch (error) {
+    child.kill("SIGKILL");
+    await exited;
+    throw error;
+  }
+  return {
+    url: `http://127.0.0.1:${ready.port}`,
+    seed: ready.seed,
+    fixtures: ready.fixtures,
+    memory: ready.memory,
+    startProfile: () => post({ type: "profile-start" }),
+    async stopProfile(file) {
+      const saved = waitFor(child, "profile-saved", 60_000, () => {});
+      post({ type: "profile-stop", file });
+      return (await saved).top;
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      post({ type: "stop" });
+      const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}

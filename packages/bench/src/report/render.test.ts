@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { BEGIN, END, mergeIntoDoc, renderResults } from "./render.js";
+import { markdownTable } from "./format.js";
+import { checkTargets } from "../targets.js";
+import { ceilingAt, everyScenario, results } from "../test-results.js";
+
+describe("markdownTable", () => {
+  it("pads columns, right-aligns numbers and escapes pipes", () => {
+    expect(markdownTable(["a", "n"], [["x|y", "1"], ["z", "100"]], ["left", "right"])).toBe(
+      ["| a    |   n |", "|------|----:|", "| x\\|y |   1 |", "| z    | 100 |"].join("\n"),
+    );
+  });
+});
+
+describe("renderResults", () => {
+  const r = results(
+    [ceilingAt(10_000, 2000), ...everyScenario("scimkit-memory", 10_000, () => 1800), ...everyScenario("scimmy", 10_000, (id) => (id === "page-100" ? 0.5 : 900), 1)],
+    [
+      { server: "scimkit-memory", size: 10_000, seed: { usersWanted: 10_000, usersSeeded: 10_000, userSeconds: 2, membersWanted: 10_000, membersSeeded: 10_000, memberSeconds: 0.5, method: "POST" }, memory: { rssBytes: 100 * 2 ** 20, heapUsedBytes: 40 * 2 ** 20, externalBytes: 2 ** 20 }, startSeconds: 3, profiles: [] },
+      { server: "scimmy", size: 10_000, seed: { usersWanted: 10_000, usersSeeded: 10_000, userSeconds: 4, membersWanted: 10_000, membersSeeded: 4_000, memberSeconds: 120, method: "SCIMMY API" }, profiles: [] },
+      { server: "scimkit-pglite", size: 10_000, failure: "boom", profiles: [] },
+    ],
+    [10_000],
+  );
+  const text = renderResults(r, checkTargets(r));
+
+  it("states the date, the command, the machine and the versions", () => {
+    expect(text).toContain("Run on 2025-01-02 03:04 UTC (one run, 20 min): `pnpm bench`");
+    expect(text).toContain("Test CPU, 2 cores, 24 GiB");
+    expect(text).toContain("scimmy 1.3.5");
+  });
+
+  it("gives each scenario's req/s with its ratios to the ceiling and to SCIMMY, and the target mark", () => {
+    expect(text).toMatch(/\| GET \/Users\/\{id\} +\| scimkit · memory \| +1,800 \| +2 \| +9 \| +0 \| +0\.90× \| +2\.00× \| ≥ 0\.8 ✓ +\|/);
+    expect(text).toMatch(/\| random page of 100 +\| SCIMMY +\| +¹ 0\.50 \|/);
+    expect(text).toContain("¹ One request took over 0.5 s");
+  });
+
+  it("reports partial seeding, seeding rates, memory and failures", () => {
+    expect(text).toMatch(/\| SCIMMY +\| 10,000 \| +10,000 \| +2,500 \| +4,000 of 10,000 \| +33 \|/);
+    expect(text).toContain("100 / 40 / 1");
+    expect(text).toContain("failed: boom");
+  });
+
+  it("counts the targets met", () => {
+    expect(text).toContain(`### Targets: 16 of 16 met`);
+  });
+});
+
+describe("mergeIntoDoc", () => {
+  it("starts a document with the markers when there is none", () => {
+    const doc = mergeIntoDoc(null, "TABLE\n");
+    expect(doc.startsWith("# Benchmarks")).toBe(true);
+    expect(doc).toContain(`${BEGIN}\nTABLE\n${END}`);
+  });
+
+  it("replaces only what lies between the markers, keeping the hand-written analysis", () => {
+    const before = `# Title\n\nintro\n\n${BEGIN}\nold figures\n${END}\n\n## Why\n\nanalysis\n`;
+    const after = mergeIntoDoc(before, "new figures\n");
+    expect(after).toBe(`# Title\n\nintro\n\n${BEGIN}\nnew figures\n${END}\n\n## Why\n\nanalysis\n`);
+  });
+});

@@ -1,0 +1,162 @@
+/**
+ * The report of one run as markdown: throughput and latency per scenario and server with ratios
+ * to the ceiling and to SCIMMY, seeding and memory, the target checks, and profiles when taken.
+ */
+import { SERVER_LABELS, type ServerKind } from "../protocol.js";
+import { CEILING, ceiling, findMeasurement, type BenchResults } from "../results.js";
+import { SCENARIOS } from "../scenarios.js";
+import type { TargetCheck } from "../targets.js";
+import { int, mark, markdownTable, mib, ms, rate, times } from "./format.js";
+
+const sizeLabel = (n: number) => `N = ${n.toLocaleString("en-US")}`;
+
+function throughputTable(results: BenchResults, size: number): string {
+  const top = ceiling(results, size);
+  const servers = [...new Set(results.measurements.filter((m) => m.size === size && m.server !== "bare").map((m) => m.server))];
+  const rows: string[][] = [];
+  const bare = findMeasurement(results, "bare", size, CEILING);
+  if (bare !== undefined) {
+    const l = bare.load;
+    rows.push(["ceiling: GET small JSON", SERVER_LABELS.bare, rate(l.reqPerSec), ms(l.p50Ms), ms(l.p99Ms), int(l.non2xx + l.errors), "1.00×", "", ""]);
+  }
+  for (const s of SCENARIOS) {
+    for (const server of servers) {
+      const m = findMeasurement(results, server, size, s.id);
+      if (m === undefined) continue;
+      const l = m.load;
+      const scimmy = findMeasurement(results, "scimmy", size, s.id)?.load.reqPerSec;
+      const r = top !== undefined && top > 0 ? l.reqPerSec / top : undefined;
+      const target = server === "scimkit-memory" && r !== undefined ? `≥ ${s.minRatio.toFixed(1)} ${mark(r >= s.minRatio)}` : "";
+      rows.push([
+        s.label,
+        SERVER_LABELS[server],
+        m.connections === 1 && results.settings.connections !== 1 ? `¹ ${rate(l.reqPerSec)}` : rate(l.reqPerSec),
+        ms(l.p50Ms),
+        ms(l.p99Ms),
+        int(l.non2xx + l.errors),
+        times(r),
+        server === "scimmy" || scimmy === undefined ? "" : times(scimmy > 0 ? l.reqPerSec / scimmy : Infinity),
+        target,
+      ]);
+    }
+  }
+  const table = markdownTable(
+    ["scenario", "server", "req/s", "p50 ms", "p99 ms", "non-2xx", "× ceiling", "× SCIMMY", "target"],
+    rows,
+    ["left", "left", "right", "right", "right", "right", "right", "right", "left"],
+  );
+  const single = results.measurements.filter((m) => m.size === size && m.connections === 1 && results.settings.connections !== 1);
+  if (single.length === 0) return table;
+  const longest = Math.max(...single.map((m) => m.seconds));
+  return `${table}\n\n¹ One request took over 0.5 s, so this was measured on one connection (for up to ${longest.toFixed(0)} s) instead of ${results.settings.connections}, to leave no backlog for the next scenario. A single-threaded server is saturated either way, so req/s compares; latency does not.`;
+}
+
+function seedingTable(results: BenchResults): string {
+  const rows = results.runs.map((r) => {
+    const s = r.seed;
+    if (r.failure !== undefined || s === undefined) return [SERVER_LABELS[r.server], int(r.size), `failed: ${r.failure ?? "no report"}`, "", "", "", "", ""];
+    const rate = (done: number, seconds: number) => (done > 0 && seconds > 0 ? int(done / seconds) : "–");
+    const part = (done: number, wanted: number) => (done === wanted ? int(done) : `${int(done)} of ${int(wanted)}`);
+    return [
+      SERVER_LABELS[r.server],
+      int(r.size),
+      r.server === "bare" ? "–" : part(s.usersSeeded, s.usersWanted),
+      r.server === "bare" ? "–" : rate(s.usersSeeded, s.userSeconds),
+      r.server === "bare" ? "–" : part(s.membersSeeded, s.membersWanted),
+      r.server === "bare" ? "–" : rate(s.membersSeeded, s.memberSeconds),
+      r.memory === undefined ? "–" : `${mib(r.memory.rssBytes)} / ${mib(r.memory.heapUsedBytes)} / ${mib(r.memory.externalBytes)}`,
+      r.startSeconds === undefined ? "–" : r.startSeconds.toFixed(1),
+    ];
+  });
+  return markdownTable(
+    ["server", "N", "users seeded", "users/s", "group members", "members/s", "RSS / heap / external MiB", "ready after s"],
+    rows,
+    ["left", "right", "right", "right", "right", "right", "right", "right"],
+  );
+}
+
+function seedingMethods(results: BenchResults): string {
+  const seen = new Map<ServerKind, string>();
+  for (const r of results.runs) if (r.seed !== undefined && r.server !== "bare") seen.set(r.server, r.seed.method);
+  return [...seen].map(([server, method]) => `- ${SERVER_LABELS[server]}: ${method}.`).join("\n");
+}
+
+function checksTable(checks: readonly TargetCheck[]): string {
+  const order: TargetCheck["kind"][] = ["ceiling-ratio", "vs-scimmy", "flat-in-n", "rss"];
+  const sorted = [...checks].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
+  return markdownTable(
+    ["", "target", "want", "got"],
+    sorted.map((c) => [mark(c.met), c.subject, c.want, c.got]),
+  );
+}
+
+function profilesSection(results: BenchResults): string {
+  const parts: string[] = [];
+  for (const r of results.runs) {
+    for (const p of r.profiles) {
+      const label = SCENARIOS.find((s) => s.id === p.scenario)?.label ?? p.scenario;
+      parts.push(
+        `#### ${SERVER_LABELS[r.server]} · ${label} · ${sizeLabel(r.size)}\n\n` +
+          markdownTable(
+            ["self %", "function", "where"],
+            p.top.slice(0, 10).map((f) => [(f.selfShare * 100).toFixed(1), f.name, f.location]),
+            ["right", "left", "left"],
+          ),
+      );
+    }
+  }
+  return parts.length === 0 ? "" : `### CPU profiles (self time, top frames)\n\n${parts.join("\n\n")}\n`;
+}
+
+/** The whole generated block. */
+export function renderResults(results: BenchResults, checks: readonly TargetCheck[]): string {
+  const m = results.machine;
+  const minutes = (results.finishedAt.getTime() - results.startedAt.getTime()) / 60_000;
+  const met = checks.filter((c) => c.met).length;
+  const lines = [
+    `Run on ${results.startedAt.toISOString().slice(0, 16).replace("T", " ")} UTC (one run, ${minutes.toFixed(0)} min): \`${results.command}\``,
+    "",
+    `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}.`,
+    `- Load: autocannon, ${results.settings.connections} keep-alive connections, ${results.settings.warmupSeconds} s warm-up then ${results.settings.seconds} s measured per scenario; the load generator and each server run in separate processes, one server at a time.`,
+    `- Versions: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
+    "",
+    ...results.sizes.flatMap((size) => [`### ${sizeLabel(size)}`, "", throughputTable(results, size), ""]),
+    "### Seeding and memory after seeding",
+    "",
+    seedingTable(results),
+    "",
+    seedingMethods(results),
+    "",
+    `### Targets: ${met} of ${checks.length} met`,
+    "",
+    checksTable(checks),
+    "",
+    profilesSection(results),
+  ];
+  return lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+}
+
+export const BEGIN = "<!-- bench:results:begin (generated by `pnpm bench`; edit outside these markers) -->";
+export const END = "<!-- bench:results:end -->";
+
+const SKELETON = `# Benchmarks
+
+How fast scimkit answers what IdPs send, next to the ceiling of the framework it runs in (a bare
+Express route) and next to SCIMMY, in one run on one machine.
+
+Reproduce from the repository root with \`pnpm bench\` (about 20 minutes; \`pnpm bench --quick\` for a
+three-minute smoke run). \`pnpm bench --help\` lists the options.
+
+## Results
+
+${BEGIN}
+${END}
+`;
+
+/** Puts `block` between the markers of `doc` (a fresh skeleton when there is none), keeping everything else. */
+export function mergeIntoDoc(doc: string | null, block: string): string {
+  const base = doc !== null && doc.includes(BEGIN) && doc.includes(END) ? doc : SKELETON;
+  const start = base.indexOf(BEGIN) + BEGIN.length;
+  const end = base.indexOf(END);
+  return `${base.slice(0, start)}\n${block}${base.slice(end)}`;
+}

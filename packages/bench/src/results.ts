@@ -1,0 +1,66 @@
+/** What one benchmark run found, as the report and the target checks read it. */
+import type { LoadResult } from "./parent/load.js";
+import type { Frame, MemoryReport, SeedReport, ServerKind } from "./protocol.js";
+import type { ScenarioId } from "./scenarios.js";
+
+/** The bare route's stream: one request, measured like any scenario. */
+export const CEILING = "ceiling";
+
+export interface Measurement {
+  readonly server: ServerKind;
+  readonly size: number;
+  readonly scenario: ScenarioId | typeof CEILING;
+  readonly load: LoadResult;
+  /** Connections used: 1 for a scenario too slow to load with more without leaving a backlog. */
+  readonly connections: number;
+  /** Seconds measured. */
+  readonly seconds: number;
+}
+
+export interface ProfileSummary {
+  readonly scenario: ScenarioId;
+  readonly file: string;
+  readonly top: readonly Frame[];
+}
+
+/** One server child's life: seeding, memory, and whether it got as far as serving. */
+export interface ServerRun {
+  readonly server: ServerKind;
+  readonly size: number;
+  readonly seed?: SeedReport | undefined;
+  readonly memory?: MemoryReport | undefined;
+  /** Seconds from fork to listening (seeding included). */
+  readonly startSeconds?: number | undefined;
+  /** Why the child could not be measured, when it could not. */
+  readonly failure?: string | undefined;
+  readonly profiles: readonly ProfileSummary[];
+}
+
+export interface Machine {
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly os: string;
+  readonly versions: Readonly<Record<string, string>>;
+}
+
+export interface BenchResults {
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly command: string;
+  readonly machine: Machine;
+  readonly settings: { readonly seconds: number; readonly warmupSeconds: number; readonly connections: number; readonly seedBudgetSeconds: number };
+  readonly sizes: readonly number[];
+  readonly runs: readonly ServerRun[];
+  readonly measurements: readonly Measurement[];
+}
+
+export function findMeasurement(results: Pick<BenchResults, "measurements">, server: ServerKind, size: number, scenario: Measurement["scenario"]): Measurement | undefined {
+  return results.measurements.find((m) => m.server === server && m.size === size && m.scenario === scenario);
+}
+
+/** The bare-Express ceiling at `size` in req/s, if it was measured. */
+export function ceiling(results: Pick<BenchResults, "measurements">, size: number): number | undefined {
+  return findMeasurement(results, "bare", size, CEILING)?.load.reqPerSec;
+}

@@ -1,0 +1,193 @@
+/**
+ * @module @scimkit/bench
+ *
+ * The benchmark run: for each N, start each server in a child process (the bare-Express ceiling
+ * first, then scimkit on each store, then SCIMMY), seed it, drive every scenario with autocannon,
+ * stop it; then print the report, check the targets and write docs/benchmarks.md.
+ *
+ * @example
+ * ```sh
+ * pnpm bench            # the full run, about 20 minutes
+ * pnpm bench --quick    # a smoke run, about 2 minutes, writes nothing
+ * ```
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { performance } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
+import { BARE_PATH } from "./child/bare.js";
+import { describeMachine } from "./machine.js";
+import { parseOptions, USAGE, type BenchOptions } from "./options.js";
+import { runLoad, settle } from "./parent/load.js";
+import { startChild, type RunningServer } from "./parent/spawn.js";
+import { SERVER_LABELS, type ServerKind } from "./protocol.js";
+import { mergeIntoDoc, renderResults } from "./report/render.js";
+import { CEILING, type BenchResults, type Measurement, type ProfileSummary, type ServerRun } from "./results.js";
+import { SCENARIOS, seededRandom, type ScenarioRequest } from "./scenarios.js";
+import { checkTargets } from "./targets.js";
+
+const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
+const PROFILE_DIR = fileURLToPath(new URL("../profiles/", import.meta.url));
+const RESULTS_DIR = fileURLToPath(new URL("../results/", import.meta.url));
+/** Users outside the big group, for the membership scenario: even, so half can start inside. */
+const OUTSIDERS = 1_000;
+/** A backlog left by a slow server gets this long to drain before the next scenario starts. */
+const SETTLE_MS = 120_000;
+/** A scenario whose single probe request takes longer than this is measured on one connection. */
+const SLOW_MS = 500;
+/** …for at most this long (at least three requests' worth, one with --quick, and at least the normal duration). */
+const SLOW_MAX_SECONDS = 60;
+
+/** Sends one request of the stream and returns how long the answer took, in ms. */
+async function probe(running: RunningServer, next: () => ScenarioRequest): Promise<number> {
+  const r = next();
+  const started = performance.now();
+  const res = await fetch(`${running.url}${r.path}`, {
+    method: r.method,
+    headers: { authorization: `Bearer ${running.fixtures.token}`, "content-type": "application/scim+json" },
+    ...(r.body === undefined ? {} : { body: r.body }),
+    signal: AbortSignal.timeout(SETTLE_MS),
+  });
+  await res.arrayBuffer();
+  return performance.now() - started;
+}
+
+const began = performance.now();
+const clock = () => {
+  const s = Math.floor((performance.now() - began) / 1000);
+  return `${String(Math.floor(s / 60)).padStart(2, "0")}:${String(s % 60).padStart(2, "0")}`;
+};
+const log = (text: string) => process.stdout.write(`${text}\n`);
+/** Progress lines carry the time since start, so a slow step shows where a run's minutes went. */
+const progress = (text: string) => log(`${clock()} ${text}`);
+
+interface Stream {
+  readonly name: Measurement["scenario"];
+  readonly next: () => ScenarioRequest;
+}
+
+function streamsFor(server: ServerKind, running: RunningServer, options: BenchOptions, size: number): Stream[] {
+  if (server === "bare") return [{ name: CEILING, next: () => ({ method: "GET", path: BARE_PATH }) }];
+  return SCENARIOS.filter((s) => options.scenarios.includes(s.id)).map((s, i) => ({
+    name: s.id,
+    // The same seed for every server: each one answers the very same request stream.
+    next: s.plan(running.fixtures, seededRandom(size * 31 + i)),
+  }));
+}
+
+async function measureServer(server: ServerKind, size: number, options: BenchOptions, measurements: Measurement[]): Promise<ServerRun> {
+  const tag = `[N=${size.toLocaleString("en-US")}] ${SERVER_LABELS[server]}`;
+  const started = performance.now();
+  let running: RunningServer;
+  try {
+    running = await startChild(
+      { kind: server, users: server === "bare" ? 0 : size, outsiders: server === "bare" ? 0 : OUTSIDERS, seedBudgetMs: options.seedBudgetSeconds * 1000, pgUrl: options.pgUrl ?? undefined },
+      // Three seeding steps, each bounded, plus start-up and migrations.
+      options.seedBudgetSeconds * 3_000 + 120_000,
+      (text) => progress(`${tag}: seeding ${text}`),
+    );
+  } catch (error) {
+    const failure = error instanceof Error ? error.message : String(error);
+    progress(`${tag}: FAILED ${failure}`);
+    return { server, size, failure, profiles: [] };
+  }
+  const startSeconds = (performance.now() - started) / 1000;
+  progress(`${tag}: ready after ${startSeconds.toFixed(1)} s, RSS ${(running.memory.rssBytes / 2 ** 20).toFixed(0)} MiB`);
+  const profiles: ProfileSummary[] = [];
+  try {
+    for (const stream of streamsFor(server, running, options, size)) {
+      // One request first, alone: a server that needs seconds per request would otherwise be left
+      // with a backlog of `connections` requests after every run, charged to the next scenario.
+      const probeMs = await probe(running, stream.next);
+      const slow = probeMs > SLOW_MS;
+      const connections = slow ? 1 : options.connections;
+      const seconds = slow ? Math.min(SLOW_MAX_SECONDS, Math.max(options.seconds, Math.ceil(((options.quick ? 1 : 3) * probeMs) / 1000))) : options.seconds;
+      const load = (s: number) =>
+        runLoad(running.url, running.fixtures.token, stream.next, { seconds: s, connections, timeoutSeconds: Math.max(30, (3 * probeMs) / 1000) });
+      if (options.warmupSeconds > 0 && !slow) {
+        await load(options.warmupSeconds);
+        await settle(running.url, SETTLE_MS);
+      }
+      const scenario = stream.name === CEILING ? null : stream.name;
+      const profiling = options.cpuProf && scenario !== null;
+      if (profiling) running.startProfile();
+      const result = await load(seconds);
+      if (profiling && scenario !== null) {
+        await mkdir(PROFILE_DIR, { recursive: true });
+        const file = join(PROFILE_DIR, `${server}-${size}-${scenario}.cpuprofile`);
+        profiles.push({ scenario, file, top: await running.stopProfile(file) });
+      }
+      await settle(running.url, SETTLE_MS);
+      measurements.push({ server, size, scenario: stream.name, load: result, connections, seconds });
+      const bad = result.non2xx + result.errors > 0 ? `  non-2xx/errors ${result.non2xx}/${result.errors} ${JSON.stringify(result.statuses)}` : "";
+      const how = slow ? `  (1 connection for ${seconds.toFixed(0)} s: one request took ${(probeMs / 1000).toFixed(1)} s)` : "";
+      progress(`${tag}: ${stream.name.padEnd(14)} ${result.reqPerSec.toFixed(1).padStart(8)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms${bad}${how}`);
+    }
+  } finally {
+    await running.stop();
+  }
+  return { server, size, seed: running.seed, memory: running.memory, startSeconds, profiles };
+}
+
+async function measureAll(options: BenchOptions, argv: readonly string[]): Promise<BenchResults> {
+  const startedAt = new Date();
+  const runs: ServerRun[] = [];
+  const measurements: Measurement[] = [];
+  log(`scimkit bench: N = ${options.sizes.join(", ")}; servers ${options.servers.join(", ")}; ${options.seconds} s per scenario after ${options.warmupSeconds} s warm-up`);
+  for (const size of options.sizes) {
+    for (const server of options.servers) runs.push(await measureServer(server, size, options, measurements));
+  }
+  return {
+    startedAt,
+    finishedAt: new Date(),
+    command: ["pnpm bench", ...argv].join(" "),
+    machine: describeMachine(),
+    settings: { seconds: options.seconds, warmupSeconds: options.warmupSeconds, connections: options.connections, seedBudgetSeconds: options.seedBudgetSeconds },
+    sizes: options.sizes,
+    runs,
+    measurements,
+  };
+}
+
+/** A run saved as JSON, with its dates revived. */
+async function loadRun(file: string): Promise<BenchResults> {
+  const saved = JSON.parse(await readFile(file, "utf8")) as Omit<BenchResults, "startedAt" | "finishedAt"> & { startedAt: string; finishedAt: string };
+  return { ...saved, startedAt: new Date(saved.startedAt), finishedAt: new Date(saved.finishedAt) };
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help") || argv.includes("-h")) {
+    log(USAGE);
+    return;
+  }
+  const parsed = parseOptions(argv, process.env);
+  if (!parsed.ok) {
+    process.stderr.write(`${parsed.error}\n\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const options = parsed.value;
+  let results: BenchResults;
+  if (options.render !== null) {
+    // pnpm runs the script in the package folder; a path is meant from where the command was typed.
+    results = await loadRun(resolve(process.env["INIT_CWD"] ?? process.cwd(), options.render));
+  } else {
+    results = await measureAll(options, argv);
+    await mkdir(RESULTS_DIR, { recursive: true });
+    await writeFile(join(RESULTS_DIR, "last-run.json"), JSON.stringify(results));
+  }
+  const block = renderResults(results, checkTargets(results));
+  log(`\n${block}`);
+  if (options.out !== null) {
+    const file = resolve(ROOT, options.out);
+    const existing = await readFile(file, "utf8").catch(() => null);
+    await writeFile(file, mergeIntoDoc(existing, block));
+    log(`written to ${options.out}`);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { checkTargets } from "./targets.js";
+import { ceilingAt, everyScenario, results } from "./test-results.js";
+
+const memoryRun = (rssMiB: number) => ({
+  server: "scimkit-memory" as const,
+  size: 100_000,
+  memory: { rssBytes: rssMiB * 2 ** 20, heapUsedBytes: 0, externalBytes: 0 },
+  profiles: [],
+});
+
+describe("checkTargets", () => {
+  it("meets every ratio target when the memory store runs at the ceiling", () => {
+    const r = results([ceilingAt(10_000, 1000), ...everyScenario("scimkit-memory", 10_000, () => 1000)], [], [10_000]);
+    const checks = checkTargets(r);
+    expect(checks.filter((c) => c.kind === "ceiling-ratio")).toHaveLength(8);
+    expect(checks.every((c) => c.met)).toBe(true);
+  });
+
+  it("misses a ratio target just under its threshold and says by how much", () => {
+    const r = results([ceilingAt(10_000, 1000), ...everyScenario("scimkit-memory", 10_000, (id) => (id === "get-user" ? 799 : 1000))], [], [10_000]);
+    const missed = checkTargets(r).filter((c) => !c.met);
+    expect(missed).toEqual([{ kind: "ceiling-ratio", subject: "memory · GET /Users/{id} · N=10,000", want: "≥ 0.80 × ceiling", got: "0.80 × ceiling", met: false }]);
+  });
+
+  it("flags a scenario slower than SCIMMY", () => {
+    const r = results([...everyScenario("scimkit-memory", 10_000, () => 100), ...everyScenario("scimmy", 10_000, (id) => (id === "post-user" ? 150 : 10))], [], [10_000]);
+    const missed = checkTargets(r).filter((c) => c.kind === "vs-scimmy" && !c.met);
+    expect(missed.map((c) => c.subject)).toEqual(["memory · POST /Users · N=10,000"]);
+  });
+
+  it("checks flatness in N for lookups and membership only, per store, allowing 10 %", () => {
+    const r = results([
+      ...everyScenario("scimkit-pglite", 10_000, () => 100),
+      // 9 % slower is within tolerance; 11 % is not; POST may fall as it is not a lookup.
+      ...everyScenario("scimkit-pglite", 100_000, (id) => (id === "get-user" ? 91 : id === "filter-eq" ? 89 : id === "post-user" ? 10 : 100)),
+    ]);
+    const flat = checkTargets(r).filter((c) => c.kind === "flat-in-n");
+    expect(flat).toHaveLength(6);
+    expect(flat.filter((c) => !c.met).map((c) => c.subject)).toEqual(['scimkit · PGlite · filter userName eq "…"']);
+    expect(flat.find((c) => c.subject.includes("GET /Users"))?.got).toBe("-9 %");
+  });
+
+  it("holds the memory store to 150 MiB RSS at 100,000 users", () => {
+    expect(checkTargets(results([], [memoryRun(150)])).map((c) => [c.kind, c.met])).toEqual([["rss", true]]);
+    expect(checkTargets(results([], [memoryRun(151)]))[0]).toMatchObject({ kind: "rss", got: "151 MiB", met: false });
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * The audit trail: one entry per SCIM change and per admin action, written in the same unit of work
+ * as the change (no change without its entry, no entry without its change). Entries name the
+ * directory and token id (never the secret), the IdP's user agent and request id, the operation, the
+ * before/after difference as JSON Patch (RFC 6902, via fast-json-patch), the tolerances that fired
+ * and the outcome. Passwords never reach an entry: they are not attributes.
+ */
+import { jsonDiff } from "../json-diff.js";
+import type { ResourceChange } from "../resources/context.js";
+import type { JsonObject, JsonValue, LogEntry, LogQuery, StoreTransaction } from "../store/types.js";
+
+/** Who made a change. */
+export interface Actor {
+  readonly directoryId: string | null;
+  readonly tokenId: string | null;
+  readonly userAgent: string | null;
+  readonly requestId: string | null;
+}
+
+export interface AuditEntry {
+  readonly seq: number;
+  readonly at: string;
+  readonly directoryId: string | null;
+  readonly tokenId: string | null;
+  readonly userAgent: string | null;
+  readonly requestId: string | null;
+  readonly operation: string;
+  readonly resourceType: string | null;
+  readonly resourceId: string | null;
+  /** RFC 6902 operations turning `before` into `after`. */
+  readonly diff: readonly JsonObject[];
+  readonly before: JsonObject | null;
+  readonly after: JsonObject | null;
+  readonly membersAdded: readonly string[];
+  readonly membersRemoved: readonly string[];
+  readonly tolerances: readonly string[];
+  readonly outcome: "success" | "failure";
+  readonly status: number;
+  readonly detail: string | null;
+  /** Free-form facts for admin actions and policy decisions (never secrets). */
+  readonly facts: Readonly<Record<string, JsonValue>>;
+}
+
+export function diffOf(before: JsonObject | null, after: JsonObject | null): JsonObject[] {
+  return jsonDiff(before ?? {}, after ?? {});
+}
+
+export interface AuditWrite {
+  readonly at: string;
+  readonly actor: Actor;
+  readonly operation: string;
+  readonly resourceType?: string | null | undefined;
+  readonly resourceId?: string | null | undefined;
+  readonly change?: ResourceChange | undefined;
+  readonly tolerances?: readonly string[] | undefined;
+  readonly outcome: "success" | "failure";
+  readonly status: number;
+  readonly detail?: string | null | undefined;
+  readonly facts?: Readonly<Record<string, JsonValue>> | undefined;
+}
+
+export async function writeAudit(tx: StoreTransaction, w: AuditWrite): Promise<void> {
+  const c = w.change;
+  const data: JsonObject = {
+    tokenId: w.actor.tokenId,
+    userAgent: w.actor.userAgent,
+    requestId: w.actor.requestId,
+    operation: w.operation,
+    diff: c ? diffOf(c.before, c.after) : [],
+    before: c?.before ?? null,
+    after: c?.after ?? null,
+    membersAdded: [...(c?.membersAdded ?? [])],
+    membersRemoved: [...(c?.membersRemoved ?? [])],
+    tolerances: [...(w.tolerances ?? [])],
+    outcome: w.outcome,
+    status: w.status,
+    detail: w.detail ?? null,
+    facts: { ...(w.facts ?? {}) },
+  };
+  await tx.appendLog("audit", {
+    at: w.at,
+    directoryId: w.actor.directoryId,
+    resourceType: w.resourceType ?? c?.resourceType ?? null,
+    resourceId: w.resourceId ?? c?.id ?? null,
+    data,
+  });
+}
+
+export function toAuditEntry(e: LogEntry): AuditEntry {
+  const d = e.data as unknown as Omit<AuditEntry, "seq" | "at" | "directoryId" | "resourceType" | "resourceId">;
+  return { ...d, seq: e.seq, at: e.at, directoryId: e.directoryId, resourceType: e.resourceType, resourceId: e.resourceId };
+}
+
+/** Reads audit entries, oldest first, by resource, directory and time range; page with `after`. */
+export async function readAudit(tx: StoreTransaction, query: LogQuery): Promise<AuditEntry[]> {
+  return (await tx.readLog("audit", query)).map(toAuditEntry);
+}

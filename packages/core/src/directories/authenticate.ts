@@ -1,0 +1,72 @@
+/**
+ * Who is calling: a bearer token → its directory (and so its tenant). Failures follow the seeds'
+ * troubleshooting table: no, unknown, expired or revoked token → 401 with `WWW-Authenticate:
+ * Bearer`; a token for another directory's base URL → 401; a disabled directory → 403; plain HTTP
+ * when HTTPS is required → 403. Hosts may replace token auth with their own function.
+ */
+import { ScimError } from "../errors.js";
+import type { ScimStore } from "../store/types.js";
+import { DIRECTORY, TOKEN, directoryFromRecord, type Directory, type TokenInfo } from "./model.js";
+import { digestToken, digestsEqual } from "./tokens.js";
+
+export interface Caller {
+  readonly directory: Directory;
+  /** The token used, when bearer-token auth identified the caller. */
+  readonly tokenId: string | null;
+}
+
+/** A host's own authentication: return the directory id the request may act for, or null to refuse. */
+export type AuthenticateFn = (request: Request) => Promise<{ readonly directoryId: string } | null>;
+
+export interface AuthOptions {
+  readonly store: ScimStore;
+  readonly now: () => Date;
+  readonly authenticate?: AuthenticateFn | undefined;
+  readonly requireHttps: boolean;
+  readonly trustProxy: boolean;
+}
+
+const unauthorized = (detail: string) =>
+  new ScimError(401, detail, undefined, { "www-authenticate": 'Bearer realm="SCIM", error="invalid_token"' });
+
+export function isHttps(request: Request, trustProxy: boolean): boolean {
+  if (new URL(request.url).protocol === "https:") return true;
+  if (!trustProxy) return false;
+  const forwarded = request.headers.get("x-forwarded-proto");
+  return forwarded?.split(",")[0]?.trim().toLowerCase() === "https";
+}
+
+async function directoryById(store: ScimStore, id: string): Promise<Directory | null> {
+  const found = await store.findRecordByKey(DIRECTORY, id);
+  return found ? directoryFromRecord(found.record.data) : null;
+}
+
+export async function authenticateRequest(request: Request, routedDirectoryId: string | null, options: AuthOptions): Promise<Caller> {
+  if (options.requireHttps && !isHttps(request, options.trustProxy)) throw new ScimError(403, "HTTPS is required");
+  let caller: Caller;
+  if (options.authenticate) {
+    const result = await options.authenticate(request);
+    const directory = result ? await directoryById(options.store, result.directoryId) : null;
+    if (!directory) throw unauthorized("Authentication failed");
+    caller = { directory, tokenId: null };
+  } else {
+    const header = request.headers.get("authorization") ?? "";
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match?.[1]) throw unauthorized("A bearer token is required");
+    const digest = digestToken(match[1]);
+    const found = await options.store.findRecordByKey(TOKEN, digest);
+    if (!found || !digestsEqual(found.record.key ?? "", digest)) throw unauthorized("The bearer token is not valid");
+    const info = found.record.data as unknown as TokenInfo;
+    const now = options.now().toISOString();
+    if (info.revokedAt !== null) throw unauthorized("The bearer token has been revoked");
+    if (info.expiresAt !== null && info.expiresAt <= now) throw unauthorized("The bearer token has expired");
+    const directory = await directoryById(options.store, info.directoryId);
+    if (!directory) throw unauthorized("The bearer token is not valid");
+    caller = { directory, tokenId: info.id };
+  }
+  if (routedDirectoryId !== null && routedDirectoryId !== caller.directory.id) {
+    throw unauthorized("The bearer token does not belong to this SCIM base URL");
+  }
+  if (!caller.directory.enabled) throw new ScimError(403, "Provisioning is disabled for this directory");
+  return caller;
+}

@@ -1,0 +1,28 @@
+/**
+ * Bearer tokens: 256 bits from the CSPRNG behind a recognisable `scimkit_` prefix (so secret
+ * scanners can spot a leaked one), shown once, stored only as a SHA-256 digest. A digest of a
+ * 256-bit random secret needs no slow hash: there is nothing to brute-force. Verification compares
+ * digests in constant time.
+ */
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+export const TOKEN_PREFIX = "scimkit_";
+
+export function mintTokenSecret(): string {
+  return `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
+}
+
+export function digestToken(token: string): string {
+  return createHash("sha256").update(token, "utf8").digest("hex");
+}
+
+export function digestsEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a, "hex");
+  const y = Buffer.from(b, "hex");
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Random lower-case id with a type prefix, e.g. `dir_…`, `tok_…`. */
+export function prefixedId(prefix: string): string {
+  return `${prefix}_${randomBytes(15).toString("hex")}`;
+}

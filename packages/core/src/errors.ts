@@ -1,0 +1,53 @@
+/**
+ * Errors are data: one {@link ScimError} renders the RFC 7644 §3.12 error body. Anything else thrown
+ * while serving a request is normalised here, and only whitelisted details reach the client.
+ */
+import { URN } from "./schema/urns.js";
+
+/** RFC 7644 §3.12 `scimType` values, plus none. */
+export type ScimType =
+  | "invalidFilter"
+  | "tooMany"
+  | "uniqueness"
+  | "mutability"
+  | "invalidSyntax"
+  | "invalidPath"
+  | "noTarget"
+  | "invalidValue"
+  | "invalidVers"
+  | "sensitive";
+
+export class ScimError extends Error {
+  override readonly name = "ScimError";
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly scimType?: ScimType | undefined,
+    /** Extra response headers, e.g. `WWW-Authenticate` on 401. */
+    readonly headers?: Readonly<Record<string, string>> | undefined,
+  ) {
+    super(detail);
+  }
+
+  toJSON(): { schemas: string[]; status: string; scimType?: ScimType; detail: string } {
+    return {
+      schemas: [URN.Error],
+      status: String(this.status),
+      ...(this.scimType ? { scimType: this.scimType } : {}),
+      detail: this.detail,
+    };
+  }
+}
+
+/** A mistake in the host's configuration, thrown at start-up rather than answered to a client. */
+export class ScimConfigError extends Error {
+  override readonly name = "ScimConfigError";
+}
+
+export const badRequest = (scimType: ScimType, detail: string) => new ScimError(400, detail, scimType);
+export const notFound = (detail: string) => new ScimError(404, detail);
+
+/** True for a ScimError from any copy of this package (checks `name`, not only `instanceof`). */
+export function isScimError(e: unknown): e is ScimError {
+  return e instanceof ScimError || (e instanceof Error && e.name === "ScimError" && typeof (e as ScimError).status === "number");
+}

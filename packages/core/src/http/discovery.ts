@@ -1,0 +1,106 @@
+/**
+ * RFC 7644 §4 discovery: `/ServiceProviderConfig`, `/ResourceTypes[/{id}]`, `/Schemas[/{id}]`,
+ * describing exactly what this server supports (no bulk, no /Me; PATCH, filter, sort, ETags yes).
+ */
+import { ScimError } from "../errors.js";
+import type { AttributeDefinition, SchemaDefinition } from "../schema/attribute.js";
+import type { SchemaRegistry } from "../schema/registry.js";
+import { URN } from "../schema/urns.js";
+import type { JsonObject, JsonValue } from "../store/types.js";
+
+export interface DiscoveryOptions {
+  readonly maxResults: number;
+  readonly changePassword: boolean;
+  readonly documentationUri?: string | undefined;
+}
+
+export function serviceProviderConfig(baseUrl: string, o: DiscoveryOptions): JsonObject {
+  return {
+    schemas: [URN.ServiceProviderConfig],
+    ...(o.documentationUri ? { documentationUri: o.documentationUri } : {}),
+    patch: { supported: true },
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    filter: { supported: true, maxResults: o.maxResults },
+    changePassword: { supported: o.changePassword },
+    sort: { supported: true },
+    etag: { supported: true },
+    authenticationSchemes: [
+      {
+        type: "oauthbearertoken",
+        name: "OAuth Bearer Token",
+        description: "A bearer token issued per directory by the service provider",
+        specUri: "https://www.rfc-editor.org/info/rfc6750",
+        primary: true,
+      },
+    ],
+    meta: { resourceType: "ServiceProviderConfig", location: `${baseUrl}/ServiceProviderConfig` },
+  };
+}
+
+export function listResponse(resources: readonly JsonValue[], total = resources.length, startIndex = 1): JsonObject {
+  return { schemas: [URN.ListResponse], totalResults: total, startIndex, itemsPerPage: resources.length, Resources: [...resources] };
+}
+
+export function resourceTypeDocs(registry: SchemaRegistry, baseUrl: string): JsonObject[] {
+  return registry.resourceTypes().map(({ type }) => ({
+    schemas: [URN.ResourceType],
+    id: type.id,
+    name: type.name,
+    endpoint: type.endpoint,
+    description: type.description,
+    schema: type.schema,
+    schemaExtensions: type.schemaExtensions.map((e) => ({ schema: e.schema, required: e.required })),
+    meta: { resourceType: "ResourceType", location: `${baseUrl}/ResourceTypes/${type.id}` },
+  }));
+}
+
+function attributeDoc(a: AttributeDefinition): JsonObject {
+  const doc: JsonObject = {
+    name: a.name,
+    type: a.type,
+    multiValued: a.multiValued,
+    description: a.description ?? "",
+    required: a.required,
+    caseExact: a.caseExact,
+    mutability: a.mutability,
+    returned: a.returned,
+    uniqueness: a.uniqueness,
+  };
+  if (a.canonicalValues) doc["canonicalValues"] = [...a.canonicalValues];
+  if (a.referenceTypes) doc["referenceTypes"] = [...a.referenceTypes];
+  if (a.subAttributes) doc["subAttributes"] = a.subAttributes.map(attributeDoc);
+  return doc;
+}
+
+export function schemaDoc(s: SchemaDefinition, baseUrl: string): JsonObject {
+  return {
+    schemas: [URN.Schema],
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    attributes: s.attributes.map(attributeDoc),
+    meta: { resourceType: "Schema", location: `${baseUrl}/Schemas/${s.id}` },
+  };
+}
+
+export function discoveryResponse(registry: SchemaRegistry, baseUrl: string, endpoint: string, id: string | null, o: DiscoveryOptions): JsonObject {
+  switch (endpoint.toLowerCase()) {
+    case "serviceproviderconfig":
+      if (id !== null) throw new ScimError(404, "ServiceProviderConfig has no sub-resources");
+      return serviceProviderConfig(baseUrl, o);
+    case "resourcetypes": {
+      const docs = resourceTypeDocs(registry, baseUrl);
+      if (id === null) return listResponse(docs);
+      const doc = docs.find((d) => String(d["id"]).toLowerCase() === id.toLowerCase());
+      if (!doc) throw new ScimError(404, `Resource type "${id}" not found`);
+      return doc;
+    }
+    default: {
+      const docs = registry.schemas().map((s) => schemaDoc(s, baseUrl));
+      if (id === null) return listResponse(docs);
+      const doc = docs.find((d) => String(d["id"]).toLowerCase() === id.toLowerCase());
+      if (!doc) throw new ScimError(404, `Schema "${id}" not found`);
+      return doc;
+    }
+  }
+}

@@ -1,0 +1,169 @@
+/**
+ * The HTTP surface: Web `Request` → Web `Response`. Routes the URL, authenticates the caller,
+ * validates the method and body, runs the operation in one unit of work and renders the SCIM
+ * answer (RFC 7644 §3). Every failure becomes an RFC error body; internals never reach the client.
+ */
+import { profiles } from "../compat/profiles.js";
+import { toleranceContext } from "../compat/tolerances.js";
+import { authenticateRequest, type AuthOptions, type Caller } from "../directories/authenticate.js";
+import type { HealthTracker } from "../directories/health.js";
+import { ScimError } from "../errors.js";
+import { listParamsFromBody, listParamsFromQuery, projectionFromQuery, type ListParams } from "../query/list-params.js";
+import { compileProjection } from "../query/projection.js";
+import { createResource } from "../resources/create.js";
+import { deleteResource } from "../resources/delete.js";
+import { patchResource } from "../resources/patch.js";
+import { listResources, loadResource, type LoadedResource } from "../resources/read.js";
+import { renderResource } from "../resources/render.js";
+import { replaceResource } from "../resources/replace.js";
+import { searchAll } from "../resources/search-all.js";
+import type { JsonObject } from "../store/types.js";
+import type { OperationContext } from "../resources/context.js";
+import { readJsonBody } from "./body.js";
+import { discoveryResponse, listResponse, type DiscoveryOptions } from "./discovery.js";
+import { etagOf, notModified } from "./etag.js";
+import { errorResponse, noContent, scimJson, toScimError } from "./respond.js";
+import { routeRequest, type Route } from "./route.js";
+import { runRead, runWrite, type RequestScope, type UnitOfWorkDeps } from "../server/unit-of-work.js";
+import type { ScimLogger } from "../server/options.js";
+
+export interface HandlerDeps extends UnitOfWorkDeps {
+  readonly auth: AuthOptions;
+  readonly basePath: string | undefined;
+  readonly maxBodyBytes: number;
+  readonly defaultCount: number;
+  readonly trustProxy: boolean;
+  readonly discovery: DiscoveryOptions;
+  readonly health: HealthTracker;
+  readonly logger: ScimLogger;
+  readonly touch: (caller: Caller) => Promise<void>;
+}
+
+const methodNotAllowed = (allow: string) => new ScimError(405, "Method not allowed on this endpoint", undefined, { allow });
+
+function originOf(request: Request, trustProxy: boolean): string {
+  const url = new URL(request.url);
+  if (!trustProxy) return url.origin;
+  const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
+  const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
+  return `${proto || url.protocol.replace(":", "")}://${host || url.host}`;
+}
+
+function render(ctx: OperationContext, loaded: LoadedResource, projection: ReturnType<typeof compileProjection>): JsonObject {
+  return projection.apply(renderResource(ctx.registry, loaded.resource, ctx.baseUrl, loaded.groups));
+}
+
+export function createHandler(deps: HandlerDeps): (request: Request) => Promise<Response> {
+  async function resourceEndpoint(request: Request, url: URL, route: Route, typeId: string, scope: RequestScope, caller: Caller): Promise<Response> {
+    const method = request.method.toUpperCase();
+    const projection = compileProjection(deps.registry, typeId, projectionFromQuery(url.searchParams));
+    const single = async (ctx: OperationContext, id: string, status: number) => {
+      // A policy may have removed the resource during this request (hard-delete deprovisioning): 204.
+      if (status !== 201 && !(await ctx.tx.getResource(typeId, id))) return noContent();
+      const loaded = await loadResource(ctx, typeId, id, projection);
+      const body = render(ctx, loaded, projection);
+      const headers: Record<string, string> = { etag: etagOf(loaded.resource.version) };
+      if (status === 201) headers["location"] = String((body["meta"] as JsonObject)["location"]);
+      return scimJson(status, body, headers);
+    };
+    // A list's projection comes from its own parameters: the query string, or a SearchRequest body.
+    const list = async (params: ListParams) =>
+      runRead(deps, scope, async (ctx) => {
+        const listProjection = compileProjection(deps.registry, typeId, params);
+        const result = await listResources(ctx, typeId, params, listProjection);
+        return scimJson(200, listResponse(result.items.map((item) => render(ctx, item, listProjection)), result.total, result.startIndex));
+      });
+
+    if (route.kind === "search") {
+      if (method !== "POST") throw methodNotAllowed("POST");
+      const params = listParamsFromBody(await readJsonBody(request, deps.maxBodyBytes), deps.discovery.maxResults, deps.defaultCount);
+      return list(params);
+    }
+    if (route.kind === "collection") {
+      if (method === "GET") return list(listParamsFromQuery(url.searchParams, deps.discovery.maxResults, deps.defaultCount));
+      if (method !== "POST") throw methodNotAllowed("GET, POST");
+      const body = await readJsonBody(request, deps.maxBodyBytes);
+      return runWrite(deps, { ...scope, operation: `create ${typeId}` }, (ctx) => createResource(ctx, typeId, body), (ctx, r) => single(ctx, r.id, 201));
+    }
+    const id = route.id;
+    const ifMatch = request.headers.get("if-match");
+    switch (method) {
+      case "GET":
+        return runRead(deps, scope, async (ctx) => {
+          const loaded = await loadResource(ctx, typeId, id, projection);
+          if (notModified(request.headers.get("if-none-match"), loaded.resource.version)) {
+            return new Response(null, { status: 304, headers: { etag: etagOf(loaded.resource.version) } });
+          }
+          return scimJson(200, render(ctx, loaded, projection), { etag: etagOf(loaded.resource.version) });
+        });
+      case "PUT": {
+        const body = await readJsonBody(request, deps.maxBodyBytes);
+        return runWrite(deps, { ...scope, operation: `replace ${typeId}` }, (ctx) => replaceResource(ctx, typeId, id, body, ifMatch), (ctx, r) => single(ctx, r.id, 200));
+      }
+      case "PATCH": {
+        const body = await readJsonBody(request, deps.maxBodyBytes);
+        const wantsBody = caller.directory.patchResponse[typeId === "Group" ? "Group" : "User"] === "resource" || url.searchParams.has("attributes");
+        return runWrite(
+          deps,
+          { ...scope, operation: `patch ${typeId}` },
+          (ctx) => patchResource(ctx, typeId, id, body, ifMatch),
+          async (ctx, stored) => (wantsBody ? single(ctx, stored.id, 200) : noContent({ etag: etagOf(stored.version) })),
+        );
+      }
+      case "DELETE":
+        return runWrite(deps, { ...scope, operation: `delete ${typeId}` }, (ctx) => deleteResource(ctx, typeId, id, ifMatch), async () => noContent());
+      default:
+        throw methodNotAllowed("GET, PUT, PATCH, DELETE");
+    }
+  }
+
+  async function dispatch(request: Request, url: URL, route: Route, scope: RequestScope, caller: Caller): Promise<Response> {
+    const method = request.method.toUpperCase();
+    if (route.kind === "search" && route.endpoint === null) {
+      if (method !== "POST") throw methodNotAllowed("POST");
+      const params = listParamsFromBody(await readJsonBody(request, deps.maxBodyBytes), deps.discovery.maxResults, deps.defaultCount);
+      return runRead(deps, scope, async (ctx) => scimJson(200, await searchAll(ctx, params)));
+    }
+    const endpoint = route.endpoint ?? "";
+    const type = deps.registry.byEndpoint(endpoint);
+    if (type) return resourceEndpoint(request, url, route, type.type.id, scope, caller);
+    const lower = endpoint.toLowerCase();
+    if (lower === "bulk" || lower === "me") throw new ScimError(501, `/${endpoint} is not supported by this service provider`);
+    if (route.kind === "search") throw new ScimError(404, "Search is available on /Users, /Groups and the base URL");
+    if (method !== "GET") throw methodNotAllowed("GET");
+    return scimJson(200, discoveryResponse(deps.registry, scope.baseUrl, endpoint, route.kind === "resource" ? route.id : null, deps.discovery));
+  }
+
+  return async function handle(request: Request): Promise<Response> {
+    let caller: Caller | null = null;
+    try {
+      const url = new URL(request.url);
+      const routed = routeRequest(url.pathname, deps.basePath);
+      if (!routed.route) throw new ScimError(404, `No SCIM endpoint at ${url.pathname}`);
+      caller = await authenticateRequest(request, routed.directoryId, deps.auth);
+      await deps.touch(caller);
+      const scope: RequestScope = {
+        tenantId: caller.directory.tenantId,
+        actor: {
+          directoryId: caller.directory.id,
+          tokenId: caller.tokenId,
+          userAgent: request.headers.get("user-agent"),
+          requestId: request.headers.get("x-request-id") ?? request.headers.get("client-request-id"),
+        },
+        tol: toleranceContext(profiles[caller.directory.profile] ?? profiles.lenient),
+        baseUrl: `${originOf(request, deps.trustProxy)}${routed.basePath}`,
+        operation: `${request.method.toUpperCase()} ${routed.route.kind}`,
+      };
+      const response = await dispatch(request, url, routed.route, scope, caller);
+      deps.health.record(caller.directory.id, response.status);
+      return response;
+    } catch (thrown) {
+      const error = toScimError(thrown);
+      if (error.status >= 500 && error.status !== 501) {
+        deps.logger.error("scimkit: request failed", { error: thrown instanceof Error ? { name: thrown.name, message: thrown.message, stack: thrown.stack } : String(thrown) });
+      }
+      if (caller) deps.health.record(caller.directory.id, error.status, error.detail);
+      return errorResponse(error);
+    }
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * Resource ids: UUIDv7 (RFC 9562), random and time-ordered. Time order makes the contract's default
+ * result order (`created`, then `id`) equal to creation order, and never collides across tenants.
+ */
+import { randomBytes } from "node:crypto";
+
+export interface IdGenerator {
+  (): string;
+}
+
+/** A generator of time-ordered ids; ids made in the same millisecond still increase. */
+export function uuidv7Generator(now: () => number = Date.now): IdGenerator {
+  let lastMs = -1;
+  let counter = 0;
+  return () => {
+    let ms = now();
+    if (ms <= lastMs) {
+      ms = lastMs;
+      counter += 1;
+      if (counter > 0xfff) {
+        ms = lastMs + 1;
+        counter = 0;
+      }
+    } else counter = 0;
+    lastMs = ms;
+    const bytes = randomBytes(16);
+    bytes.writeUIntBE(ms, 0, 6);
+    bytes[6] = 0x70 | ((counter >> 8) & 0x0f);
+    bytes[7] = counter & 0xff;
+    bytes[8] = 0x80 | ((bytes[8] ?? 0) & 0x3f);
+    const hex = bytes.toString("hex");
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  };
+}

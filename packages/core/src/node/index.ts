@@ -1,0 +1,20 @@
+/**
+ * The Node bridge: converts between `node:http` requests/responses and the Web `Request`/`Response`
+ * the scimkit engine speaks. Express, Koa and plain `node:http` servers all go through it, so body
+ * limits, pre-parsed bodies, abort handling and backpressure behave the same everywhere.
+ *
+ * @module
+ */
+export { disconnectSignal } from "./disconnect-signal.js";
+export { resolveFetch, type FetchHandler, type FetchTarget } from "./fetch-target.js";
+export {
+  fetchNodeRequest,
+  nodeHandler,
+  type FetchNodeRequestOptions,
+  type NodeErrorContext,
+  type NodeHandlerOptions,
+} from "./node-handler.js";
+export { DEFAULT_MAX_BODY_BYTES } from "./request-body.js";
+export type { RequestUrlOptions } from "./request-url.js";
+export { toWebRequest, type NodeRequest, type ToWebRequestOptions } from "./to-web-request.js";
+export { headerRecord, writeWebResponse } from "./write-web-response.js";

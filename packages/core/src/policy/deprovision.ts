@@ -1,0 +1,100 @@
+/**
+ * Deprovisioning: what happens to a user the IdP deactivates or deletes, per directory. Soft
+ * deactivation keeps the resource (and its id and memberships) so reactivation restores it, which
+ * is what Okta and OneLogin need; a hard delete removes it inside the same unit of work; a
+ * tombstone keeps a hidden copy under a resource type no SCIM route serves.
+ */
+import { snapshotOf } from "../resources/create.js";
+import type { ResourceChange } from "../resources/context.js";
+import type { JsonObject, JsonValue, StoreTransaction, StoredResource } from "../store/types.js";
+import type { PolicyJournal } from "./journal.js";
+import type { DeprovisioningPolicy, DeprovisionNotice, ResolvedPolicy } from "./options.js";
+import { PENDING_DELETE, TOMBSTONE_TYPE, updateInternal } from "./records.js";
+
+export type DeprovisionTrigger = "deactivate" | "delete" | "sweep";
+
+/** Hard-deletes a user on a policy's behalf and returns the change to audit and event like any other. */
+export async function deleteByPolicy(tx: StoreTransaction, user: StoredResource): Promise<ResourceChange> {
+  await tx.deleteResource("User", user.id, { expectedVersion: user.version });
+  await tx.deleteRecord(PENDING_DELETE, user.id);
+  return { operation: "delete", resourceType: "User", id: user.id, before: snapshotOf(user), after: null, membersAdded: [], membersRemoved: [] };
+}
+
+/**
+ * Calls the host's hook in the unit of work that deprovisions, and audits the decision when the
+ * audit entry of the change itself would not explain it (`facts: null` for a plain soft
+ * deactivation or a plain DELETE, whose own entries already say everything).
+ */
+export async function noteDeprovision(
+  journal: PolicyJournal,
+  policy: ResolvedPolicy,
+  userId: string,
+  mode: DeprovisionNotice["mode"],
+  trigger: DeprovisionTrigger,
+  facts: Record<string, JsonValue> | null,
+): Promise<void> {
+  if (facts !== null) {
+    await journal.audit({ operation: "policy.user.deprovisioned", resourceType: "User", resourceId: userId, facts: { mode, trigger, ...facts } });
+  }
+  await policy.onDeprovision?.({ tenantId: journal.tenantId, directoryId: journal.actor.directoryId, userId, mode });
+}
+
+/**
+ * Applies the directory's `onDeactivate` to a user SCIM just set inactive. Returns the delete
+ * change when the policy removed the user, else null.
+ */
+export async function deactivated(
+  journal: PolicyJournal,
+  policy: ResolvedPolicy,
+  setting: DeprovisioningPolicy,
+  user: StoredResource,
+): Promise<ResourceChange | null> {
+  const rule = setting.onDeactivate;
+  if (rule === "delete") {
+    const change = await deleteByPolicy(journal.tx, user);
+    await noteDeprovision(journal, policy, user.id, "delete", "deactivate", {});
+    return change;
+  }
+  await updateInternal(journal.tx, user, (internal) => ({ ...internal, deactivatedAt: journal.at }));
+  if (typeof rule === "object") {
+    await journal.tx.putRecord(PENDING_DELETE, { id: user.id, data: { userId: user.id, directoryId: journal.actor.directoryId, deactivatedAt: journal.at } });
+    await noteDeprovision(journal, policy, user.id, "deactivate", "deactivate", { deleteAfterDays: rule.deactivateThenDeleteAfterDays });
+  } else {
+    await noteDeprovision(journal, policy, user.id, "deactivate", "deactivate", null);
+  }
+  return null;
+}
+
+/** A reactivated user is no longer awaiting deletion. */
+export async function reactivated(tx: StoreTransaction, user: StoredResource): Promise<void> {
+  await tx.deleteRecord(PENDING_DELETE, user.id);
+  if (user.internal["deactivatedAt"] === undefined) return;
+  await updateInternal(tx, user, (internal) => {
+    delete internal["deactivatedAt"];
+    return internal;
+  });
+}
+
+/**
+ * Keeps a copy of a user about to be deleted: same id, attributes and created time, plus when, by
+ * which directory and from which groups. The password hash is not kept: a deleted account's
+ * credential has no reason to outlive it.
+ */
+export async function writeTombstone(tx: StoreTransaction, user: StoredResource, at: string, directoryId: string | null): Promise<void> {
+  const groups = ((await tx.groupsOf([user.id])).get(user.id) ?? []).map((g) => g.groupId);
+  const { passwordHash: _secret, ...kept } = user.internal;
+  const internal: JsonObject = { ...kept, deletedAt: at, deletedBy: directoryId, groups };
+  const existing = await tx.getResource(TOMBSTONE_TYPE, user.id);
+  const write = {
+    id: user.id,
+    resourceType: TOMBSTONE_TYPE,
+    attributes: user.attributes,
+    internal,
+    uniqueKey: null,
+    created: user.created,
+    lastModified: at,
+    version: (existing?.version ?? 0) + 1,
+  };
+  if (existing) await tx.replaceResource(write);
+  else await tx.createResource(write);
+}

@@ -1,0 +1,69 @@
+/**
+ * @module policy
+ *
+ * Provisioning policy: IdP groups → host roles (activated one group at a time by an admin),
+ * exclusions, per-directory deprovisioning (soft, hard, delayed, tombstone), and password sync.
+ * It plugs into the write path of `createScimServer` as a `WriteStep` plus a `BeforeDelete`, and
+ * gives the host a typed admin API.
+ *
+ * @example
+ * ```ts
+ * const scim = createScimServer({
+ *   policy: {
+ *     roles: [{ id: "admin", label: "Admin", priority: 10 }, { id: "member", label: "Member" }],
+ *     fallbackRole: "member",
+ *     protectLastAdmin: "admin",
+ *     onRoleChange: ({ userId, after }) => app.setRoles(userId, after),
+ *   },
+ * });
+ * await scim.policy.mapGroup("acme", adminsGroupId, "admin");
+ * ```
+ */
+import type { BeforeDelete, WriteStep } from "../server/unit-of-work.js";
+import { PolicyAdmin, type PolicyAdminDeps } from "./admin.js";
+import { resolvePolicyOptions, type PolicyOptions, type ResolvedPolicy } from "./options.js";
+import { requestHooks } from "./request-hooks.js";
+
+export interface Policy {
+  /** The options with their defaults applied. */
+  readonly options: ResolvedPolicy;
+  /** Install in the server's write path, after the operation and before audit and response. */
+  readonly steps: WriteStep[];
+  /** Install as the server's `beforeDelete`. */
+  readonly beforeDelete: BeforeDelete;
+  /** The admin API over a server's store and event delivery. */
+  admin(deps: PolicyAdminDeps): PolicyAdmin;
+}
+
+/** Validates `options` (throwing `ScimConfigError` on a mistake) and builds the policy. */
+export function createPolicy(options: PolicyOptions = {}): Policy {
+  const resolved = resolvePolicyOptions(options);
+  const hooks = requestHooks(resolved);
+  return {
+    options: resolved,
+    steps: [hooks.step],
+    beforeDelete: hooks.beforeDelete,
+    admin: (deps) => new PolicyAdmin(resolved, deps),
+  };
+}
+
+export { PolicyAdmin, type PolicyAdminDeps, type GroupRoleInfo, type MappingPreview, type RolePreview, type SweepResult, type Tombstone } from "./admin.js";
+export type {
+  PolicyOptions,
+  ResolvedPolicy,
+  RoleDefinition,
+  RoleMode,
+  RoleChange,
+  RoleChangeReason,
+  DeactivationPolicy,
+  DeletePolicy,
+  DeprovisioningPolicy,
+  DeprovisionNotice,
+  PasswordNotice,
+} from "./options.js";
+export type { Exclusion } from "./records.js";
+export type { Roles } from "./roles.js";
+export type { GuardReason } from "./guards.js";
+export { effectiveRoles } from "./roles.js";
+export { hashPassword, verifyPasswordHash } from "./password.js";
+export { TOMBSTONE_TYPE } from "./records.js";

@@ -1,0 +1,196 @@
+/**
+ * What a host configures for provisioning policy: its roles and how IdP groups grant them, what
+ * deactivation and DELETE do, whether passwords are synced, and the hooks that tell the host.
+ * Validated once by {@link resolvePolicyOptions}, so a mistake fails at start-up, not mid-sync.
+ */
+import { ScimConfigError } from "../errors.js";
+
+/** A role of the host application that IdP groups can grant. */
+export interface RoleDefinition {
+  /** The id the host stores and receives in role changes, e.g. `"admin"`. */
+  readonly id: string;
+  /** The name a settings page shows. */
+  readonly label: string;
+  /**
+   * In single-role mode, the role of higher priority wins when a user's mapped groups grant
+   * several; equal priorities go to the role declared first.
+   * @default 0
+   */
+  readonly priority?: number | undefined;
+}
+
+/** `single`: each user holds at most one role. `multi`: the union of every mapped group's role. */
+export type RoleMode = "single" | "multi";
+
+/**
+ * What `active: false` from the IdP does. `"deactivate"` keeps the user (reactivation restores the
+ * same id and memberships); `"delete"` hard-deletes it in the same request; the delayed form
+ * deactivates now and lets `PolicyAdmin.sweep` delete it once N days have passed.
+ */
+export type DeactivationPolicy = "deactivate" | "delete" | { readonly deactivateThenDeleteAfterDays: number };
+
+/** What a SCIM DELETE of a User does: remove it, or keep a hidden copy (a tombstone) for the host. */
+export type DeletePolicy = "hard" | "tombstone";
+
+export interface DeprovisioningPolicy {
+  /** @default "deactivate" */
+  readonly onDeactivate: DeactivationPolicy;
+  /** @default "hard" */
+  readonly onDelete: DeletePolicy;
+}
+
+/** Why a user's effective roles changed. */
+export type RoleChangeReason =
+  | "user.created"
+  | "user.deactivated"
+  | "user.reactivated"
+  | "user.deleted"
+  | "user.included"
+  | "membership.added"
+  | "membership.removed"
+  | "group.deleted"
+  | "group.mapped"
+  | "group.unmapped";
+
+/**
+ * One change of a user's effective roles. `null` means SCIM assigns this user no role at all (no
+ * mapped group and no fallback role): the host keeps whatever value it manages itself.
+ */
+export interface RoleChange {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly before: readonly string[] | null;
+  readonly after: readonly string[] | null;
+  readonly reason: RoleChangeReason;
+}
+
+/** A user leaving the host through SCIM. `mode` says whether the record is kept, gone, or kept hidden. */
+export interface DeprovisionNotice {
+  readonly tenantId: string;
+  readonly directoryId: string | null;
+  readonly userId: string;
+  readonly mode: "deactivate" | "delete" | "tombstone";
+}
+
+/** A password the IdP pushed, handed to the host's own credential store. */
+export interface PasswordNotice {
+  readonly tenantId: string;
+  readonly userId: string;
+  readonly password: string;
+}
+
+export interface PolicyOptions {
+  /** The host's roles. With none, group mapping is off and no roles are computed. @default [] */
+  readonly roles?: readonly RoleDefinition[] | undefined;
+  /** @default "single" */
+  readonly mode?: RoleMode | undefined;
+  /**
+   * The role of an active user in no mapped group. `null` leaves the host's own value alone: such a
+   * user's roles read as `null`, and a user leaving their last mapped group gets a change to `null`.
+   * @default null
+   */
+  readonly fallbackRole?: string | null | undefined;
+  /**
+   * A role whose last active holder SCIM may never deactivate or delete (the request is answered as
+   * if it succeeded, the user stays active, and the audit says why), so an IdP mistake cannot lock a
+   * tenant out of its own settings.
+   * @default undefined
+   */
+  readonly protectLastAdmin?: string | undefined;
+  /** Deprovisioning for directories without their own setting. @default { onDeactivate: "deactivate", onDelete: "hard" } */
+  readonly deprovisioning?: Partial<DeprovisioningPolicy> | undefined;
+  /** Accept passwords pushed by the IdP. @default false */
+  readonly passwordSync?: boolean | undefined;
+  /**
+   * With sync off, a request carrying `password`: `"ignore"` drops it (and audits that it did),
+   * `"reject"` answers 400. Okta echoes `password` in PUTs, so `"reject"` breaks Okta updates.
+   * @default "ignore"
+   */
+  readonly passwordWhenOff?: "ignore" | "reject" | undefined;
+  /** Shortest password accepted when sync is on; shorter ones get 400 `invalidValue`. @default 10 */
+  readonly passwordMinLength?: number | undefined;
+  /**
+   * Receives each synced password instead of scimkit hashing it. Runs inside the request's unit of
+   * work: throwing fails the request and nothing is written.
+   * @default undefined (scrypt hash kept in the user's internal data)
+   */
+  readonly onPassword?: ((notice: PasswordNotice) => void | Promise<void>) | undefined;
+  /**
+   * Called for every role change, inside the unit of work that makes it: throwing fails the
+   * request (or admin call) and nothing is written. A `role.changed` event follows after commit.
+   * @default undefined
+   */
+  readonly onRoleChange?: ((change: RoleChange) => void | Promise<void>) | undefined;
+  /** Called when SCIM deactivates or deletes a user, inside the same unit of work (throwing fails it). @default undefined */
+  readonly onDeprovision?: ((notice: DeprovisionNotice) => void | Promise<void>) | undefined;
+}
+
+/** The validated options with every default applied. */
+export interface ResolvedPolicy {
+  readonly roles: readonly RoleDefinition[];
+  /** role id → rank: 0 is the role single-role mode prefers most. */
+  readonly rank: ReadonlyMap<string, number>;
+  readonly mode: RoleMode;
+  readonly fallbackRole: string | null;
+  readonly protectLastAdmin: string | null;
+  readonly deprovisioning: DeprovisioningPolicy;
+  readonly passwordSync: boolean;
+  readonly passwordWhenOff: "ignore" | "reject";
+  readonly passwordMinLength: number;
+  readonly onPassword: PolicyOptions["onPassword"];
+  readonly onRoleChange: PolicyOptions["onRoleChange"];
+  readonly onDeprovision: PolicyOptions["onDeprovision"];
+}
+
+export const defaultDeprovisioning: DeprovisioningPolicy = { onDeactivate: "deactivate", onDelete: "hard" };
+
+/** Throws {@link ScimConfigError} for a deprovisioning setting that cannot work. */
+export function checkDeprovisioning(p: Partial<DeprovisioningPolicy>, what: string): DeprovisioningPolicy {
+  const out = { ...defaultDeprovisioning, ...definedOnly(p) };
+  const d = out.onDeactivate;
+  if (typeof d === "object") {
+    const days = d.deactivateThenDeleteAfterDays;
+    if (!Number.isInteger(days) || days < 1) throw new ScimConfigError(`${what}: deactivateThenDeleteAfterDays must be a whole number of days ≥ 1`);
+  } else if (d !== "deactivate" && d !== "delete") throw new ScimConfigError(`${what}: onDeactivate must be "deactivate", "delete" or { deactivateThenDeleteAfterDays }`);
+  if (out.onDelete !== "hard" && out.onDelete !== "tombstone") throw new ScimConfigError(`${what}: onDelete must be "hard" or "tombstone"`);
+  return out;
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+export function resolvePolicyOptions(options: PolicyOptions): ResolvedPolicy {
+  const roles = [...(options.roles ?? [])];
+  const ids = new Set<string>();
+  for (const r of roles) {
+    if (typeof r.id !== "string" || r.id === "") throw new ScimConfigError("policy.roles: every role needs a non-empty id");
+    if (ids.has(r.id)) throw new ScimConfigError(`policy.roles: role "${r.id}" is declared twice`);
+    ids.add(r.id);
+  }
+  // Stable sort: equal priorities keep declaration order.
+  const ordered = roles.map((r, i) => ({ r, i })).sort((a, b) => (b.r.priority ?? 0) - (a.r.priority ?? 0) || a.i - b.i);
+  const rank = new Map(ordered.map(({ r }, i) => [r.id, i]));
+  const fallbackRole = options.fallbackRole ?? null;
+  if (fallbackRole !== null && !ids.has(fallbackRole)) throw new ScimConfigError(`policy.fallbackRole: "${fallbackRole}" is not a declared role`);
+  const protectLastAdmin = options.protectLastAdmin ?? null;
+  if (protectLastAdmin !== null && !ids.has(protectLastAdmin)) throw new ScimConfigError(`policy.protectLastAdmin: "${protectLastAdmin}" is not a declared role`);
+  const minLength = options.passwordMinLength ?? 10;
+  if (!Number.isInteger(minLength) || minLength < 1) throw new ScimConfigError("policy.passwordMinLength must be a whole number ≥ 1");
+  const mode = options.mode ?? "single";
+  if (mode !== "single" && mode !== "multi") throw new ScimConfigError('policy.mode must be "single" or "multi"');
+  return {
+    roles,
+    rank,
+    mode,
+    fallbackRole,
+    protectLastAdmin,
+    deprovisioning: checkDeprovisioning(options.deprovisioning ?? {}, "policy.deprovisioning"),
+    passwordSync: options.passwordSync ?? false,
+    passwordWhenOff: options.passwordWhenOff ?? "ignore",
+    passwordMinLength: minLength,
+    onPassword: options.onPassword,
+    onRoleChange: options.onRoleChange,
+    onDeprovision: options.onDeprovision,
+  };
+}

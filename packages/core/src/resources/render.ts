@@ -1,0 +1,44 @@
+/**
+ * Stored resource → the JSON a client sees: `schemas` (core plus the extensions present), `id`,
+ * attributes, derived `members` / `groups`, and `meta` with an absolute `location` and the version.
+ */
+import { etagOf } from "../http/etag.js";
+import type { SchemaRegistry } from "../schema/registry.js";
+import type { JsonObject, JsonValue, Membership, StoredResource } from "../store/types.js";
+
+export const locationOf = (baseUrl: string, endpoint: string, id: string) => `${baseUrl}${endpoint}/${encodeURIComponent(id)}`;
+
+export function renderResource(
+  registry: SchemaRegistry,
+  r: StoredResource,
+  baseUrl: string,
+  groups?: readonly Membership[] | undefined,
+): JsonObject {
+  const { type, extensions } = registry.resourceType(r.resourceType);
+  const schemas: JsonValue[] = [type.schema];
+  for (const ext of extensions) if (r.attributes[ext.id] !== undefined) schemas.push(ext.id);
+  const out: JsonObject = { schemas, id: r.id };
+  for (const [key, value] of Object.entries(r.attributes)) out[key] = value;
+  if (r.members) {
+    out["members"] = r.members.map((m) => {
+      const member: JsonObject = { value: m.value, $ref: locationOf(baseUrl, m.type === "Group" ? "/Groups" : "/Users", m.value), type: m.type };
+      if (m.display !== undefined) member["display"] = m.display;
+      return member;
+    });
+  }
+  if (groups && groups.length > 0) {
+    out["groups"] = groups.map((g) => {
+      const group: JsonObject = { value: g.groupId, $ref: locationOf(baseUrl, "/Groups", g.groupId), type: "direct" };
+      if (g.display !== undefined) group["display"] = g.display;
+      return group;
+    });
+  }
+  out["meta"] = {
+    resourceType: type.name,
+    created: r.created,
+    lastModified: r.lastModified,
+    location: locationOf(baseUrl, type.endpoint, r.id),
+    version: etagOf(r.version),
+  };
+  return out;
+}

@@ -1,0 +1,130 @@
+/**
+ * `createScimServer`: the one entry point. It returns a Web-standard `fetch` for the SCIM routes and
+ * a typed API for host code (directories, tokens, audit, events). No module-level state: every
+ * server owns its store, registry, caches and counters, so two servers never see each other.
+ */
+import { readAudit, type AuditEntry } from "../audit/trail.js";
+import { DirectoryAdmin } from "../directories/admin.js";
+import type { Caller } from "../directories/authenticate.js";
+import { HealthTracker, type DirectoryHealth } from "../directories/health.js";
+import { DIRECTORY, TOKEN, type TokenInfo } from "../directories/model.js";
+import { EventDispatcher, toEvent, type EventHandler, type ScimEvent } from "../events/outbox.js";
+import { createHandler } from "../http/handler.js";
+import { uuidv7Generator } from "../ids.js";
+import type { EngineSettings } from "../resources/context.js";
+import { SchemaRegistry } from "../schema/registry.js";
+import { memoryStore } from "../store/memory-store.js";
+import type { LogQuery, ScimStore } from "../store/types.js";
+import { writeAudit } from "../audit/trail.js";
+import type { ScimServerOptions } from "./options.js";
+import type { WriteStep } from "./unit-of-work.js";
+
+export interface ScimServer {
+  /** Serves one SCIM request. Mount it with an adapter or call it directly. */
+  fetch(request: Request): Promise<Response>;
+  /** Directories and their tokens, for the host's settings page. */
+  readonly directories: DirectoryAdmin & { health(directoryId: string): DirectoryHealth };
+  /** The audit trail of a tenant, oldest first; page with `after`. */
+  audit(tenantId: string, query?: Partial<LogQuery>): Promise<AuditEntry[]>;
+  /** Host events: subscribe to live delivery, or read the outbox from a cursor. */
+  readonly events: {
+    subscribe(handler: EventHandler): () => void;
+    read(tenantId: string, query?: { after?: number; limit?: number }): Promise<ScimEvent[]>;
+  };
+  /** The store in use. */
+  readonly store: ScimStore;
+  /** @internal Steps the policy layer adds to every write. */
+  readonly writeSteps: WriteStep[];
+  /** Waits for pending work and closes the store. */
+  close(): Promise<void>;
+}
+
+export function createScimServer(options: ScimServerOptions = {}): ScimServer {
+  const store = options.store ?? memoryStore();
+  const now = options.now ?? (() => new Date());
+  const logger = options.logger ?? { error: (m, d) => console.error(m, d) };
+  const registry = new SchemaRegistry(options.extensions ?? []);
+  const maxResults = options.maxResults ?? 1000;
+  const settings: EngineSettings = {
+    maxResults,
+    uniqueGroupDisplayName: options.uniqueGroupDisplayName ?? false,
+    newId: uuidv7Generator(() => now().getTime()),
+    now,
+  };
+  const dispatcher = new EventDispatcher((error, event) =>
+    logger.error("scimkit: an event handler failed", { event: event.type, seq: event.seq, error: error instanceof Error ? error.message : String(error) }),
+  );
+  const handlers = options.onEvent === undefined ? [] : Array.isArray(options.onEvent) ? options.onEvent : [options.onEvent as EventHandler];
+  for (const h of handlers) dispatcher.subscribe(h);
+  const steps: WriteStep[] = [];
+  const health = new HealthTracker(60, now);
+  const admin = new DirectoryAdmin(store, now, (tx, action, directoryId, facts) =>
+    writeAudit(tx, {
+      at: now().toISOString(),
+      actor: { directoryId, tokenId: null, userAgent: null, requestId: null },
+      operation: action,
+      outcome: "success",
+      status: 200,
+      facts,
+    }),
+  );
+
+  // Last-used times are written at most once per throttle window per token, not once per request.
+  const throttleMs = (options.lastUsedThrottleSeconds ?? 60) * 1000;
+  const lastWritten = new Map<string, number>();
+  const touch = async (caller: Caller) => {
+    const key = caller.tokenId ?? caller.directory.id;
+    const t = now().getTime();
+    if (t - (lastWritten.get(key) ?? -Infinity) < throttleMs) return;
+    lastWritten.set(key, t);
+    const at = new Date(t).toISOString();
+    await store.transaction(caller.directory.tenantId, async (tx) => {
+      const dir = await tx.getRecord(DIRECTORY, caller.directory.id);
+      if (dir) await tx.putRecord(DIRECTORY, { ...dir, data: { ...dir.data, lastUsedAt: at } });
+      if (caller.tokenId !== null) {
+        const tok = await tx.getRecord(TOKEN, caller.tokenId);
+        if (tok) await tx.putRecord(TOKEN, { ...tok, data: { ...(tok.data as unknown as TokenInfo), lastUsedAt: at } });
+      }
+    });
+  };
+
+  const fetch = createHandler({
+    store,
+    registry,
+    settings,
+    dispatcher,
+    steps,
+    beforeDelete: undefined,
+    auth: { store, now, authenticate: options.authenticate, requireHttps: options.requireHttps ?? false, trustProxy: options.trustProxy ?? false },
+    basePath: options.basePath,
+    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    defaultCount: Math.min(options.defaultCount ?? 100, maxResults),
+    trustProxy: options.trustProxy ?? false,
+    discovery: { maxResults, changePassword: false },
+    health,
+    logger,
+    touch,
+  });
+
+  const directories = Object.assign(admin, { health: (directoryId: string) => health.get(directoryId) });
+
+  return {
+    fetch,
+    directories,
+    store,
+    writeSteps: steps,
+    audit: (tenantId, query = {}) => store.transaction(tenantId, (tx) => readAudit(tx, { limit: 100, ...query }), { readOnly: true }),
+    events: {
+      subscribe: (handler) => dispatcher.subscribe(handler),
+      read: (tenantId, query = {}) =>
+        store.transaction(
+          tenantId,
+          async (tx) => (await tx.readLog("events", { limit: query.limit ?? 100, after: query.after })).map((e) => toEvent(tenantId, e)),
+          { readOnly: true },
+        ),
+    },
+    async close() {
+      await store.close?.();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+/** The options of {@link createScimServer}, each with its default. */
+import type { AuthenticateFn } from "../directories/authenticate.js";
+import type { EventHandler } from "../events/outbox.js";
+import type { ExtensionRegistration } from "../schema/registry.js";
+import type { ScimStore } from "../store/types.js";
+
+/** Where internals go. Never receives secrets, Authorization headers or request bodies. */
+export interface ScimLogger {
+  error(message: string, details?: Record<string, unknown>): void;
+  warn?(message: string, details?: Record<string, unknown>): void;
+}
+
+export interface ScimServerOptions {
+  /** Where SCIM data lives. @default memoryStore() */
+  readonly store?: ScimStore | undefined;
+  /**
+   * The path the SCIM base URL is mounted at, e.g. `/scim/v2`. When omitted it is found from each
+   * request URL (everything before `/Users`, `/Groups`, …).
+   * @default undefined
+   */
+  readonly basePath?: string | undefined;
+  /** Host-defined extension schemas for User or Group. @default [] */
+  readonly extensions?: readonly ExtensionRegistration[] | undefined;
+  /** Largest page a list returns; advertised as `filter.maxResults`. @default 1000 */
+  readonly maxResults?: number | undefined;
+  /** Page size when a request gives no `count`. @default 100 */
+  readonly defaultCount?: number | undefined;
+  /** Largest request body accepted; larger ones get 413. @default 1048576 (1 MiB) */
+  readonly maxBodyBytes?: number | undefined;
+  /** Keep Group displayName unique per tenant, case-insensitively (409 on a clash). @default false */
+  readonly uniqueGroupDisplayName?: boolean | undefined;
+  /** Replace bearer-token auth with the host's own (e.g. OAuth client credentials). @default undefined */
+  readonly authenticate?: AuthenticateFn | undefined;
+  /** Answer 403 to plain-HTTP requests. @default false */
+  readonly requireHttps?: boolean | undefined;
+  /** Trust `X-Forwarded-Proto` / `X-Forwarded-Host` from a proxy in front of the app. @default false */
+  readonly trustProxy?: boolean | undefined;
+  /** Seconds between writes of a token's last-used time. @default 60 */
+  readonly lastUsedThrottleSeconds?: number | undefined;
+  /** Clock, for tests and sweeps. @default () => new Date() */
+  readonly now?: (() => Date) | undefined;
+  /** Where errors are reported. @default console */
+  readonly logger?: ScimLogger | undefined;
+  /** Event handlers called after each commit. @default [] */
+  readonly onEvent?: EventHandler | readonly EventHandler[] | undefined;
+}

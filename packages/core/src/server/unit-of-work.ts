@@ -1,0 +1,111 @@
+/**
+ * One SCIM request = one unit of work. Reads run read-only; writes run the operation, then write its
+ * audit entries and outbox events in the same unit of work, then deliver the events after commit.
+ * A failed write rolls back everything and leaves one audit entry describing the failure.
+ */
+import type { ToleranceContext } from "../compat/tolerances.js";
+import { isScimError } from "../errors.js";
+import { writeAudit, type Actor } from "../audit/trail.js";
+import { eventsOf, persistEvents, type EventDispatcher, type ScimEvent } from "../events/outbox.js";
+import type { Filter } from "../filter/ast.js";
+import type { EngineSettings, OperationContext } from "../resources/context.js";
+import type { SchemaRegistry } from "../schema/registry.js";
+import type { ScimStore, StoreTransaction } from "../store/types.js";
+
+/**
+ * Extra work a write does inside its unit of work after the operation and before the response is
+ * rendered (the policy layer installs these: role recomputation, deprovisioning, exclusions,
+ * password handling). It may read `ctx.changes`, write more, push further changes, and persist
+ * events with `persistEvents` then hand them to `emit` for delivery after commit. Throwing a
+ * ScimError rolls the whole request back.
+ */
+export type WriteStep = (ctx: OperationContext, actor: Actor, emit: (events: ScimEvent[]) => void) => Promise<void>;
+
+/**
+ * Asked before a resource is hard-deleted (by DELETE, or by a policy): return "handled" when the
+ * hook did something else instead (e.g. kept a tombstone) and recorded its own change.
+ */
+export type BeforeDelete = (ctx: OperationContext, typeId: string, id: string) => Promise<"proceed" | "handled">;
+
+export interface UnitOfWorkDeps {
+  readonly store: ScimStore;
+  readonly registry: SchemaRegistry;
+  readonly settings: EngineSettings;
+  readonly dispatcher: EventDispatcher;
+  readonly steps: WriteStep[];
+  readonly beforeDelete: BeforeDelete | undefined;
+}
+
+export interface RequestScope {
+  readonly tenantId: string;
+  readonly actor: Actor;
+  readonly tol: ToleranceContext;
+  readonly baseUrl: string;
+  readonly operation: string;
+}
+
+function context(deps: UnitOfWorkDeps, tx: StoreTransaction, scope: RequestScope): OperationContext {
+  const supports = deps.store.capabilities.supportsFilter;
+  return {
+    tx,
+    registry: deps.registry,
+    settings: deps.settings,
+    tol: scope.tol,
+    baseUrl: scope.baseUrl,
+    changes: [],
+    directoryId: scope.actor.directoryId,
+    beforeDelete: deps.beforeDelete,
+    supportsFilter: supports ? (f: Filter, t: string) => supports(f, t) : () => true,
+  };
+}
+
+export function runRead<T>(deps: UnitOfWorkDeps, scope: RequestScope, work: (ctx: OperationContext) => Promise<T>): Promise<T> {
+  return deps.store.transaction(scope.tenantId, (tx) => work(context(deps, tx, scope)), { readOnly: true });
+}
+
+/**
+ * Runs a write: `work`, then the policy steps, then audit and outbox rows, then `render` (so the
+ * response shows what the steps made of the change), all in one unit of work.
+ */
+export async function runWrite<T, R>(
+  deps: UnitOfWorkDeps,
+  scope: RequestScope,
+  work: (ctx: OperationContext) => Promise<T>,
+  render: (ctx: OperationContext, result: T) => Promise<R>,
+): Promise<R> {
+  const pending: ScimEvent[] = [];
+  try {
+    const result = await deps.store.transaction(scope.tenantId, async (tx) => {
+      const ctx = context(deps, tx, scope);
+      const done = await work(ctx);
+      for (const step of deps.steps) await step(ctx, scope.actor, (events) => pending.push(...events));
+      const at = deps.settings.now().toISOString();
+      for (const change of ctx.changes) {
+        await writeAudit(tx, { at, actor: scope.actor, operation: scope.operation, change, tolerances: scope.tol.fired, outcome: "success", status: change.operation === "create" ? 201 : change.operation === "delete" ? 204 : 200 });
+        pending.push(...(await persistEvents(tx, at, eventsOf(change, scope.actor.directoryId))));
+      }
+      return render(ctx, done);
+    });
+    pending.sort((a, b) => a.seq - b.seq);
+    void deps.dispatcher.deliver(pending);
+    return result;
+  } catch (error) {
+    if (isScimError(error) && error.status < 500) {
+      // The change rolled back; the failure itself is still part of the trail.
+      await deps.store
+        .transaction(scope.tenantId, (tx) =>
+          writeAudit(tx, {
+            at: deps.settings.now().toISOString(),
+            actor: scope.actor,
+            operation: scope.operation,
+            tolerances: scope.tol.fired,
+            outcome: "failure",
+            status: error.status,
+            detail: error.detail,
+          }),
+        )
+        .catch(() => undefined);
+    }
+    throw error;
+  }
+}

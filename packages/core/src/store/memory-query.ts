@@ -1,0 +1,88 @@
+/**
+ * Query evaluation for the memory store: an index lookup when the filter pins an indexed attribute
+ * with `eq` (alone or as one conjunct of an `and`), otherwise a scan; then sort and page. Without a
+ * filter or sort, a page is read straight from insertion order.
+ */
+import type { Filter } from "../filter/ast.js";
+import { compareForSort, sortValue } from "../filter/evaluate.js";
+import type { TypeTable } from "./memory-tables.js";
+import { resourceView } from "./view.js";
+import type { JsonObject, QueryResult, StoreQuery, StoredResource } from "./types.js";
+
+type Evaluate = (filter: Filter, view: JsonObject) => boolean;
+
+const views = new WeakMap<StoredResource, JsonObject>();
+
+/** Views are cached per stored object: stored resources are immutable, so a cached view never goes stale. */
+export function cachedView(r: StoredResource): JsonObject {
+  let v = views.get(r);
+  if (!v) views.set(r, (v = resourceView(r)));
+  return v;
+}
+
+/** Candidate ids from an index, or undefined when the filter must be evaluated by a scan. */
+function indexCandidates(table: TypeTable, filter: Filter): ReadonlySet<string> | undefined {
+  if (filter.kind === "and") {
+    for (const f of filter.filters) {
+      const c = indexCandidates(table, f);
+      if (c) return c;
+    }
+    return undefined;
+  }
+  if (filter.kind !== "compare" || typeof filter.value !== "string") return undefined;
+  if (filter.attr.extension || filter.attr.sub !== undefined) return undefined;
+  if (filter.op === "sw") {
+    const ids = table.prefix(filter.attr.name, filter.value);
+    return ids ? new Set(ids) : undefined;
+  }
+  if (filter.op !== "eq") return undefined;
+  if (filter.attr.name === "id") return new Set(table.byId.has(filter.value) ? [filter.value] : []);
+  return table.lookup(filter.attr.name, filter.value);
+}
+
+export function queryTable(
+  table: TypeTable,
+  query: StoreQuery,
+  forFilter: (r: StoredResource) => StoredResource,
+  evaluate: Evaluate,
+): QueryResult {
+  const skip = Math.max(0, query.startIndex - 1);
+  const { filter, sort } = query;
+  if (!filter && !sort) {
+    const resources: StoredResource[] = [];
+    const order = table.orderedIds();
+    for (let i = skip; i < order.length && resources.length < query.count; i++) {
+      const r = table.byId.get(order[i] ?? "");
+      if (r) resources.push(r);
+    }
+    return { resources, total: table.byId.size };
+  }
+  let matches: StoredResource[] = [];
+  if (filter) {
+    const ids = indexCandidates(table, filter);
+    const candidates: Iterable<StoredResource> = ids
+      ? [...ids].flatMap((id) => table.byId.get(id) ?? []).sort(defaultOrder)
+      : table.byId.values();
+    for (const r of candidates) {
+      const subject = forFilter(r);
+      if (evaluate(filter, subject === r ? cachedView(r) : resourceView(subject))) matches.push(r);
+    }
+  } else matches = [...table.byId.values()];
+  if (sort) {
+    const keyed = matches.map((r) => ({ r, key: sortValue(sort.by, cachedView(r)) }));
+    const sign = sort.order === "descending" ? -1 : 1;
+    keyed.sort((a, b) => {
+      // Missing values go last in either order; present values follow the requested order.
+      if (a.key === undefined || b.key === undefined) return compareForSort(sort.by.leaf, a.key, b.key);
+      return sign * compareForSort(sort.by.leaf, a.key, b.key);
+    });
+    matches = keyed.map((k) => k.r);
+  }
+  return { resources: query.count > 0 ? matches.slice(skip, skip + query.count) : [], total: matches.length };
+}
+
+/** The contract's default order: `created`, then `id` (core's ids are time-ordered, so this is also insertion order). */
+export function defaultOrder(a: StoredResource, b: StoredResource): number {
+  if (a.created !== b.created) return a.created < b.created ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}

@@ -1,0 +1,358 @@
+/**
+ * The memory store: scimkit's embedded default. Indexed lookups (id, userName, externalId,
+ * displayName), membership kept both ways, and an undo log per unit of work so a failed request
+ * leaves nothing behind. Optionally persisted as a JSON snapshot written after each commit.
+ *
+ * Write units of work run one at a time; read-only units run without waiting, and so may observe a
+ * write that is still in progress (and might still roll back). Hosts needing strict isolation or
+ * several processes use the PostgreSQL store.
+ */
+import { evaluateFilter } from "../filter/evaluate.js";
+import type { Filter } from "../filter/ast.js";
+import { TenantData } from "./memory-tables.js";
+import { loadSnapshot, saveSnapshot, type MemoryState } from "./memory-snapshot.js";
+import { defaultOrder, queryTable } from "./memory-query.js";
+import {
+  UniquenessError,
+  VersionConflictError,
+  type LogEntry,
+  type LogName,
+  type Member,
+  type Membership,
+  type ScimStore,
+  type StoreRecord,
+  type StoreTransaction,
+  type StoredResource,
+  type WriteGuard,
+} from "./types.js";
+
+export interface MemoryStoreOptions {
+  /**
+   * A JSON file to load at start and to save after every committed write (atomically, coalesced).
+   * Without it the data lives only as long as the process.
+   * @default undefined
+   */
+  readonly file?: string | undefined;
+  /**
+   * How many audit entries and how many events the store keeps (the oldest go first). The memory
+   * store is for development and small deployments; the PostgreSQL store keeps every entry.
+   * @default 1000
+   */
+  readonly logRetention?: number | undefined;
+}
+
+type Undo = () => void;
+
+const recordKey = (tenantId: string, id: string) => `${tenantId}\u0000${id}`;
+
+function checkVersion(current: StoredResource, guard: WriteGuard | undefined): void {
+  if (guard?.expectedVersion !== undefined && guard.expectedVersion !== current.version) throw new VersionConflictError();
+}
+
+/** Creates a memory store. Each call returns an independent store. */
+export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
+  const state: MemoryState = options.file ? loadSnapshot(options.file) : { tenants: new Map(), records: new Map(), logs: { audit: [], events: [] }, seq: 0 };
+  let lock: Promise<void> = Promise.resolve();
+  let saving: Promise<void> = Promise.resolve();
+  let dirty = false;
+
+  const tenant = (id: string): TenantData => {
+    let t = state.tenants.get(id);
+    if (!t) state.tenants.set(id, (t = new TenantData()));
+    return t;
+  };
+
+  const retention = options.logRetention ?? 1_000;
+  // Trimming in batches keeps the cost of dropping old entries amortised.
+  const trimLogs = () => {
+    for (const list of [state.logs.audit, state.logs.events]) {
+      if (list.length > retention + Math.max(100, retention >> 3)) list.splice(0, list.length - retention);
+    }
+  };
+
+  const scheduleSave = () => {
+    if (!options.file || dirty) return;
+    dirty = true;
+    const file = options.file;
+    saving = saving.then(async () => {
+      await new Promise((r) => setTimeout(r, 20));
+      dirty = false;
+      await saveSnapshot(file, state);
+    });
+  };
+
+  function makeTransaction(tenantId: string, undo: Undo[] | null): StoreTransaction {
+    const data = tenant(tenantId);
+    const write = (fn: Undo) => {
+      if (!undo) throw new Error("write attempted in a read-only unit of work");
+      undo.push(fn);
+    };
+    const withMembers = (r: StoredResource): StoredResource => ({ ...r, members: [...(data.members.get(r.id)?.values() ?? [])] });
+    const bump = (groupId: string, at: string, guard: WriteGuard) => {
+      const table = data.table("Group");
+      const group = table.byId.get(groupId);
+      if (!group) throw new Error(`group ${groupId} does not exist`);
+      checkVersion(group, guard);
+      return () => {
+        const next = { ...group, version: group.version + 1, lastModified: at };
+        table.update(group, next);
+        write(() => table.update(next, group));
+      };
+    };
+
+    return {
+      tenantId,
+      async getResource(type, id, projection) {
+        const r = data.table(type).byId.get(id);
+        if (!r) return null;
+        return projection?.members ? withMembers(r) : r;
+      },
+      async createResource(resource) {
+        const table = data.table(resource.resourceType);
+        if (resource.uniqueKey !== null && table.byUnique.has(resource.uniqueKey)) throw new UniquenessError(resource.uniqueKey);
+        if (table.byId.has(resource.id)) throw new UniquenessError(resource.id);
+        write(() => table.remove(resource));
+        table.insert(resource);
+        return resource;
+      },
+      async replaceResource(resource, guard) {
+        const table = data.table(resource.resourceType);
+        const current = table.byId.get(resource.id);
+        if (!current) throw new Error(`resource ${resource.id} does not exist`);
+        checkVersion(current, guard);
+        if (resource.uniqueKey !== null) {
+          const holder = table.byUnique.get(resource.uniqueKey);
+          if (holder !== undefined && holder !== resource.id) throw new UniquenessError(resource.uniqueKey);
+        }
+        write(() => table.update(resource, current));
+        table.update(current, resource);
+        return resource;
+      },
+      async deleteResource(type, id, guard) {
+        const table = data.table(type);
+        const current = table.byId.get(id);
+        if (!current) return false;
+        checkVersion(current, guard);
+        write(() => {
+          table.insert(current);
+          table.restoreOrder(defaultOrder);
+        });
+        table.remove(current);
+        for (const member of [...(data.members.get(id)?.values() ?? [])]) {
+          data.unlink(id, member.value);
+          write(() => data.link(id, member));
+        }
+        for (const groupId of [...(data.memberOf.get(id) ?? [])]) {
+          const member = data.unlink(groupId, id);
+          if (member) write(() => data.link(groupId, member));
+        }
+        return true;
+      },
+      async queryResources(type, query) {
+        const table = data.table(type);
+        const result = queryTable(table, query, (r) => (needsMembers(query.filter) ? withMembers(r) : r), evaluateFilter);
+        if (!query.projection?.members) return result;
+        return { total: result.total, resources: result.resources.map(withMembers) };
+      },
+      async addMembers(groupId, members, w) {
+        const commit = bump(groupId, w.modifiedAt, w);
+        const list = data.members.get(groupId);
+        const added: string[] = [];
+        for (const m of members) {
+          if (list?.has(m.value) || added.includes(m.value)) continue;
+          data.link(groupId, m);
+          write(() => data.unlink(groupId, m.value));
+          added.push(m.value);
+        }
+        if (added.length > 0) commit();
+        return added;
+      },
+      async removeMembers(groupId, memberIds, w) {
+        const commit = bump(groupId, w.modifiedAt, w);
+        const removed: string[] = [];
+        for (const id of memberIds) {
+          const m = data.unlink(groupId, id);
+          if (!m) continue;
+          write(() => data.link(groupId, m));
+          removed.push(id);
+        }
+        if (removed.length > 0) commit();
+        return removed;
+      },
+      async replaceMembers(groupId, members, w) {
+        const commit = bump(groupId, w.modifiedAt, w);
+        const wanted = new Map(members.map((m) => [m.value, m]));
+        const removed: string[] = [];
+        const added: string[] = [];
+        for (const current of [...(data.members.get(groupId)?.values() ?? [])]) {
+          if (wanted.has(current.value)) continue;
+          data.unlink(groupId, current.value);
+          write(() => data.link(groupId, current));
+          removed.push(current.value);
+        }
+        const list = data.members.get(groupId);
+        for (const m of wanted.values()) {
+          if (list?.has(m.value)) continue;
+          data.link(groupId, m);
+          write(() => data.unlink(groupId, m.value));
+          added.push(m.value);
+        }
+        if (added.length + removed.length > 0) commit();
+        return { added, removed };
+      },
+      async hasMembers(groupId, memberIds) {
+        const list = data.members.get(groupId);
+        return list ? memberIds.filter((id) => list.has(id)) : [];
+      },
+      async groupsOf(memberIds) {
+        const out = new Map<string, Membership[]>();
+        const groups = data.table("Group");
+        for (const id of memberIds) {
+          const list: Membership[] = [];
+          for (const groupId of data.memberOf.get(id) ?? []) {
+            const display = groups.byId.get(groupId)?.attributes["displayName"];
+            list.push({ groupId, display: typeof display === "string" ? display : undefined });
+          }
+          out.set(id, list);
+        }
+        return out;
+      },
+      async existing(type, ids) {
+        const table = data.table(type);
+        return ids.filter((id) => table.byId.has(id));
+      },
+      async getRecord(kind, id) {
+        return state.records.get(kind)?.byId.get(recordKey(tenantId, id))?.record ?? null;
+      },
+      async putRecord(kind, record) {
+        let recs = state.records.get(kind);
+        if (!recs) state.records.set(kind, (recs = { byId: new Map(), byKey: new Map() }));
+        const rk = recordKey(tenantId, record.id);
+        const table = recs;
+        if (record.key != null) {
+          const holder = table.byKey.get(record.key);
+          if (holder !== undefined && holder !== rk) throw new UniquenessError(record.key);
+        }
+        const previous = table.byId.get(rk);
+        const put = (entry: { tenantId: string; record: StoreRecord } | undefined, replaced: { record: StoreRecord } | undefined) => {
+          if (replaced?.record.key != null) table.byKey.delete(replaced.record.key);
+          if (entry) {
+            table.byId.set(rk, entry);
+            if (entry.record.key != null) table.byKey.set(entry.record.key, rk);
+          } else table.byId.delete(rk);
+        };
+        const entry = { tenantId, record: structuredClone(record) };
+        write(() => put(previous, entry));
+        put(entry, previous);
+      },
+      async deleteRecord(kind, id) {
+        const table = state.records.get(kind);
+        const rk = recordKey(tenantId, id);
+        const previous = table?.byId.get(rk);
+        if (!table || !previous) return false;
+        table.byId.delete(rk);
+        if (previous.record.key != null) table.byKey.delete(previous.record.key);
+        write(() => {
+          table.byId.set(rk, previous);
+          if (previous.record.key != null) table.byKey.set(previous.record.key, rk);
+        });
+        return true;
+      },
+      async listRecords(kind) {
+        const out: StoreRecord[] = [];
+        for (const entry of state.records.get(kind)?.byId.values() ?? []) if (entry.tenantId === tenantId) out.push(entry.record);
+        return out;
+      },
+      async appendLog(log, entry) {
+        const list = state.logs[log];
+        state.seq += 1;
+        list.push({ tenantId, entry: { ...structuredClone(entry), seq: state.seq } });
+        write(() => {
+          list.pop();
+          state.seq -= 1;
+        });
+        return state.seq;
+      },
+      async readLog(log, q) {
+        const list = state.logs[log];
+        const out: LogEntry[] = [];
+        let i = q.after === undefined ? 0 : firstAfter(list, q.after);
+        for (; i < list.length && out.length < q.limit; i++) {
+          const item = list[i];
+          if (!item || item.tenantId !== tenantId) continue;
+          const e = item.entry;
+          if (q.directoryId !== undefined && e.directoryId !== q.directoryId) continue;
+          if (q.resourceType !== undefined && e.resourceType !== q.resourceType) continue;
+          if (q.resourceId !== undefined && e.resourceId !== q.resourceId) continue;
+          if (q.from !== undefined && e.at < q.from) continue;
+          if (q.to !== undefined && e.at >= q.to) continue;
+          out.push(e);
+        }
+        return out;
+      },
+    };
+  }
+
+  return {
+    name: "memory",
+    capabilities: {},
+    async transaction(tenantId, work, opts) {
+      if (opts?.readOnly) return work(makeTransaction(tenantId, null));
+      const previous = lock;
+      let release!: () => void;
+      lock = new Promise((r) => (release = r));
+      await previous;
+      const undo: Undo[] = [];
+      try {
+        const result = await work(makeTransaction(tenantId, undo));
+        if (undo.length > 0) {
+          trimLogs();
+          scheduleSave();
+        }
+        return result;
+      } catch (error) {
+        for (let i = undo.length - 1; i >= 0; i--) undo[i]?.();
+        throw error;
+      } finally {
+        release();
+      }
+    },
+    async findRecordByKey(kind, key) {
+      const table = state.records.get(kind);
+      const rk = table?.byKey.get(key);
+      const entry = rk === undefined ? undefined : table?.byId.get(rk);
+      return entry ? { tenantId: entry.tenantId, record: entry.record } : null;
+    },
+    async close() {
+      await lock;
+      await saving;
+      if (options.file) await saveSnapshot(options.file, state);
+    },
+  };
+}
+
+function firstAfter(list: readonly { entry: LogEntry }[], seq: number): number {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((list[mid]?.entry.seq ?? 0) <= seq) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function needsMembers(filter: Filter | undefined): boolean {
+  if (!filter) return false;
+  switch (filter.kind) {
+    case "and":
+    case "or":
+      return filter.filters.some(needsMembers);
+    case "not":
+      return needsMembers(filter.filter);
+    default:
+      return filter.attr.name === "members";
+  }
+}
+
+export type { Member, LogName };

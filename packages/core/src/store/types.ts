@@ -1,0 +1,207 @@
+/**
+ * The store contract. One resource-generic interface that a SQL database can implement natively:
+ * every operation runs inside a unit of work bound to one tenant; filters, sorting, paging, counts
+ * and membership changes are evaluated by the store; audit and event rows are written in the same
+ * unit of work as the change they describe.
+ *
+ * Core owns identifiers, timestamps and versions; the store owns persistence, indexes, uniqueness
+ * and atomicity.
+ */
+import type { Filter, Sort } from "../filter/ast.js";
+
+/** JSON as stored and returned. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** The type of a SCIM resource: `User`, `Group`, or a host-defined type id. */
+export type ResourceTypeId = string;
+
+/** A resource as stored: its attributes in canonical form, with meta kept apart. */
+export interface StoredResource {
+  readonly id: string;
+  readonly resourceType: ResourceTypeId;
+  /**
+   * Client-visible attributes in canonical case: core attributes at the top level, extension
+   * attributes under their schema URN. Never holds `id`, `meta`, `schemas`, Group `members` or
+   * User `groups`: those are derived.
+   */
+  readonly attributes: JsonObject;
+  /** Server-side data the client never sees (password hash, policy state, tombstones). */
+  readonly internal: JsonObject;
+  /** The value the store keeps unique per tenant and type (e.g. lower-cased userName), if any. */
+  readonly uniqueKey: string | null;
+  readonly created: string;
+  readonly lastModified: string;
+  /** Monotonic revision, bumped by every write including membership changes. */
+  readonly version: number;
+  /** Present only when the read asked for members (Groups). */
+  readonly members?: readonly Member[] | undefined;
+}
+
+/** What core hands the store to create or replace a resource. */
+export type ResourceWrite = Omit<StoredResource, "members">;
+
+/** A Group member. */
+export interface Member {
+  /** Id of a User or Group in the same tenant. */
+  readonly value: string;
+  readonly type: "User" | "Group";
+  /** The display value the IdP sent or core derived, kept so reads need no join. */
+  readonly display?: string | undefined;
+}
+
+/** One Group a resource belongs to, for the User's read-only `groups` attribute. */
+export interface Membership {
+  readonly groupId: string;
+  readonly display?: string | undefined;
+}
+
+/** Which parts of a resource a read must load. Members are the only costly part. */
+export interface Projection {
+  /** Load Group members. @default false */
+  readonly members?: boolean | undefined;
+}
+
+export interface StoreQuery {
+  readonly filter?: Filter | undefined;
+  readonly sort?: Sort | undefined;
+  /** 1-based index of the first result. */
+  readonly startIndex: number;
+  /** Maximum number of results; 0 asks for the total only. */
+  readonly count: number;
+  readonly projection?: Projection | undefined;
+}
+
+export interface QueryResult {
+  readonly resources: readonly StoredResource[];
+  /** Number of matches before paging. */
+  readonly total: number;
+}
+
+/** Options for a write guarded by the version the client saw (`If-Match`). */
+export interface WriteGuard {
+  /** Fail with a {@link VersionConflictError} when the stored version differs. */
+  readonly expectedVersion?: number | undefined;
+}
+
+/** Options for a membership change: the group's new lastModified, and an optional version guard. */
+export interface MembershipWrite extends WriteGuard {
+  readonly modifiedAt: string;
+}
+
+/** A small admin record (directory, token, role mapping, exclusion …). */
+export interface StoreRecord {
+  readonly id: string;
+  /** A value unique per kind across all tenants, for lookups before the tenant is known (e.g. a token hash). */
+  readonly key?: string | null | undefined;
+  readonly data: JsonObject;
+}
+
+/** Append-only logs kept in the same unit of work as the change. */
+export type LogName = "audit" | "events";
+
+export interface LogEntry {
+  /** Assigned by the store: strictly increasing per store, usable as a cursor. */
+  readonly seq: number;
+  readonly at: string;
+  readonly directoryId: string | null;
+  readonly resourceType: string | null;
+  readonly resourceId: string | null;
+  readonly data: JsonObject;
+}
+
+export type NewLogEntry = Omit<LogEntry, "seq">;
+
+export interface LogQuery {
+  /** Only entries with `seq` greater than this cursor. */
+  readonly after?: number | undefined;
+  readonly directoryId?: string | undefined;
+  readonly resourceType?: string | undefined;
+  readonly resourceId?: string | undefined;
+  /** ISO timestamps, inclusive from, exclusive to. */
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  readonly limit: number;
+}
+
+/** Everything a request may do, bound to one tenant. */
+export interface StoreTransaction {
+  readonly tenantId: string;
+
+  getResource(type: ResourceTypeId, id: string, projection?: Projection): Promise<StoredResource | null>;
+  /** Throws {@link UniquenessError} when `uniqueKey` is taken in this tenant and type. */
+  createResource(resource: ResourceWrite): Promise<StoredResource>;
+  /** Replaces attributes, internal data, uniqueKey, lastModified and version of an existing resource. */
+  replaceResource(resource: ResourceWrite, guard?: WriteGuard): Promise<StoredResource>;
+  /** Deletes the resource and every membership row that names it (as group or as member). */
+  deleteResource(type: ResourceTypeId, id: string, guard?: WriteGuard): Promise<boolean>;
+  queryResources(type: ResourceTypeId, query: StoreQuery): Promise<QueryResult>;
+
+  /** Adds members not yet present; existing ones are left as they are. Returns the ids added. */
+  addMembers(groupId: string, members: readonly Member[], write: MembershipWrite): Promise<readonly string[]>;
+  /** Removes the listed member ids when present. Returns the ids removed. */
+  removeMembers(groupId: string, memberIds: readonly string[], write: MembershipWrite): Promise<readonly string[]>;
+  /** Makes the member list exactly `members`. Returns what was added and removed. */
+  replaceMembers(
+    groupId: string,
+    members: readonly Member[],
+    write: MembershipWrite,
+  ): Promise<{ readonly added: readonly string[]; readonly removed: readonly string[] }>;
+  /** Of `memberIds`, those that are members of `groupId`: a point lookup, never a full member read. */
+  hasMembers(groupId: string, memberIds: readonly string[]): Promise<readonly string[]>;
+  /** The groups each of `memberIds` belongs to directly. */
+  groupsOf(memberIds: readonly string[]): Promise<ReadonlyMap<string, readonly Membership[]>>;
+  /** Of `ids`, those that exist as resources of `type` in this tenant. */
+  existing(type: ResourceTypeId, ids: readonly string[]): Promise<readonly string[]>;
+
+  getRecord(kind: string, id: string): Promise<StoreRecord | null>;
+  /** Inserts or replaces. Throws {@link UniquenessError} when `key` belongs to another record of this kind. */
+  putRecord(kind: string, record: StoreRecord): Promise<void>;
+  deleteRecord(kind: string, id: string): Promise<boolean>;
+  listRecords(kind: string): Promise<readonly StoreRecord[]>;
+
+  /** Appends an entry and returns the `seq` the store assigned to it. */
+  appendLog(log: LogName, entry: NewLogEntry): Promise<number>;
+  readLog(log: LogName, query: LogQuery): Promise<readonly LogEntry[]>;
+}
+
+/** What a store evaluates itself. Core evaluates the rest in memory. */
+export interface StoreCapabilities {
+  /**
+   * True when the store evaluates `filter` natively (with sort and paging). When false, core asks
+   * for the candidates without that filter and filters, sorts and pages them itself.
+   * @default every filter
+   */
+  readonly supportsFilter?: ((filter: Filter, type: ResourceTypeId) => boolean) | undefined;
+}
+
+export interface ScimStore {
+  /** A short name for logs and error messages. */
+  readonly name: string;
+  readonly capabilities: StoreCapabilities;
+  /**
+   * Runs `work` as one unit of work for `tenantId`: committed when it resolves, rolled back
+   * entirely when it throws. `readOnly` units may skip write locks.
+   */
+  transaction<T>(tenantId: string, work: (tx: StoreTransaction) => Promise<T>, options?: { readonly readOnly?: boolean }): Promise<T>;
+  /** Finds a record by its cross-tenant `key` (e.g. a token hash) together with its tenant. */
+  findRecordByKey(kind: string, key: string): Promise<{ readonly tenantId: string; readonly record: StoreRecord } | null>;
+  /** Releases connections or files. */
+  close?(): Promise<void>;
+}
+
+/** Thrown by a store when a unique key is already taken. Core answers 409 `uniqueness`. */
+export class UniquenessError extends Error {
+  override readonly name = "UniquenessError";
+  constructor(readonly key: string) {
+    super("a resource with the same unique value already exists");
+  }
+}
+
+/** Thrown by a store when a guarded write finds another version. Core answers 412. */
+export class VersionConflictError extends Error {
+  override readonly name = "VersionConflictError";
+  constructor() {
+    super("the resource has been modified since the version given");
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The audit and events logs. `seq` comes from one sequence, so it increases across both logs and all
+ * tenants. A sequence alone does not make it a safe cursor: a transaction holding seq 7 may commit
+ * after another committed seq 8, and a reader that already moved past 8 would never see 7. So an
+ * append first takes a transaction-scoped advisory lock, held to commit: appends commit in seq order.
+ */
+import type { LogEntry, LogName, LogQuery, NewLogEntry } from "@scimkit/core";
+import { LOCK_CLASS, lockKey } from "../identifiers.js";
+import { Params } from "./params.js";
+import { num, toLogEntry } from "./rows.js";
+import type { Scope } from "./resources.js";
+
+export async function appendLog(s: Scope, log: LogName, entry: NewLogEntry, locked: boolean): Promise<number> {
+  if (!locked) await s.sql.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [LOCK_CLASS, lockKey(`logs:${s.t.schema}`)]);
+  const res = await s.sql.query(
+    `INSERT INTO ${s.t.logs} (log, tenant, at, directory_id, resource_type, resource_id, data)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING seq`,
+    [log, s.tenant, entry.at, entry.directoryId, entry.resourceType, entry.resourceId, JSON.stringify(entry.data)],
+  );
+  return num(res.rows[0]?.["seq"]);
+}
+
+export async function readLog(s: Scope, log: LogName, q: LogQuery): Promise<readonly LogEntry[]> {
+  const p = new Params();
+  const where = [`tenant = ${p.add(s.tenant)}`, `log = ${p.add(log)}`];
+  if (q.after !== undefined) where.push(`seq > ${p.add(q.after)}::bigint`);
+  if (q.directoryId !== undefined) where.push(`directory_id = ${p.add(q.directoryId)}`);
+  if (q.resourceType !== undefined) where.push(`resource_type = ${p.add(q.resourceType)}`);
+  if (q.resourceId !== undefined) where.push(`resource_id = ${p.add(q.resourceId)}`);
+  if (q.from !== undefined) where.push(`at >= ${p.add(q.from)}`);
+  if (q.to !== undefined) where.push(`at < ${p.add(q.to)}`);
+  const limit = p.add(Math.max(0, Math.floor(q.limit)));
+  const res = await s.sql.query(
+    `SELECT seq, at, directory_id, resource_type, resource_id, data FROM ${s.t.logs} WHERE ${where.join(" AND ")} ORDER BY seq LIMIT ${limit}::bigint`,
+    p.values,
+  );
+  return res.rows.map(toLogEntry);
+}

@@ -1,0 +1,90 @@
+/**
+ * `postgresStore`: the store contract over PostgreSQL. One unit of work is one SQL transaction on
+ * one connection; filters, sorting, paging and totals run in SQL; membership changes are set
+ * operations on their own table. The same statements run on a PostgreSQL server (via `pg`) and on
+ * PGlite.
+ */
+import type { Filter, ScimStore, StoreTransaction } from "@scimkit/core";
+import type { SqlDriver, SqlExecutor } from "./driver.js";
+import { DEFAULT_SCHEMA, tablesIn, type Tables } from "./identifiers.js";
+import { canCompile } from "./query/filter-sql.js";
+import { queryResources } from "./query/query.js";
+import * as logs from "./sql/logs.js";
+import * as members from "./sql/members.js";
+import * as records from "./sql/records.js";
+import * as resources from "./sql/resources.js";
+
+export interface PostgresStoreOptions {
+  /** How the store reaches the database: {@link pgDriver} or {@link pgliteDriver}. */
+  readonly driver: SqlDriver;
+  /**
+   * The PostgreSQL schema holding scimkit's tables. Run {@link migrate} with the same name first.
+   * @default "scimkit"
+   */
+  readonly schema?: string | undefined;
+}
+
+function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string): StoreTransaction {
+  const s: resources.Scope = { sql, t, tenant: tenantId };
+  let logLocked = false;
+  return {
+    tenantId,
+    async getResource(type, id, projection) {
+      const r = await resources.getResource(s, type, id);
+      if (!r || !projection?.members) return r;
+      return { ...r, members: (await resources.membersOf(s, [r.id])).get(r.id) ?? [] };
+    },
+    createResource: (r) => resources.createResource(s, r),
+    replaceResource: (r, guard) => resources.replaceResource(s, r, guard),
+    deleteResource: (type, id, guard) => resources.deleteResource(s, type, id, guard),
+    queryResources: (type, query) => queryResources(s, type, query),
+    addMembers: (groupId, list, write) => members.addMembers(s, groupId, list, write),
+    removeMembers: (groupId, ids, write) => members.removeMembers(s, groupId, ids, write),
+    replaceMembers: (groupId, list, write) => members.replaceMembers(s, groupId, list, write),
+    hasMembers: (groupId, ids) => members.hasMembers(s, groupId, ids),
+    groupsOf: (ids) => members.groupsOf(s, ids),
+    existing: (type, ids) => resources.existing(s, type, ids),
+    getRecord: (kind, id) => records.getRecord(s, kind, id),
+    putRecord: (kind, record) => records.putRecord(s, kind, record),
+    deleteRecord: (kind, id) => records.deleteRecord(s, kind, id),
+    listRecords: (kind) => records.listRecords(s, kind),
+    async appendLog(log, entry) {
+      const seq = await logs.appendLog(s, log, entry, logLocked);
+      logLocked = true;
+      return seq;
+    },
+    readLog: (log, query) => logs.readLog(s, log, query),
+  };
+}
+
+/**
+ * Creates a PostgreSQL store. The schema must exist: call {@link migrate} once at start-up.
+ *
+ * @example
+ * ```ts
+ * import { PGlite } from "@electric-sql/pglite";
+ * import { createScimServer } from "@scimkit/core";
+ * import { migrate, pgliteDriver, postgresStore } from "@scimkit/postgres";
+ *
+ * const driver = pgliteDriver(new PGlite("./data/scim"));
+ * await migrate(driver);
+ * const scim = createScimServer({ store: postgresStore({ driver }) });
+ * ```
+ */
+export function postgresStore(options: PostgresStoreOptions): ScimStore {
+  const { driver } = options;
+  const t = tablesIn(options.schema ?? DEFAULT_SCHEMA);
+  return {
+    name: `postgres (${driver.name})`,
+    capabilities: {
+      supportsFilter: (filter: Filter) => canCompile(filter),
+    },
+    transaction(tenantId, work, opts) {
+      return driver.transaction((sql) => work(makeTransaction(sql, t, tenantId)), { readOnly: opts?.readOnly === true });
+    },
+    findRecordByKey: (kind, key) => records.findRecordByKey(driver, t, kind, key),
+    async close() {
+      await driver.close?.();
+    },
+  };
+}

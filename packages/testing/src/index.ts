@@ -1,0 +1,19 @@
+/**
+ * @module @scimkit/testing
+ *
+ * The store conformance kit: one vitest suite that checks every operation of scimkit's store
+ * contract (resources, uniqueness, version guards, filters, sorting, paging, membership, tenant
+ * isolation, rollback, records, logs). A store passes it with a few lines of wiring.
+ *
+ * @example
+ * ```ts
+ * // my-store.test.ts
+ * import { runStoreConformance } from "@scimkit/testing";
+ * import { myStore } from "./my-store.js";
+ *
+ * runStoreConformance({ name: "my store", makeStore: async () => myStore() });
+ * ```
+ */
+export { runStoreConformance } from "./run.js";
+export { storeCapabilities, type ConformanceOptions, type StoreCapability, type StoreInspector } from "./options.js";
+export { conformanceRegistry, TEST_EXTENSION } from "./fixtures.js";

@@ -1,0 +1,75 @@
+/** The audit and events logs: append in the unit of work, `seq` strictly increasing, cursor reads and filters. */
+import { beforeAll, expect, it } from "vitest";
+import type { LogEntry, LogQuery, NewLogEntry } from "@scimkit/core";
+import { describeCapability, stamp, type Harness } from "../harness.js";
+import type { ConformanceOptions } from "../options.js";
+
+const entry = (second: number, directoryId: string | null, resourceType: string | null, resourceId: string | null, n: number): NewLogEntry => ({
+  at: stamp(second),
+  directoryId,
+  resourceType,
+  resourceId,
+  data: { n, nested: { ok: true } },
+});
+
+export function logsSuite(h: Harness, options: ConformanceOptions): void {
+  describeCapability(options, "logs", () => {
+    let t = "";
+    let seqs: number[] = [];
+    const written: NewLogEntry[] = [
+      entry(1, "d-1", "User", "u-1", 1),
+      entry(2, "d-1", "Group", "g-1", 2),
+      entry(3, "d-2", "User", "u-2", 3),
+      entry(4, null, null, null, 4),
+      entry(5, "d-1", "User", "u-1", 5),
+    ];
+    beforeAll(async () => {
+      t = h.tenant("logs");
+      seqs = await h.write(t, async (tx) => {
+        const out: number[] = [];
+        for (const e of written) out.push(await tx.appendLog("audit", e));
+        await tx.appendLog("events", entry(6, "d-1", "User", "u-1", 6));
+        return out;
+      });
+    });
+    const read = (query: Partial<LogQuery>) =>
+      h.read(t, (tx) => tx.readLog("audit", { limit: 100, ...query }));
+    const ns = (entries: readonly LogEntry[]) => entries.map((e) => e.data["n"]);
+
+    it("assigns strictly increasing seq values and returns each from appendLog", async () => {
+      for (let i = 1; i < seqs.length; i++) expect(seqs[i]).toBeGreaterThan(seqs[i - 1] ?? Number.POSITIVE_INFINITY);
+      const stored = await h.persisted.logEntries("audit", t);
+      expect(stored.map((e) => e.seq)).toEqual(seqs);
+      const later = await h.write(t, (tx) => tx.appendLog("audit", entry(9, null, null, null, 9)));
+      expect(later).toBeGreaterThan(seqs[seqs.length - 1] ?? Number.POSITIVE_INFINITY);
+      seqs.push(later);
+    });
+
+    it("stores every field of an entry and reads entries in seq order", async () => {
+      const all = await read({});
+      expect(all.slice(0, 5).map(({ seq: _seq, ...rest }) => rest)).toEqual(written);
+      expect(all.map((e) => e.seq)).toEqual([...all.map((e) => e.seq)].sort((a, b) => a - b));
+    });
+
+    it("reads after a cursor, up to a limit", async () => {
+      expect(ns(await read({ after: seqs[1] }))).toEqual([3, 4, 5, 9]);
+      expect(ns(await read({ after: seqs[1], limit: 2 }))).toEqual([3, 4]);
+      expect(ns(await read({ limit: 1 }))).toEqual([1]);
+      expect(await read({ after: seqs[seqs.length - 1] })).toEqual([]);
+    });
+
+    it("filters by directory, resource type, resource id and time range", async () => {
+      expect(ns(await read({ directoryId: "d-1" }))).toEqual([1, 2, 5]);
+      expect(ns(await read({ resourceType: "User" }))).toEqual([1, 3, 5]);
+      expect(ns(await read({ resourceId: "u-1", directoryId: "d-1" }))).toEqual([1, 5]);
+      expect(ns(await read({ from: stamp(2), to: stamp(4) }))).toEqual([2, 3]);
+      expect(ns(await read({ from: stamp(5), directoryId: "d-1", after: seqs[0] }))).toEqual([5]);
+    });
+
+    it("keeps the audit and events logs apart", async () => {
+      const events = await h.read(t, (tx) => tx.readLog("events", { limit: 100 }));
+      expect(ns(events)).toEqual([6]);
+      expect((await read({})).some((e) => e.data["n"] === 6)).toBe(false);
+    });
+  });
+}
