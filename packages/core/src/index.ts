@@ -37,3 +37,28 @@ export { TOKEN_PREFIX } from "./directories/tokens.js";
 export type { AuditEntry, Actor } from "./audit/trail.js";
 export type { ScimEvent, ScimEventType, EventHandler } from "./events/outbox.js";
 export { ok, err, type Result } from "./result.js";
+export {
+  PolicyAdmin,
+  effectiveRoles,
+  hashPassword,
+  verifyPasswordHash,
+  TOMBSTONE_TYPE,
+  type GroupRoleInfo,
+  type MappingPreview,
+  type RolePreview,
+  type SweepResult,
+  type Tombstone,
+  type PolicyOptions,
+  type RoleDefinition,
+  type RoleMode,
+  type RoleChange,
+  type RoleChangeReason,
+  type DeactivationPolicy,
+  type DeletePolicy,
+  type DeprovisioningPolicy,
+  type DeprovisionNotice,
+  type PasswordNotice,
+  type Exclusion,
+  type Roles,
+  type GuardReason,
+} from "./policy/index.js";

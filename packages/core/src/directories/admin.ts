@@ -68,17 +68,23 @@ export class DirectoryAdmin {
     private readonly store: ScimStore,
     private readonly now: () => Date,
     private readonly audit: AdminAudit,
+    /** Called after every committed admin write, so cached authentication never outlives it. */
+    private readonly changed: () => void = () => {},
   ) {}
 
   /** Runs `work` in the tenant of `directoryId`; throws when the directory does not exist. */
   async #inDirectory<T>(directoryId: string, work: (tx: StoreTransaction, d: Directory) => Promise<T>): Promise<T> {
     const found = await this.store.findRecordByKey(DIRECTORY, directoryId);
     if (!found) throw new ScimConfigError(`Directory ${directoryId} does not exist`);
-    return this.store.transaction(found.tenantId, async (tx) => {
-      const rec = await tx.getRecord(DIRECTORY, directoryId);
-      if (!rec) throw new ScimConfigError(`Directory ${directoryId} does not exist`);
-      return work(tx, directoryFromRecord(rec.data));
-    });
+    try {
+      return await this.store.transaction(found.tenantId, async (tx) => {
+        const rec = await tx.getRecord(DIRECTORY, directoryId);
+        if (!rec) throw new ScimConfigError(`Directory ${directoryId} does not exist`);
+        return work(tx, directoryFromRecord(rec.data));
+      });
+    } finally {
+      this.changed();
+    }
   }
 
   async #save(tx: StoreTransaction, d: Directory): Promise<void> {
@@ -95,7 +101,7 @@ export class DirectoryAdmin {
     const v = parse(createInput, input, "createDirectory");
     const at = this.now().toISOString();
     const idp = v.idp ?? "generic";
-    return this.store.transaction(v.tenantId, async (tx) => {
+    const created = await this.store.transaction(v.tenantId, async (tx) => {
       const existing = await tx.listRecords(DIRECTORY);
       const d: Directory = {
         id: prefixedId("dir"),
@@ -114,6 +120,9 @@ export class DirectoryAdmin {
       await this.audit(tx, "directory.created", d.id, { name: d.name, idp: d.idp });
       return d;
     });
+    // A new primary directory demotes the previous one.
+    this.changed();
+    return created;
   }
 
   async list(tenantId: string): Promise<Directory[]> {

@@ -6,6 +6,7 @@
  */
 import { ScimError } from "../errors.js";
 import type { ScimStore } from "../store/types.js";
+import type { AuthCache } from "./auth-cache.js";
 import { DIRECTORY, TOKEN, directoryFromRecord, type Directory, type TokenInfo } from "./model.js";
 import { digestToken, digestsEqual } from "./tokens.js";
 
@@ -24,6 +25,7 @@ export interface AuthOptions {
   readonly authenticate?: AuthenticateFn | undefined;
   readonly requireHttps: boolean;
   readonly trustProxy: boolean;
+  readonly cache: AuthCache;
 }
 
 const unauthorized = (detail: string) =>
@@ -36,9 +38,27 @@ export function isHttps(request: Request, trustProxy: boolean): boolean {
   return forwarded?.split(",")[0]?.trim().toLowerCase() === "https";
 }
 
-async function directoryById(store: ScimStore, id: string): Promise<Directory | null> {
-  const found = await store.findRecordByKey(DIRECTORY, id);
-  return found ? directoryFromRecord(found.record.data) : null;
+async function directoryById(options: AuthOptions, id: string): Promise<Directory | null> {
+  const cached = options.cache.directory(id);
+  if (cached) return cached;
+  const found = await options.store.findRecordByKey(DIRECTORY, id);
+  if (!found) return null;
+  const directory = directoryFromRecord(found.record.data);
+  options.cache.putDirectory(directory);
+  return directory;
+}
+
+/** The token a digest names, and its directory; null when either is unknown. */
+async function tokenByDigest(options: AuthOptions, digest: string): Promise<{ info: TokenInfo; directory: Directory } | null> {
+  const cached = options.cache.token(digest);
+  if (cached) return cached;
+  const found = await options.store.findRecordByKey(TOKEN, digest);
+  if (!found || !digestsEqual(found.record.key ?? "", digest)) return null;
+  const info = found.record.data as unknown as TokenInfo;
+  const directory = await directoryById(options, info.directoryId);
+  if (!directory) return null;
+  options.cache.putToken(digest, info, directory);
+  return { info, directory };
 }
 
 export async function authenticateRequest(request: Request, routedDirectoryId: string | null, options: AuthOptions): Promise<Caller> {
@@ -46,7 +66,7 @@ export async function authenticateRequest(request: Request, routedDirectoryId: s
   let caller: Caller;
   if (options.authenticate) {
     const result = await options.authenticate(request);
-    const directory = result ? await directoryById(options.store, result.directoryId) : null;
+    const directory = result ? await directoryById(options, result.directoryId) : null;
     if (!directory) throw unauthorized("Authentication failed");
     caller = { directory, tokenId: null };
   } else {
@@ -54,14 +74,12 @@ export async function authenticateRequest(request: Request, routedDirectoryId: s
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw unauthorized("A bearer token is required");
     const digest = digestToken(match[1]);
-    const found = await options.store.findRecordByKey(TOKEN, digest);
-    if (!found || !digestsEqual(found.record.key ?? "", digest)) throw unauthorized("The bearer token is not valid");
-    const info = found.record.data as unknown as TokenInfo;
+    const found = await tokenByDigest(options, digest);
+    if (!found) throw unauthorized("The bearer token is not valid");
+    const { info, directory } = found;
     const now = options.now().toISOString();
     if (info.revokedAt !== null) throw unauthorized("The bearer token has been revoked");
     if (info.expiresAt !== null && info.expiresAt <= now) throw unauthorized("The bearer token has expired");
-    const directory = await directoryById(options.store, info.directoryId);
-    if (!directory) throw unauthorized("The bearer token is not valid");
     caller = { directory, tokenId: info.id };
   }
   if (routedDirectoryId !== null && routedDirectoryId !== caller.directory.id) {

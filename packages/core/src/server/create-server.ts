@@ -5,6 +5,7 @@
  */
 import { readAudit, type AuditEntry } from "../audit/trail.js";
 import { DirectoryAdmin } from "../directories/admin.js";
+import { AuthCache } from "../directories/auth-cache.js";
 import type { Caller } from "../directories/authenticate.js";
 import { HealthTracker, type DirectoryHealth } from "../directories/health.js";
 import { DIRECTORY, TOKEN, type TokenInfo } from "../directories/model.js";
@@ -17,7 +18,7 @@ import { memoryStore } from "../store/memory-store.js";
 import type { LogQuery, ScimStore } from "../store/types.js";
 import { writeAudit } from "../audit/trail.js";
 import type { ScimServerOptions } from "./options.js";
-import type { WriteStep } from "./unit-of-work.js";
+import { createPolicy, type PolicyAdmin } from "../policy/index.js";
 
 export interface ScimServer {
   /** Serves one SCIM request. Mount it with an adapter or call it directly. */
@@ -31,10 +32,10 @@ export interface ScimServer {
     subscribe(handler: EventHandler): () => void;
     read(tenantId: string, query?: { after?: number; limit?: number }): Promise<ScimEvent[]>;
   };
+  /** Group→role mappings, exclusions, deprovisioning per directory, sweeps and tombstones. */
+  readonly policy: PolicyAdmin;
   /** The store in use. */
   readonly store: ScimStore;
-  /** @internal Steps the policy layer adds to every write. */
-  readonly writeSteps: WriteStep[];
   /** Waits for pending work and closes the store. */
   close(): Promise<void>;
 }
@@ -56,9 +57,13 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
   );
   const handlers = options.onEvent === undefined ? [] : Array.isArray(options.onEvent) ? options.onEvent : [options.onEvent as EventHandler];
   for (const h of handlers) dispatcher.subscribe(h);
-  const steps: WriteStep[] = [];
+  const policy = createPolicy(options.policy ?? {});
   const health = new HealthTracker(60, now);
-  const admin = new DirectoryAdmin(store, now, (tx, action, directoryId, facts) =>
+  const authCache = new AuthCache((options.authCacheSeconds ?? 1) * 1000, () => now().getTime());
+  const admin = new DirectoryAdmin(
+    store,
+    now,
+    (tx, action, directoryId, facts) =>
     writeAudit(tx, {
       at: now().toISOString(),
       actor: { directoryId, tokenId: null, userAgent: null, requestId: null },
@@ -67,6 +72,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
       status: 200,
       facts,
     }),
+    () => authCache.clear(),
   );
 
   // Last-used times are written at most once per throttle window per token, not once per request.
@@ -93,14 +99,14 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     registry,
     settings,
     dispatcher,
-    steps,
-    beforeDelete: undefined,
-    auth: { store, now, authenticate: options.authenticate, requireHttps: options.requireHttps ?? false, trustProxy: options.trustProxy ?? false },
+    steps: policy.steps,
+    beforeDelete: policy.beforeDelete,
+    auth: { store, now, authenticate: options.authenticate, requireHttps: options.requireHttps ?? false, trustProxy: options.trustProxy ?? false, cache: authCache },
     basePath: options.basePath,
     maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
     defaultCount: Math.min(options.defaultCount ?? 100, maxResults),
     trustProxy: options.trustProxy ?? false,
-    discovery: { maxResults, changePassword: false },
+    discovery: { maxResults, changePassword: policy.options.passwordSync },
     health,
     logger,
     touch,
@@ -112,7 +118,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     fetch,
     directories,
     store,
-    writeSteps: steps,
+    policy: policy.admin({ store, now, deliver: (events) => void dispatcher.deliver(events) }),
     audit: (tenantId, query = {}) => store.transaction(tenantId, (tx) => readAudit(tx, { limit: 100, ...query }), { readOnly: true }),
     events: {
       subscribe: (handler) => dispatcher.subscribe(handler),

@@ -1,6 +1,7 @@
 /** The options of {@link createScimServer}, each with its default. */
 import type { AuthenticateFn } from "../directories/authenticate.js";
 import type { EventHandler } from "../events/outbox.js";
+import type { PolicyOptions } from "../policy/options.js";
 import type { ExtensionRegistration } from "../schema/registry.js";
 import type { ScimStore } from "../store/types.js";
 
@@ -35,12 +36,26 @@ export interface ScimServerOptions {
   readonly requireHttps?: boolean | undefined;
   /** Trust `X-Forwarded-Proto` / `X-Forwarded-Host` from a proxy in front of the app. @default false */
   readonly trustProxy?: boolean | undefined;
+  /**
+   * Seconds a bearer token's and a directory's store records are reused by authentication. This
+   * server's own admin writes (revoke, rotate, disable, …) clear them at once; another instance
+   * sharing the store sees such a change within this time. 0 reads the store on every request.
+   * @default 1
+   */
+  readonly authCacheSeconds?: number | undefined;
   /** Seconds between writes of a token's last-used time. @default 60 */
   readonly lastUsedThrottleSeconds?: number | undefined;
   /** Clock, for tests and sweeps. @default () => new Date() */
   readonly now?: (() => Date) | undefined;
   /** Where errors are reported. @default console */
   readonly logger?: ScimLogger | undefined;
+  /**
+   * Roles and how IdP groups grant them, exclusions' guard, deprovisioning, password sync and
+   * their hooks. Without it no roles are computed, deactivation is soft, DELETE is hard and pushed
+   * passwords are ignored (and audited as such).
+   * @default {}
+   */
+  readonly policy?: PolicyOptions | undefined;
   /** Event handlers called after each commit. @default [] */
   readonly onEvent?: EventHandler | readonly EventHandler[] | undefined;
 }

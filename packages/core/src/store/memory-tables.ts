@@ -59,11 +59,20 @@ export class TypeTable {
 
   /** Swaps a stored object for its next version in place, keeping its position in insertion order. */
   update(current: StoredResource, next: StoredResource): void {
-    if (current.uniqueKey !== null && this.byUnique.get(current.uniqueKey) === current.id) this.byUnique.delete(current.uniqueKey);
-    this.#index(current, -1);
+    if (current.uniqueKey !== next.uniqueKey) {
+      if (current.uniqueKey !== null && this.byUnique.get(current.uniqueKey) === current.id) this.byUnique.delete(current.uniqueKey);
+      if (next.uniqueKey !== null) this.byUnique.set(next.uniqueKey, next.id);
+    }
+    // Only keys that changed move: most updates (PATCH active, a new name) touch no indexed value,
+    // and moving an unchanged userName would cost two sorted-index operations for nothing.
+    for (const [name, ci] of indexedAttributes[this.type] ?? []) {
+      const before = indexKey(current.attributes[name], ci);
+      const after = indexKey(next.attributes[name], ci);
+      if (before === after) continue;
+      if (before !== undefined) this.#indexOne(name, before, current.id, -1);
+      if (after !== undefined) this.#indexOne(name, after, next.id, 1);
+    }
     this.byId.set(next.id, next);
-    if (next.uniqueKey !== null) this.byUnique.set(next.uniqueKey, next.id);
-    this.#index(next, 1);
   }
 
   /** Re-sorts `byId` into (created, id) order, after a rolled-back delete put an entry back at the end. */
@@ -93,25 +102,28 @@ export class TypeTable {
   #index(r: StoredResource, direction: 1 | -1): void {
     for (const [name, ci] of indexedAttributes[this.type] ?? []) {
       const key = indexKey(r.attributes[name], ci);
-      if (key === undefined) continue;
-      const index = this.indexes.get(name);
-      if (!index) continue;
-      const sorted = this.prefixIndexes.get(name);
-      if (sorted) {
-        if (direction === 1) sorted.add(key, r.id);
-        else sorted.delete(key, r.id);
-      }
-      const ids = index.get(key);
-      if (direction === 1) {
-        if (ids === undefined || ids === r.id) index.set(key, r.id);
-        else if (typeof ids === "string") index.set(key, new Set([ids, r.id]));
-        else ids.add(r.id);
-      } else if (ids === r.id) {
-        index.delete(key);
-      } else if (typeof ids === "object") {
-        ids.delete(r.id);
-        if (ids.size === 1) index.set(key, [...ids][0] ?? "");
-      }
+      if (key !== undefined) this.#indexOne(name, key, r.id, direction);
+    }
+  }
+
+  #indexOne(name: string, key: string, id: string, direction: 1 | -1): void {
+    const index = this.indexes.get(name);
+    if (!index) return;
+    const sorted = this.prefixIndexes.get(name);
+    if (sorted) {
+      if (direction === 1) sorted.add(key, id);
+      else sorted.delete(key, id);
+    }
+    const ids = index.get(key);
+    if (direction === 1) {
+      if (ids === undefined || ids === id) index.set(key, id);
+      else if (typeof ids === "string") index.set(key, new Set([ids, id]));
+      else ids.add(id);
+    } else if (ids === id) {
+      index.delete(key);
+    } else if (typeof ids === "object") {
+      ids.delete(id);
+      if (ids.size === 1) index.set(key, [...ids][0] ?? "");
     }
   }
 }

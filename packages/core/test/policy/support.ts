@@ -1,18 +1,9 @@
 /**
  * Policy test support: a server with the policy installed, one directory per IdP connection, a
  * controllable clock, and helpers that speak SCIM over `fetch`.
- *
- * When `createScimServer` accepts `policy` (and exposes `server.policy`) that wiring is used, so
- * these tests also cover it. Until then the same engine is assembled here from its parts, because
- * a `beforeDelete` cannot be added to a server after it is built.
  */
-import { createScimServer, type ScimEvent, type ScimServer, type ScimServerOptions, type ScimStore } from "../../src/index.js";
-import { EventDispatcher } from "../../src/events/outbox.js";
-import { createHandler } from "../../src/http/handler.js";
-import { HealthTracker } from "../../src/directories/health.js";
-import { uuidv7Generator } from "../../src/ids.js";
-import { SchemaRegistry } from "../../src/schema/registry.js";
-import { createPolicy, type PolicyAdmin, type PolicyOptions } from "../../src/policy/index.js";
+import { createScimServer, type PolicyAdmin, type ScimEvent, type ScimServer, type ScimStore } from "../../src/index.js";
+import type { PolicyOptions } from "../../src/policy/index.js";
 
 export const BASE = "https://app.example.com/scim/v2";
 export const DAY = 86_400_000;
@@ -53,41 +44,10 @@ export async function policyHarness(policyOptions: PolicyOptions = {}, harnessOp
   const now = () => new Date(clock);
   const logs: string[] = [];
   const logger = { error: (message: string, details?: Record<string, unknown>) => void logs.push(JSON.stringify([message, details])) };
-  const options = { now, logger, policy: policyOptions, ...(harnessOptions.store ? { store: harnessOptions.store } : {}) } as ScimServerOptions;
-  const server = createScimServer(options);
-  const wired = (server as unknown as { policy?: PolicyAdmin }).policy;
-
-  let fetch: (request: Request) => Promise<Response>;
-  let policy: PolicyAdmin;
-  let subscribe: (handler: (e: ScimEvent) => void) => () => void;
-  if (wired) {
-    fetch = (r) => server.fetch(r);
-    policy = wired;
-    subscribe = (h) => server.events.subscribe(h);
-  } else {
-    const built = createPolicy(policyOptions);
-    const dispatcher = new EventDispatcher((error) => logger.error("event handler failed", { error: String(error) }));
-    const settings = { maxResults: 1000, uniqueGroupDisplayName: false, newId: uuidv7Generator(() => clock), now };
-    fetch = createHandler({
-      store: server.store,
-      registry: new SchemaRegistry([]),
-      settings,
-      dispatcher,
-      steps: built.steps,
-      beforeDelete: built.beforeDelete,
-      auth: { store: server.store, now, requireHttps: false, trustProxy: false },
-      basePath: undefined,
-      maxBodyBytes: 1024 * 1024,
-      defaultCount: 100,
-      trustProxy: false,
-      discovery: { maxResults: 1000, changePassword: built.options.passwordSync },
-      health: new HealthTracker(60, now),
-      logger,
-      touch: async () => undefined,
-    });
-    policy = built.admin({ store: server.store, now, deliver: (events) => void dispatcher.deliver(events) });
-    subscribe = (h) => dispatcher.subscribe(h);
-  }
+  const server = createScimServer({ now, logger, policy: policyOptions, ...(harnessOptions.store ? { store: harnessOptions.store } : {}) });
+  const fetch = (request: Request) => server.fetch(request);
+  const policy = server.policy;
+  const subscribe = (handler: (e: ScimEvent) => void) => server.events.subscribe(handler);
 
   const client = (token: string): Call => async (method, path, body) => {
     const init: RequestInit = { method, headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/scim+json" } : {}) } };
