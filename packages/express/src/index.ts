@@ -6,7 +6,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { fetchNodeRequest, writeWebResponse, type FetchTarget, type NodeHandlerOptions } from "@scimkit/core/node";
+import { answerNodeRequest, writeNodeAnswer, type FetchTarget, type NodeHandlerOptions } from "@scimkit/core/node";
 
 export type { FetchHandler, FetchTarget } from "@scimkit/core/node";
 
@@ -50,8 +50,8 @@ export type ScimExpressMiddleware = (req: ExpressRequestLike, res: ServerRespons
 export function scimExpress(target: FetchTarget, options: ScimExpressOptions = {}): ScimExpressMiddleware {
   return (req, res, next) => {
     const trustProxy = options.trustProxy ?? req.app?.enabled("trust proxy") === true;
-    fetchNodeRequest(target, req, res, { ...options, trustProxy })
-      .then((response) => writeWebResponse(res, response))
+    answerNodeRequest(target, req, res, { ...options, trustProxy })
+      .then((answer) => writeNodeAnswer(res, answer))
       // Only a failure while writing lands here; Express's error handling decides what is left to do.
       .catch(next);
   };

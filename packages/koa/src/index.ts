@@ -9,7 +9,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
-import { fetchNodeRequest, headerRecord, type FetchTarget, type NodeHandlerOptions } from "@scimkit/core/node";
+import { answerNodeRequest, headerRecord, type FetchTarget, type NodeHandlerOptions } from "@scimkit/core/node";
 
 export type { FetchHandler, FetchTarget } from "@scimkit/core/node";
 
@@ -54,16 +54,17 @@ const emptyStatuses = new Set([204, 205, 304]);
  */
 export function scimKoa(target: FetchTarget, options: ScimKoaOptions = {}): ScimKoaMiddleware {
   return async (ctx) => {
-    const response = await fetchNodeRequest(target, ctx.req, ctx.res, {
+    const answer = await answerNodeRequest(target, ctx.req, ctx.res, {
       ...options,
       url: ctx.originalUrl,
       trustProxy: options.trustProxy ?? ctx.app.proxy,
       // koa-bodyparser keeps the raw text next to the parsed body: pass the bytes the client sent.
       parsedBody: ctx.request.rawBody ?? ctx.request.body,
     });
-    ctx.status = response.status;
-    for (const [name, value] of Object.entries(headerRecord(response.headers))) ctx.set(name, value);
-    if (response.body !== null) ctx.body = Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>);
-    else ctx.body = emptyStatuses.has(response.status) ? null : "";
+    ctx.status = answer.status;
+    const web = answer instanceof Response;
+    for (const [name, value] of Object.entries(web ? headerRecord(answer.headers) : answer.headers)) ctx.set(name, value);
+    if (answer.body === null) ctx.body = emptyStatuses.has(answer.status) ? null : "";
+    else ctx.body = web ? Readable.fromWeb(answer.body as NodeReadableStream<Uint8Array>) : answer.body;
   };
 }

@@ -5,6 +5,7 @@
  * when HTTPS is required → 403. Hosts may replace token auth with their own function.
  */
 import { ScimError } from "../errors.js";
+import type { ScimRequest } from "../http/exchange.js";
 import type { ScimStore } from "../store/types.js";
 import type { AuthCache } from "./auth-cache.js";
 import { DIRECTORY, TOKEN, directoryFromRecord, type Directory, type TokenInfo } from "./model.js";
@@ -31,10 +32,10 @@ export interface AuthOptions {
 const unauthorized = (detail: string) =>
   new ScimError(401, detail, undefined, { "www-authenticate": 'Bearer realm="SCIM", error="invalid_token"' });
 
-export function isHttps(request: Request, trustProxy: boolean): boolean {
-  if (new URL(request.url).protocol === "https:") return true;
+export function isHttps(request: ScimRequest, url: URL, trustProxy: boolean): boolean {
+  if (url.protocol === "https:") return true;
   if (!trustProxy) return false;
-  const forwarded = request.headers.get("x-forwarded-proto");
+  const forwarded = request.header("x-forwarded-proto");
   return forwarded?.split(",")[0]?.trim().toLowerCase() === "https";
 }
 
@@ -61,16 +62,16 @@ async function tokenByDigest(options: AuthOptions, digest: string): Promise<{ in
   return { info, directory };
 }
 
-export async function authenticateRequest(request: Request, routedDirectoryId: string | null, options: AuthOptions): Promise<Caller> {
-  if (options.requireHttps && !isHttps(request, options.trustProxy)) throw new ScimError(403, "HTTPS is required");
+export async function authenticateRequest(request: ScimRequest, url: URL, routedDirectoryId: string | null, options: AuthOptions): Promise<Caller> {
+  if (options.requireHttps && !isHttps(request, url, options.trustProxy)) throw new ScimError(403, "HTTPS is required");
   let caller: Caller;
   if (options.authenticate) {
-    const result = await options.authenticate(request);
+    const result = await options.authenticate(await request.webRequest());
     const directory = result ? await directoryById(options, result.directoryId) : null;
     if (!directory) throw unauthorized("Authentication failed");
     caller = { directory, tokenId: null };
   } else {
-    const header = request.headers.get("authorization") ?? "";
+    const header = request.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match?.[1]) throw unauthorized("A bearer token is required");
     const digest = digestToken(match[1]);

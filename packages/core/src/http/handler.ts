@@ -1,5 +1,5 @@
 /**
- * The HTTP surface: Web `Request` → Web `Response`. Routes the URL, authenticates the caller,
+ * The HTTP surface: a {@link ScimRequest} → a {@link ScimReply}. Routes the URL, authenticates the caller,
  * validates the method and body, runs the operation in one unit of work and renders the SCIM
  * answer (RFC 7644 §3). Every failure becomes an RFC error body; internals never reach the client.
  */
@@ -22,7 +22,8 @@ import type { OperationContext } from "../resources/context.js";
 import { readJsonBody } from "./body.js";
 import { discoveryResponse, listResponse, type DiscoveryOptions } from "./discovery.js";
 import { etagOf, notModified } from "./etag.js";
-import { errorResponse, noContent, scimJson, toScimError } from "./respond.js";
+import { errorReply, noContent, scimJson, toScimError } from "./respond.js";
+import type { ScimReply, ScimRequest } from "./exchange.js";
 import { routeRequest, type Route } from "./route.js";
 import { runRead, runWrite, type RequestScope, type UnitOfWorkDeps } from "../server/unit-of-work.js";
 import type { ScimLogger } from "../server/options.js";
@@ -41,11 +42,10 @@ export interface HandlerDeps extends UnitOfWorkDeps {
 
 const methodNotAllowed = (allow: string) => new ScimError(405, "Method not allowed on this endpoint", undefined, { allow });
 
-function originOf(request: Request, trustProxy: boolean): string {
-  const url = new URL(request.url);
+function originOf(request: ScimRequest, url: URL, trustProxy: boolean): string {
   if (!trustProxy) return url.origin;
-  const proto = request.headers.get("x-forwarded-proto")?.split(",")[0]?.trim();
-  const host = request.headers.get("x-forwarded-host")?.split(",")[0]?.trim();
+  const proto = request.header("x-forwarded-proto")?.split(",")[0]?.trim();
+  const host = request.header("x-forwarded-host")?.split(",")[0]?.trim();
   return `${proto || url.protocol.replace(":", "")}://${host || url.host}`;
 }
 
@@ -53,9 +53,9 @@ function render(ctx: OperationContext, loaded: LoadedResource, projection: Retur
   return projection.apply(renderResource(ctx.registry, loaded.resource, ctx.baseUrl, loaded.groups));
 }
 
-export function createHandler(deps: HandlerDeps): (request: Request) => Promise<Response> {
-  async function resourceEndpoint(request: Request, url: URL, route: Route, typeId: string, scope: RequestScope, caller: Caller): Promise<Response> {
-    const method = request.method.toUpperCase();
+export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Promise<ScimReply> {
+  async function resourceEndpoint(request: ScimRequest, url: URL, route: Route, typeId: string, scope: RequestScope, caller: Caller): Promise<ScimReply> {
+    const method = request.method;
     const projection = compileProjection(deps.registry, typeId, projectionFromQuery(url.searchParams));
     const single = async (ctx: OperationContext, id: string, status: number) => {
       // A policy may have removed the resource during this request (hard-delete deprovisioning): 204.
@@ -86,13 +86,13 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
       return runWrite(deps, { ...scope, operation: `create ${typeId}` }, (ctx) => createResource(ctx, typeId, body), (ctx, r) => single(ctx, r.id, 201));
     }
     const id = route.id;
-    const ifMatch = request.headers.get("if-match");
+    const ifMatch = request.header("if-match");
     switch (method) {
       case "GET":
         return runRead(deps, scope, async (ctx) => {
           const loaded = await loadResource(ctx, typeId, id, projection);
-          if (notModified(request.headers.get("if-none-match"), loaded.resource.version)) {
-            return new Response(null, { status: 304, headers: { etag: etagOf(loaded.resource.version) } });
+          if (notModified(request.header("if-none-match"), loaded.resource.version)) {
+            return noContent({ etag: etagOf(loaded.resource.version) }, 304);
           }
           return scimJson(200, render(ctx, loaded, projection), { etag: etagOf(loaded.resource.version) });
         });
@@ -117,8 +117,8 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
     }
   }
 
-  async function dispatch(request: Request, url: URL, route: Route, scope: RequestScope, caller: Caller): Promise<Response> {
-    const method = request.method.toUpperCase();
+  async function dispatch(request: ScimRequest, url: URL, route: Route, scope: RequestScope, caller: Caller): Promise<ScimReply> {
+    const method = request.method;
     if (route.kind === "search" && route.endpoint === null) {
       if (method !== "POST") throw methodNotAllowed("POST");
       const params = listParamsFromBody(await readJsonBody(request, deps.maxBodyBytes), deps.discovery.maxResults, deps.defaultCount);
@@ -134,25 +134,25 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
     return scimJson(200, discoveryResponse(deps.registry, scope.baseUrl, endpoint, route.kind === "resource" ? route.id : null, deps.discovery));
   }
 
-  return async function handle(request: Request): Promise<Response> {
+  return async function handle(request: ScimRequest): Promise<ScimReply> {
     let caller: Caller | null = null;
     try {
       const url = new URL(request.url);
       const routed = routeRequest(url.pathname, deps.basePath);
       if (!routed.route) throw new ScimError(404, `No SCIM endpoint at ${url.pathname}`);
-      caller = await authenticateRequest(request, routed.directoryId, deps.auth);
+      caller = await authenticateRequest(request, url, routed.directoryId, deps.auth);
       await deps.touch(caller);
       const scope: RequestScope = {
         tenantId: caller.directory.tenantId,
         actor: {
           directoryId: caller.directory.id,
           tokenId: caller.tokenId,
-          userAgent: request.headers.get("user-agent"),
-          requestId: request.headers.get("x-request-id") ?? request.headers.get("client-request-id"),
+          userAgent: request.header("user-agent"),
+          requestId: request.header("x-request-id") ?? request.header("client-request-id"),
         },
         tol: toleranceContext(profiles[caller.directory.profile] ?? profiles.lenient),
-        baseUrl: `${originOf(request, deps.trustProxy)}${routed.basePath}`,
-        operation: `${request.method.toUpperCase()} ${routed.route.kind}`,
+        baseUrl: `${originOf(request, url, deps.trustProxy)}${routed.basePath}`,
+        operation: `${request.method} ${routed.route.kind}`,
       };
       const response = await dispatch(request, url, routed.route, scope, caller);
       deps.health.record(caller.directory.id, response.status);
@@ -163,7 +163,7 @@ export function createHandler(deps: HandlerDeps): (request: Request) => Promise<
         deps.logger.error("scimkit: request failed", { error: thrown instanceof Error ? { name: thrown.name, message: thrown.message, stack: thrown.stack } : String(thrown) });
       }
       if (caller) deps.health.record(caller.directory.id, error.status, error.detail);
-      return errorResponse(error);
+      return errorReply(error);
     }
   };
 }

@@ -6,9 +6,14 @@
  * @module
  */
 export { disconnectSignal } from "./disconnect-signal.js";
-export { resolveFetch, type FetchHandler, type FetchTarget } from "./fetch-target.js";
+export { resolveFetch, resolveHandle, type FetchHandler, type FetchTarget, type ScimHandler } from "./fetch-target.js";
+export type { ScimReply, ScimRequest } from "../http/exchange.js";
+export { nodeScimRequest, type NodeScimRequestOptions } from "./node-scim-request.js";
 export {
+  answerNodeRequest,
   fetchNodeRequest,
+  writeNodeAnswer,
+  type NodeAnswer,
   nodeHandler,
   type FetchNodeRequestOptions,
   type NodeErrorContext,

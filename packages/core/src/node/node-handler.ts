@@ -1,12 +1,20 @@
 /**
- * A complete Node handler around a Web `fetch`: what Express uses as it is, and what Koa and other
- * frameworks reuse through {@link fetchNodeRequest} before writing the answer their own way.
+ * A complete Node handler around a scimkit server (or any Web `fetch`): what Express uses as it is,
+ * and what Koa and other frameworks reuse through {@link answerNodeRequest} before writing the
+ * answer their own way.
+ *
+ * A scimkit server is served through its plain-data `handle`: the Node request is read directly
+ * and the reply written directly, with no Fetch `Request`/`Response` built for it. Any other
+ * target gets a Web `Request` and its `Response` is streamed back.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isScimError } from "../errors.js";
-import { errorResponse, toScimError } from "../http/respond.js";
+import type { ScimReply } from "../http/exchange.js";
+import { errorReply, toScimError } from "../http/respond.js";
+import { toWebResponse } from "../http/exchange.js";
 import { disconnectSignal } from "./disconnect-signal.js";
-import { resolveFetch, type FetchTarget } from "./fetch-target.js";
+import { resolveFetch, resolveHandle, type FetchTarget } from "./fetch-target.js";
+import { nodeScimRequest } from "./node-scim-request.js";
 import { toWebRequest, type NodeRequest, type ToWebRequestOptions } from "./to-web-request.js";
 import { writeWebResponse } from "./write-web-response.js";
 
@@ -29,21 +37,49 @@ export interface FetchNodeRequestOptions extends Omit<ToWebRequestOptions, "sign
 /** Options of {@link nodeHandler}: per-request choices (`url`, `parsedBody`) come from each request. */
 export type NodeHandlerOptions = Omit<FetchNodeRequestOptions, "url" | "parsedBody">;
 
+/** What a Node request is answered with: a scimkit reply as plain data, or a Web `Response`. */
+export type NodeAnswer = ScimReply | Response;
+
 function defaultOnError(error: unknown, context: NodeErrorContext): void {
   const detail = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
   console.error(`scimkit: ${context.method} ${context.path} failed: ${detail}`);
 }
 
+function report(error: unknown, req: NodeRequest, options: FetchNodeRequestOptions, aborted: boolean): void {
+  if (isScimError(error) || aborted) return;
+  const path = (options.url ?? req.originalUrl ?? req.url ?? "/").split("?")[0] ?? "/";
+  try {
+    (options.onError ?? defaultOnError)(error, { method: req.method ?? "GET", path });
+  } catch {
+    // A failing logger must not turn a 500 answer into no answer.
+  }
+}
+
 /**
- * Runs `target` for a Node request and resolves to the Web `Response` to send. Never rejects: a
+ * Serves a Node request and resolves to the answer to send, without writing it. Never rejects: a
  * request the bridge cannot read becomes its 413/400 SCIM error, anything thrown a 500 SCIM error.
- * The signal of the Web request aborts when the client disconnects before `res` is finished.
  *
  * @example
  * ```ts
- * // A framework that sends answers its own way (here Koa) converts only the request side.
- * const response = await fetchNodeRequest(server, ctx.req, ctx.res, { url: ctx.originalUrl });
+ * // A framework that sends answers its own way (here Koa) takes the answer and sets it itself.
+ * const answer = await answerNodeRequest(server, ctx.req, ctx.res, { url: ctx.originalUrl });
  * ```
+ */
+export async function answerNodeRequest(target: FetchTarget, req: NodeRequest, res: ServerResponse, options: FetchNodeRequestOptions = {}): Promise<NodeAnswer> {
+  const handle = resolveHandle(target);
+  if (!handle) return fetchNodeRequest(target, req, res, options);
+  try {
+    return await handle(nodeScimRequest(req, res, options));
+  } catch (error) {
+    report(error, req, options, res.destroyed && !res.writableFinished);
+    return errorReply(toScimError(error));
+  }
+}
+
+/**
+ * Runs `target` for a Node request as a Web `Request` and resolves to its `Response`. Never
+ * rejects, like {@link answerNodeRequest}. The signal of the Web request aborts when the client
+ * disconnects before `res` is finished.
  */
 export async function fetchNodeRequest(
   target: FetchTarget,
@@ -56,16 +92,21 @@ export async function fetchNodeRequest(
     const request = await toWebRequest(req, { ...options, signal });
     return await resolveFetch(target)(request);
   } catch (error) {
-    if (!isScimError(error) && !signal.aborted) {
-      const path = (options.url ?? req.originalUrl ?? req.url ?? "/").split("?")[0] ?? "/";
-      try {
-        (options.onError ?? defaultOnError)(error, { method: req.method ?? "GET", path });
-      } catch {
-        // A failing logger must not turn a 500 answer into no answer.
-      }
-    }
-    return errorResponse(toScimError(error));
+    report(error, req, options, signal.aborted);
+    return toWebResponse(errorReply(toScimError(error)));
   }
+}
+
+/** Writes an answer to a Node response: a reply in one write with its length, a `Response` streamed. */
+export async function writeNodeAnswer(res: ServerResponse, answer: NodeAnswer): Promise<void> {
+  if (answer instanceof Response) return writeWebResponse(res, answer);
+  if (answer.body === null) {
+    res.writeHead(answer.status, answer.headers);
+    res.end();
+    return;
+  }
+  res.writeHead(answer.status, { ...answer.headers, "content-length": String(Buffer.byteLength(answer.body)) });
+  res.end(answer.body);
 }
 
 /**
@@ -82,5 +123,5 @@ export function nodeHandler(
   target: FetchTarget,
   options: NodeHandlerOptions = {},
 ): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
-  return async (req, res) => writeWebResponse(res, await fetchNodeRequest(target, req, res, options));
+  return async (req, res) => writeNodeAnswer(res, await answerNodeRequest(target, req, res, options));
 }

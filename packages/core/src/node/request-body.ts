@@ -5,19 +5,13 @@
  */
 import type { IncomingMessage } from "node:http";
 import { ScimError } from "../errors.js";
+import { bodyTooLarge as tooLarge } from "../http/exchange.js";
 
 /** 1 MiB: far above any single SCIM resource or PATCH an IdP sends, small enough to hold in memory. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-/**
- * The 413 answered when a body exceeds the cap. It closes the connection, so the unread rest of the
- * upload is dropped with the socket instead of being read to its end.
- */
-export function bodyTooLarge(maxBytes: number): ScimError {
-  return new ScimError(413, `The request body exceeds the limit of ${maxBytes} bytes`, undefined, {
-    connection: "close",
-  });
-}
+/** The 413 for a body over the cap; it closes the connection, dropping the unread rest. */
+export const bodyTooLarge = (maxBytes: number): ScimError => tooLarge(maxBytes, true);
 
 /** True once something read the request stream to its end (e.g. a body-parsing middleware). */
 export function streamConsumed(req: IncomingMessage): boolean {

@@ -85,24 +85,34 @@ function socketSignal(req: IncomingMessage): AbortSignal {
 export async function toWebRequest(req: NodeRequest, options: ToWebRequestOptions = {}): Promise<Request> {
   const url = requestUrl(req, options);
   const method = (req.method ?? "GET").toUpperCase();
-  const maxBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  let body: Uint8Array | null = null;
-  let reparsed = false;
-  if (method !== "GET" && method !== "HEAD") {
-    if (!streamConsumed(req)) body = await readBodyStream(req, maxBytes);
-    else {
-      body = serialiseParsedBody("parsedBody" in options ? options.parsedBody : req.body, maxBytes);
-      reparsed = true;
-    }
-  }
-  const headers = copyHeaders(req, reparsed);
-  if (body !== null) headers.set("content-length", String(body.byteLength));
+  const body = await readNodeBody(req, method, options, options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  return buildWebRequest(req, url, method, body, options.signal ?? socketSignal(req));
+}
+
+/** A request body as the bridge reads it; `reparsed` when it came from a middleware's parse. */
+export interface NodeBody {
+  readonly bytes: Uint8Array | null;
+  readonly reparsed: boolean;
+}
+
+/** Reads the body of a Node request (none for GET and HEAD) up to `maxBytes`, or takes the parsed one. */
+export async function readNodeBody(req: NodeRequest, method: string, options: { readonly parsedBody?: unknown }, maxBytes: number): Promise<NodeBody> {
+  if (method === "GET" || method === "HEAD") return { bytes: null, reparsed: false };
+  if (!streamConsumed(req)) return { bytes: await readBodyStream(req, maxBytes), reparsed: false };
+  return { bytes: serialiseParsedBody("parsedBody" in options ? options.parsedBody : req.body, maxBytes), reparsed: true };
+}
+
+/** The Web `Request` for a Node request whose body has been read. */
+export function buildWebRequest(req: NodeRequest, url: URL, method: string, body: NodeBody, signal: AbortSignal): Request {
+  const headers = copyHeaders(req, body.reparsed);
+  const bytes = body.bytes;
+  if (bytes !== null) headers.set("content-length", String(bytes.byteLength));
   try {
     return new Request(url, {
       method,
       headers,
-      body: body === null || body.byteLength === 0 ? null : (body as Uint8Array<ArrayBuffer>),
-      signal: options.signal ?? socketSignal(req),
+      body: bytes === null || bytes.byteLength === 0 ? null : (bytes as Uint8Array<ArrayBuffer>),
+      signal,
     });
   } catch (error) {
     if (isScimError(error)) throw error;

@@ -10,6 +10,7 @@ import type { Caller } from "../directories/authenticate.js";
 import { HealthTracker, type DirectoryHealth } from "../directories/health.js";
 import { DIRECTORY, TOKEN, type TokenInfo } from "../directories/model.js";
 import { EventDispatcher, toEvent, type EventHandler, type ScimEvent } from "../events/outbox.js";
+import { fromWebRequest, toWebResponse, type ScimReply, type ScimRequest } from "../http/exchange.js";
 import { createHandler } from "../http/handler.js";
 import { uuidv7Generator } from "../ids.js";
 import type { EngineSettings } from "../resources/context.js";
@@ -23,6 +24,11 @@ import { createPolicy, type PolicyAdmin } from "../policy/index.js";
 export interface ScimServer {
   /** Serves one SCIM request. Mount it with an adapter or call it directly. */
   fetch(request: Request): Promise<Response>;
+  /**
+   * Serves one SCIM request given as plain data, answering plain data: what `fetch` does without
+   * the Fetch objects. The Node bridge uses it; an adapter for another server runtime can too.
+   */
+  handle(request: ScimRequest): Promise<ScimReply>;
   /** Directories and their tokens, for the host's settings page. */
   readonly directories: DirectoryAdmin & { health(directoryId: string): DirectoryHealth };
   /** The audit trail of a tenant, oldest first; page with `after`. */
@@ -94,7 +100,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     });
   };
 
-  const fetch = createHandler({
+  const handle = createHandler({
     store,
     registry,
     settings,
@@ -115,7 +121,8 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
   const directories = Object.assign(admin, { health: (directoryId: string) => health.get(directoryId) });
 
   return {
-    fetch,
+    fetch: async (request) => toWebResponse(await handle(fromWebRequest(request))),
+    handle,
     directories,
     store,
     policy: policy.admin({ store, now, deliver: (events) => void dispatcher.deliver(events) }),
