@@ -11,6 +11,7 @@ import type { ScimStore, StoreTransaction } from "../store/types.js";
 import {
   DIRECTORY,
   TOKEN,
+  USAGE,
   defaultProfileFor,
   directoryFromRecord,
   directoryToRecord,
@@ -87,6 +88,16 @@ export class DirectoryAdmin {
     }
   }
 
+  /** `lastUsedAt` lives in its own record (see {@link USAGE}); reads put it back in place. */
+  static async #lastUsed(tx: StoreTransaction, id: string): Promise<string | null> {
+    const usage = await tx.getRecord(USAGE, id);
+    return typeof usage?.data["lastUsedAt"] === "string" ? usage.data["lastUsedAt"] : null;
+  }
+
+  static async #withUsage<T extends Directory | TokenInfo>(tx: StoreTransaction, item: T): Promise<T> {
+    return { ...item, lastUsedAt: await DirectoryAdmin.#lastUsed(tx, item.id) };
+  }
+
   async #save(tx: StoreTransaction, d: Directory): Promise<void> {
     if (d.primary) {
       for (const other of await tx.listRecords(DIRECTORY)) {
@@ -126,12 +137,17 @@ export class DirectoryAdmin {
   }
 
   async list(tenantId: string): Promise<Directory[]> {
-    return this.store.transaction(tenantId, async (tx) => (await tx.listRecords(DIRECTORY)).map((r) => directoryFromRecord(r.data)), { readOnly: true });
+    return this.store.transaction(
+      tenantId,
+      async (tx) => Promise.all((await tx.listRecords(DIRECTORY)).map((r) => DirectoryAdmin.#withUsage(tx, directoryFromRecord(r.data)))),
+      { readOnly: true },
+    );
   }
 
   async get(directoryId: string): Promise<Directory | null> {
     const found = await this.store.findRecordByKey(DIRECTORY, directoryId);
-    return found ? directoryFromRecord(found.record.data) : null;
+    if (!found) return null;
+    return this.store.transaction(found.tenantId, (tx) => DirectoryAdmin.#withUsage(tx, directoryFromRecord(found.record.data)), { readOnly: true });
   }
 
   async update(directoryId: string, input: UpdateDirectoryInput): Promise<Directory> {
@@ -149,7 +165,7 @@ export class DirectoryAdmin {
       };
       await this.#save(tx, next);
       await this.audit(tx, "directory.updated", d.id, { fields: Object.keys(v).join(",") });
-      return next;
+      return DirectoryAdmin.#withUsage(tx, next);
     });
   }
 
@@ -168,7 +184,12 @@ export class DirectoryAdmin {
   async delete(directoryId: string, options: { readonly resources: "delete" | "keep" }): Promise<void> {
     const mode = parse(z.object({ resources: z.enum(["delete", "keep"]) }), options, "deleteDirectory").resources;
     await this.#inDirectory(directoryId, async (tx) => {
-      for (const t of await tx.listRecords(TOKEN)) if (t.data["directoryId"] === directoryId) await tx.deleteRecord(TOKEN, t.id);
+      for (const t of await tx.listRecords(TOKEN)) {
+        if (t.data["directoryId"] !== directoryId) continue;
+        await tx.deleteRecord(TOKEN, t.id);
+        await tx.deleteRecord(USAGE, t.id);
+      }
+      await tx.deleteRecord(USAGE, directoryId);
       let deleted = 0;
       if (mode === "delete") {
         for (const type of ["Group", "User"]) {
@@ -206,6 +227,8 @@ export class DirectoryAdmin {
     const now = this.now();
     const at = now.toISOString();
     const expiresAt = v.expiresAt === undefined ? null : new Date(v.expiresAt).toISOString();
+    // A token born expired would still revoke the working ones, leaving the directory without any.
+    if (expiresAt !== null && expiresAt <= now.toISOString()) throw new ScimConfigError("token options: expiresAt must be in the future");
     return this.#inDirectory(directoryId, async (tx) => {
       const overlapEnd = new Date(now.getTime() + (v.overlapSeconds ?? 0) * 1000).toISOString();
       for (const t of await tx.listRecords(TOKEN)) {
@@ -241,7 +264,12 @@ export class DirectoryAdmin {
   /** Token metadata (never secrets) for the settings page. */
   async listTokens(directoryId: string): Promise<TokenInfo[]> {
     return this.#inDirectory(directoryId, async (tx) =>
-      (await tx.listRecords(TOKEN)).map((t) => t.data as unknown as TokenInfo).filter((t) => t.directoryId === directoryId),
+      Promise.all(
+        (await tx.listRecords(TOKEN))
+          .map((t) => t.data as unknown as TokenInfo)
+          .filter((t) => t.directoryId === directoryId)
+          .map((t) => DirectoryAdmin.#withUsage(tx, t)),
+      ),
     );
   }
 

@@ -21,6 +21,7 @@ const MAX_ENTRIES = 10_000;
 export class AuthCache {
   readonly #tokens = new Map<string, Entry<{ readonly info: TokenInfo; readonly directory: Directory }>>();
   readonly #directories = new Map<string, Entry<Directory>>();
+  #generation = 0;
 
   constructor(
     private readonly ttlMs: number,
@@ -35,15 +36,24 @@ export class AuthCache {
     return this.#fresh(this.#directories, id);
   }
 
-  putToken(digest: string, info: TokenInfo, directory: Directory): void {
-    this.#put(this.#tokens, digest, { info, directory });
+  /**
+   * Read before going to the store, and handed back to `put*`: a value read before an admin write
+   * cleared the cache is stale, and must not be cached after the clear.
+   */
+  get generation(): number {
+    return this.#generation;
   }
 
-  putDirectory(directory: Directory): void {
-    this.#put(this.#directories, directory.id, directory);
+  putToken(generation: number, digest: string, info: TokenInfo, directory: Directory): void {
+    if (generation === this.#generation) this.#put(this.#tokens, digest, { info, directory });
+  }
+
+  putDirectory(generation: number, directory: Directory): void {
+    if (generation === this.#generation) this.#put(this.#directories, directory.id, directory);
   }
 
   clear(): void {
+    this.#generation += 1;
     this.#tokens.clear();
     this.#directories.clear();
   }

@@ -42,10 +42,11 @@ export function isHttps(request: ScimRequest, url: URL, trustProxy: boolean): bo
 async function directoryById(options: AuthOptions, id: string): Promise<Directory | null> {
   const cached = options.cache.directory(id);
   if (cached) return cached;
+  const generation = options.cache.generation;
   const found = await options.store.findRecordByKey(DIRECTORY, id);
   if (!found) return null;
   const directory = directoryFromRecord(found.record.data);
-  options.cache.putDirectory(directory);
+  options.cache.putDirectory(generation, directory);
   return directory;
 }
 
@@ -53,22 +54,40 @@ async function directoryById(options: AuthOptions, id: string): Promise<Director
 async function tokenByDigest(options: AuthOptions, digest: string): Promise<{ info: TokenInfo; directory: Directory } | null> {
   const cached = options.cache.token(digest);
   if (cached) return cached;
+  const generation = options.cache.generation;
   const found = await options.store.findRecordByKey(TOKEN, digest);
   if (!found || !digestsEqual(found.record.key ?? "", digest)) return null;
   const info = found.record.data as unknown as TokenInfo;
   const directory = await directoryById(options, info.directoryId);
   if (!directory) return null;
-  options.cache.putToken(digest, info, directory);
+  options.cache.putToken(generation, digest, info, directory);
   return { info, directory };
 }
 
-export async function authenticateRequest(request: ScimRequest, url: URL, routedDirectoryId: string | null, options: AuthOptions): Promise<Caller> {
+/**
+ * Authenticates a request. `identified` hears of the directory a failing request was aimed at as
+ * soon as it is known (its per-directory URL, or its token), so health can count 401s and 403s:
+ * a connection whose token was rotated away or whose provisioning is off is exactly what a
+ * settings page must show as failing.
+ */
+export async function authenticateRequest(
+  request: ScimRequest,
+  url: URL,
+  routedDirectoryId: string | null,
+  options: AuthOptions,
+  identified: (directoryId: string) => void = () => {},
+): Promise<Caller> {
+  if (routedDirectoryId !== null) {
+    const routed = await directoryById(options, routedDirectoryId);
+    if (routed) identified(routed.id);
+  }
   if (options.requireHttps && !isHttps(request, url, options.trustProxy)) throw new ScimError(403, "HTTPS is required");
   let caller: Caller;
   if (options.authenticate) {
     const result = await options.authenticate(await request.webRequest());
     const directory = result ? await directoryById(options, result.directoryId) : null;
     if (!directory) throw unauthorized("Authentication failed");
+    if (routedDirectoryId === null) identified(directory.id);
     caller = { directory, tokenId: null };
   } else {
     const header = request.header("authorization") ?? "";
@@ -78,6 +97,7 @@ export async function authenticateRequest(request: ScimRequest, url: URL, routed
     const found = await tokenByDigest(options, digest);
     if (!found) throw unauthorized("The bearer token is not valid");
     const { info, directory } = found;
+    if (routedDirectoryId === null) identified(directory.id);
     const now = options.now().toISOString();
     if (info.revokedAt !== null) throw unauthorized("The bearer token has been revoked");
     if (info.expiresAt !== null && info.expiresAt <= now) throw unauthorized("The bearer token has expired");

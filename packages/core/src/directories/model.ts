@@ -30,6 +30,12 @@ export interface Directory {
 
 export const DIRECTORY = "directory";
 export const TOKEN = "token";
+/**
+ * Last-used times, one record per directory and per token, apart from the records admins write:
+ * a request noting its use never rewrites a directory or token, so it can never put back a
+ * revocation or a disable that an admin committed while the request was running.
+ */
+export const USAGE = "usage";
 
 /** The profile a directory gets by default for its IdP; every IdP default accepts what that IdP sends. */
 export function defaultProfileFor(idp: IdpKind): ProfileName {

@@ -136,11 +136,12 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
 
   return async function handle(request: ScimRequest): Promise<ScimReply> {
     let caller: Caller | null = null;
+    let aimedAt: string | null = null;
     try {
       const url = new URL(request.url);
       const routed = routeRequest(url.pathname, deps.basePath);
       if (!routed.route) throw new ScimError(404, `No SCIM endpoint at ${url.pathname}`);
-      caller = await authenticateRequest(request, url, routed.directoryId, deps.auth);
+      caller = await authenticateRequest(request, url, routed.directoryId, deps.auth, (id) => void (aimedAt = id));
       await deps.touch(caller);
       const scope: RequestScope = {
         tenantId: caller.directory.tenantId,
@@ -162,7 +163,8 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       if (error.status >= 500 && error.status !== 501) {
         deps.logger.error("scimkit: request failed", { error: thrown instanceof Error ? { name: thrown.name, message: thrown.message, stack: thrown.stack } : String(thrown) });
       }
-      if (caller) deps.health.record(caller.directory.id, error.status, error.detail);
+      const directoryId = caller?.directory.id ?? aimedAt;
+      if (directoryId !== null) deps.health.record(directoryId, error.status, error.detail);
       return errorReply(error);
     }
   };

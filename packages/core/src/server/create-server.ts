@@ -8,7 +8,7 @@ import { DirectoryAdmin } from "../directories/admin.js";
 import { AuthCache } from "../directories/auth-cache.js";
 import type { Caller } from "../directories/authenticate.js";
 import { HealthTracker, type DirectoryHealth } from "../directories/health.js";
-import { DIRECTORY, TOKEN, type TokenInfo } from "../directories/model.js";
+import { USAGE } from "../directories/model.js";
 import { EventDispatcher, toEvent, type EventHandler, type ScimEvent } from "../events/outbox.js";
 import { fromWebRequest, toWebResponse, type ScimReply, type ScimRequest } from "../http/exchange.js";
 import { createHandler } from "../http/handler.js";
@@ -91,11 +91,8 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     lastWritten.set(key, t);
     const at = new Date(t).toISOString();
     await store.transaction(caller.directory.tenantId, async (tx) => {
-      const dir = await tx.getRecord(DIRECTORY, caller.directory.id);
-      if (dir) await tx.putRecord(DIRECTORY, { ...dir, data: { ...dir.data, lastUsedAt: at } });
-      if (caller.tokenId !== null) {
-        const tok = await tx.getRecord(TOKEN, caller.tokenId);
-        if (tok) await tx.putRecord(TOKEN, { ...tok, data: { ...(tok.data as unknown as TokenInfo), lastUsedAt: at } });
+      for (const id of caller.tokenId === null ? [caller.directory.id] : [caller.directory.id, caller.tokenId]) {
+        await tx.putRecord(USAGE, { id, key: null, data: { lastUsedAt: at } });
       }
     });
   };

@@ -165,4 +165,33 @@ describe("directory admin", () => {
     expect(health.lastError?.status).toBe(404);
     expect(health.lastRequestAt).not.toBeNull();
   });
+
+  it("counts a connection's 401s and 403s as failures, so a rotated-away token or disabled provisioning shows as failing", async () => {
+    const server = createScimServer();
+    const dir = await server.directories.create({ tenantId: "t1", name: "A" });
+    const other = await server.directories.create({ tenantId: "t1", name: "B" });
+    const old = await server.directories.mintToken(dir.id);
+    const current = await server.directories.mintToken(dir.id);
+    expect((await get(server, old.token)).status).toBe(401);
+    await server.directories.disable(dir.id);
+    expect((await get(server, current.token)).status).toBe(403);
+    // A per-directory base URL names its directory even when the token is not valid at all.
+    const bad = await server.fetch(new Request(`${BASE}/${other.id}/Users`, { headers: { authorization: "Bearer scimkit_nope" } }));
+    expect(bad.status).toBe(401);
+    const health = server.directories.health(dir.id);
+    expect(health.byStatus).toEqual({ "401": 1, "403": 1 });
+    expect(health.failures).toBe(2);
+    expect(health.lastError?.status).toBe(403);
+    expect(server.directories.health(other.id).byStatus).toEqual({ "401": 1 });
+    // The secret never reaches what health keeps.
+    expect(JSON.stringify(health)).not.toContain(old.token);
+  });
+
+  it("refuses to mint a token that is already expired, which would leave the directory with none that works", async () => {
+    const server = createScimServer();
+    const dir = await server.directories.create({ tenantId: "t1", name: "A" });
+    const { token } = await server.directories.mintToken(dir.id);
+    await expect(server.directories.mintToken(dir.id, { expiresAt: new Date(Date.now() - 1000) })).rejects.toThrow(/future/);
+    expect((await get(server, token)).status).toBe(200);
+  });
 });
