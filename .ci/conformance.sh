@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs Microsoft's and Okta's published SCIM test suites (kept in ../shared/conformance, beside the
 # checkout; a user's clone has none, and then this does nothing) against the Express example on an
-# empty embedded store, prints both scores, and fails when a score drops below the best recorded in
-# .ci/conformance-best.json.
+# empty embedded store, prints the scores, and fails when a score drops below the best recorded in
+# .ci/conformance-best.json. Each suite runs twice: against a directory set up for its own IdP (as a
+# host would connect Entra or Okta) and against a `generic` one (the default profile).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 SUITES="$(cd .. && pwd)/shared/conformance"
@@ -21,7 +22,7 @@ trap 'stop_server; rm -f "$LOG" "$OUT"' EXIT
 
 start_server() {
   local data; data="$(mktemp -d)"
-  (cd examples/express && PORT="$PORT" SCIMKIT_TOKEN="$TOKEN" SCIMKIT_DATA_DIR="$data" exec node --conditions=source --import tsx src/main.ts) >"$LOG" 2>&1 &
+  (cd examples/express && PORT="$PORT" SCIMKIT_TOKEN="$TOKEN" SCIMKIT_DATA_DIR="$data" SCIMKIT_IDP="$1" exec node --conditions=source --import tsx src/main.ts) >"$LOG" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 60); do
     grep -q "SCIM base URL:" "$LOG" && return 0
@@ -30,10 +31,11 @@ start_server() {
   echo "conformance: the example did not start:"; cat "$LOG"; exit 1
 }
 
-# score NAME: runs one suite on a fresh empty server and prints "NAME PASSED TOTAL".
+# score SUITE IDP: runs one suite on a fresh empty server whose directory is for IDP, and prints
+# "SUITE-IDP PASSED TOTAL".
 score() {
-  local name="$1" passed failed
-  start_server
+  local name="$1" idp="$2" passed failed
+  start_server "$idp"
   set +e
   if [[ "$name" == microsoft ]]; then MS_FIXUPS=1 bash "$SUITES/run-microsoft.sh" "$BASE" "$TOKEN" >"$OUT" 2>&1
   else bash "$SUITES/run-okta.sh" "$BASE" "$TOKEN" >"$OUT" 2>&1; fi
@@ -44,12 +46,11 @@ score() {
   passed=$(grep -Eo '^[0-9]+ passed, [0-9]+ failed$' "$OUT" | tail -n1 | cut -d' ' -f1)
   failed=$(grep -Eo '^[0-9]+ passed, [0-9]+ failed$' "$OUT" | tail -n1 | cut -d' ' -f3)
   [[ -n "$passed" ]] || { echo "conformance: $name produced no score"; exit 1; }
-  echo "$name $passed $((passed + failed))"
+  echo "$name-$idp $passed $((passed + failed))"
 }
 
-MS=$(score microsoft)
-OKTA=$(score okta)
-node - "$MS" "$OKTA" <<'JS'
+SCORES=("$(score microsoft entra)" "$(score microsoft generic)" "$(score okta okta)" "$(score okta generic)")
+node - "${SCORES[@]}" <<'JS'
 const fs = require("fs");
 const best = JSON.parse(fs.readFileSync(".ci/conformance-best.json", "utf8"));
 let fail = false;

@@ -3,7 +3,8 @@
  * repository root) prints the base URL and a bearer token to paste into the IdP.
  *
  * Environment: `PORT` (default 3000), `SCIMKIT_DATA_DIR` (keep data in that folder), `SCIMKIT_TOKEN`
- * (use this token instead of minting one; it starts with `scimkit_`).
+ * (use this token instead of minting one; it starts with `scimkit_`), `SCIMKIT_IDP` (the demo
+ * directory's IdP: okta, entra, onelogin, jumpcloud, ping or generic; default generic).
  */
 import type { AddressInfo } from "node:net";
 import { scimExpress } from "@scimkit/express";

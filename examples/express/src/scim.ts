@@ -4,7 +4,7 @@
  */
 import type { Server } from "node:http";
 import { join } from "node:path";
-import { createScimServer, memoryStore, type ScimServer } from "@scimkit/core";
+import { createScimServer, memoryStore, type IdpKind, type ScimServer } from "@scimkit/core";
 
 const TENANT = "demo";
 
@@ -13,17 +13,21 @@ export interface DemoScim {
   readonly token: string;
 }
 
+const IDPS: readonly IdpKind[] = ["okta", "entra", "onelogin", "jumpcloud", "ping", "generic"];
+
 /**
  * Opens the store (kept in `$SCIMKIT_DATA_DIR/scimkit.json` when that is set, else in memory), makes
- * sure the demo directory exists, and registers `$SCIMKIT_TOKEN` or mints a fresh token.
+ * sure the demo directory exists (for the IdP `$SCIMKIT_IDP` names, default `generic`), and
+ * registers `$SCIMKIT_TOKEN` or mints a fresh token.
  */
 export async function startScim(env: NodeJS.ProcessEnv = process.env): Promise<DemoScim> {
   const dataDir = env["SCIMKIT_DATA_DIR"];
+  const idp = IDPS.find((kind) => kind === env["SCIMKIT_IDP"]) ?? "generic";
   const server = createScimServer({ store: memoryStore(dataDir ? { file: join(dataDir, "scimkit.json") } : {}) });
   // On a data folder from an earlier run the directory is already there; keep using it.
   const directory =
     (await server.directories.list(TENANT))[0] ??
-    (await server.directories.create({ tenantId: TENANT, name: "Demo IdP", idp: "generic" }));
+    (await server.directories.create({ tenantId: TENANT, name: "Demo IdP", idp }));
   const chosen = env["SCIMKIT_TOKEN"];
   if (!chosen) return { server, token: (await server.directories.mintToken(directory.id)).token };
   try {

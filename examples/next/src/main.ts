@@ -6,7 +6,8 @@
  *
  * Runs `next dev` by default; with `NODE_ENV=production` it serves the output of `pnpm build`.
  * Environment: `PORT` (default 3000), `SCIMKIT_DATA_DIR` (keep data in that folder), `SCIMKIT_TOKEN`
- * (use this token instead of minting one; it starts with `scimkit_`).
+ * (use this token instead of minting one; it starts with `scimkit_`), `SCIMKIT_IDP` (the demo
+ * directory's IdP: okta, entra, onelogin, jumpcloud, ping or generic; default generic).
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -26,6 +26,12 @@ export interface SqlDriver extends SqlExecutor {
   /** A short name for logs, e.g. `pg` or `pglite`. */
   readonly name: string;
   /**
+   * Whether the database refreshes planner statistics itself (autovacuum). `false` (PGlite) makes
+   * the store run `ANALYZE` after `migrate()` and after enough writes; a driver that wraps
+   * another should copy the field. Missing means yes.
+   */
+  readonly autovacuum?: boolean | undefined;
+  /**
    * Runs `work` on one connection between `BEGIN` and `COMMIT`; rolls back and rethrows when it throws.
    * Statements outside `work` never interleave with it on that connection.
    */

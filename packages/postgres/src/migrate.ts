@@ -6,6 +6,7 @@
 import type { SqlDriver } from "./driver.js";
 import { DEFAULT_SCHEMA, LOCK_CLASS, lockKey, tablesIn } from "./identifiers.js";
 import { migrations } from "./migrations.js";
+import { analyze, lacksAutovacuum } from "./statistics.js";
 
 export interface MigrateOptions {
   /**
@@ -33,7 +34,7 @@ export interface MigrateResult {
 export async function migrate(driver: SqlDriver, options: MigrateOptions = {}): Promise<MigrateResult> {
   const schema = options.schema ?? DEFAULT_SCHEMA;
   const t = tablesIn(schema);
-  return driver.transaction(async (sql) => {
+  const result = await driver.transaction(async (sql) => {
     await sql.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [LOCK_CLASS, lockKey(`migrate:${schema}`)]);
     await sql.query(`CREATE SCHEMA IF NOT EXISTS ${t.schema}`);
     await sql.query(
@@ -49,4 +50,8 @@ export async function migrate(driver: SqlDriver, options: MigrateOptions = {}): 
     }
     return { applied, version: Math.max(0, ...done, ...applied) };
   });
+  // Without autovacuum, tables loaded before this start (a PGlite directory) would be planned
+  // without statistics until the store's first ANALYZE; on new tables this costs next to nothing.
+  if (lacksAutovacuum(driver)) await analyze(driver, t);
+  return result;
 }

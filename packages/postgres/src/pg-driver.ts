@@ -43,6 +43,7 @@ export interface PgDriverOptions {
 export function pgDriver(pool: PgPoolLike, options: PgDriverOptions = {}): SqlDriver {
   return {
     name: "pg",
+    autovacuum: true,
     query: (text, params) => run(pool, text, params),
     async transaction(work, opts) {
       const client = await pool.connect();

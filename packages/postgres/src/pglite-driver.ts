@@ -43,6 +43,8 @@ export function pgliteDriver(db: PgliteLike, options: PgliteDriverOptions = {}):
   const bind = (params: readonly SqlParam[] | undefined) => (params ? [...params] : []);
   return {
     name: "pglite",
+    // PGlite starts no background workers, so autovacuum never runs (whatever `SHOW autovacuum` says).
+    autovacuum: false,
     query: async (text, params) => shape(await db.query(text, bind(params))),
     transaction(work, opts) {
       return db.transaction(async (tx) => {

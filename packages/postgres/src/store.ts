@@ -13,6 +13,7 @@ import * as logs from "./sql/logs.js";
 import * as members from "./sql/members.js";
 import * as records from "./sql/records.js";
 import * as resources from "./sql/resources.js";
+import { statistics } from "./statistics.js";
 
 export interface PostgresStoreOptions {
   /** How the store reaches the database: {@link pgDriver} or {@link pgliteDriver}. */
@@ -24,9 +25,15 @@ export interface PostgresStoreOptions {
   readonly schema?: string | undefined;
 }
 
-function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string): StoreTransaction {
+/** `wrote` hears the resource and membership rows each write reports changing (for statistics.ts). */
+function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, wrote: (rows: number) => void): StoreTransaction {
   const s: resources.Scope = { sql, t, tenant: tenantId };
   let logLocked = false;
+  const counted = async <T>(write: Promise<T>, rows: (result: T) => number): Promise<T> => {
+    const result = await write;
+    wrote(rows(result));
+    return result;
+  };
   return {
     tenantId,
     async getResource(type, id, projection) {
@@ -34,13 +41,13 @@ function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string): StoreTr
       if (!r || !projection?.members) return r;
       return { ...r, members: (await resources.membersOf(s, [r.id])).get(r.id) ?? [] };
     },
-    createResource: (r) => resources.createResource(s, r),
-    replaceResource: (r, guard) => resources.replaceResource(s, r, guard),
-    deleteResource: (type, id, guard) => resources.deleteResource(s, type, id, guard),
+    createResource: (r) => counted(resources.createResource(s, r), () => 1),
+    replaceResource: (r, guard) => counted(resources.replaceResource(s, r, guard), () => 1),
+    deleteResource: (type, id, guard) => counted(resources.deleteResource(s, type, id, guard), (gone) => (gone ? 1 : 0)),
     queryResources: (type, query) => queryResources(s, type, query),
-    addMembers: (groupId, list, write) => members.addMembers(s, groupId, list, write),
-    removeMembers: (groupId, ids, write) => members.removeMembers(s, groupId, ids, write),
-    replaceMembers: (groupId, list, write) => members.replaceMembers(s, groupId, list, write),
+    addMembers: (groupId, list, write) => counted(members.addMembers(s, groupId, list, write), (added) => added.length),
+    removeMembers: (groupId, ids, write) => counted(members.removeMembers(s, groupId, ids, write), (removed) => removed.length),
+    replaceMembers: (groupId, list, write) => counted(members.replaceMembers(s, groupId, list, write), (c) => c.added.length + c.removed.length),
     hasMembers: (groupId, ids) => members.hasMembers(s, groupId, ids),
     groupsOf: (ids) => members.groupsOf(s, ids),
     existing: (type, ids) => resources.existing(s, type, ids),
@@ -74,16 +81,24 @@ function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string): StoreTr
 export function postgresStore(options: PostgresStoreOptions): ScimStore {
   const { driver } = options;
   const t = tablesIn(options.schema ?? DEFAULT_SCHEMA);
+  const stats = statistics(driver, t);
   return {
     name: `postgres (${driver.name})`,
     capabilities: {
       supportsFilter: (filter: Filter) => canCompile(filter),
     },
-    transaction(tenantId, work, opts) {
-      return driver.transaction((sql) => work(makeTransaction(sql, t, tenantId)), { readOnly: opts?.readOnly === true });
+    async transaction(tenantId, work, opts) {
+      let written = 0;
+      const result = await driver.transaction((sql) => work(makeTransaction(sql, t, tenantId, (rows) => void (written += rows))), {
+        readOnly: opts?.readOnly === true,
+      });
+      // Only committed writes count; a unit that threw rolled back and never gets here.
+      stats.committed(written);
+      return result;
     },
     findRecordByKey: (kind, key) => records.findRecordByKey(driver, t, kind, key),
     async close() {
+      await stats.settled();
       await driver.close?.();
     },
   };
