@@ -34,7 +34,10 @@ export async function startScim(env: NodeJS.ProcessEnv = process.env): Promise<D
     await server.directories.importToken(directory.id, chosen);
   } catch (error) {
     // Restarting on the same data folder with the same token: it is registered already.
-    if (!(await accepts(server, chosen))) throw error;
+    if (!(await accepts(server, chosen))) {
+      console.error(`SCIMKIT_TOKEN cannot be used: ${error instanceof Error ? error.message : String(error)}`);
+      process.exit(1);
+    }
   }
   return { server, token: chosen };
 }

@@ -6,7 +6,7 @@
  */
 import type { Filter, ScimStore, StoreTransaction } from "@scimkit/core";
 import type { SqlDriver, SqlExecutor } from "./driver.js";
-import { DEFAULT_SCHEMA, tablesIn, type Tables } from "./identifiers.js";
+import { DEFAULT_SCHEMA, LOCK_CLASS, lockKey, tablesIn, type Tables } from "./identifiers.js";
 import { canCompile } from "./query/filter-sql.js";
 import { queryResources } from "./query/query.js";
 import * as logs from "./sql/logs.js";
@@ -25,10 +25,22 @@ export interface PostgresStoreOptions {
   readonly schema?: string | undefined;
 }
 
+/**
+ * Every write unit of work of a tenant takes that tenant's advisory lock as its first statement and
+ * holds it to commit, so a tenant's writes run one after another while other tenants' run in
+ * parallel. That one rule is what makes the engine's read-then-write steps safe under READ
+ * COMMITTED across app instances: `If-Match` and version checks, role recomputation from
+ * memberships, the last-admin guard. It also orders the tenant's log appends by `seq` at commit
+ * (a safe cursor), and since no write takes a row lock before it, writes of one tenant cannot
+ * deadlock. Tenant ids that hash alike only share a lock, which costs parallelism, never safety.
+ */
+async function lockTenant(sql: SqlExecutor, t: Tables, tenantId: string): Promise<void> {
+  await sql.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [LOCK_CLASS, lockKey(`tenant:${t.schema}:${tenantId}`)]);
+}
+
 /** `wrote` hears the resource and membership rows each write reports changing (for statistics.ts). */
 function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, wrote: (rows: number) => void): StoreTransaction {
   const s: resources.Scope = { sql, t, tenant: tenantId };
-  let logLocked = false;
   const counted = async <T>(write: Promise<T>, rows: (result: T) => number): Promise<T> => {
     const result = await write;
     wrote(rows(result));
@@ -56,9 +68,7 @@ function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, wrote: (
     deleteRecord: (kind, id) => records.deleteRecord(s, kind, id),
     listRecords: (kind) => records.listRecords(s, kind),
     async appendLog(log, entry) {
-      const seq = await logs.appendLog(s, log, entry, logLocked);
-      logLocked = true;
-      return seq;
+      return logs.appendLog(s, log, entry);
     },
     readLog: (log, query) => logs.readLog(s, log, query),
   };
@@ -89,9 +99,14 @@ export function postgresStore(options: PostgresStoreOptions): ScimStore {
     },
     async transaction(tenantId, work, opts) {
       let written = 0;
-      const result = await driver.transaction((sql) => work(makeTransaction(sql, t, tenantId, (rows) => void (written += rows))), {
-        readOnly: opts?.readOnly === true,
-      });
+      const readOnly = opts?.readOnly === true;
+      const result = await driver.transaction(
+        async (sql) => {
+          if (!readOnly) await lockTenant(sql, t, tenantId);
+          return work(makeTransaction(sql, t, tenantId, (rows) => void (written += rows)));
+        },
+        { readOnly },
+      );
       // Only committed writes count; a unit that threw rolled back and never gets here.
       stats.committed(written);
       return result;

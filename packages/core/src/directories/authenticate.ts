@@ -27,6 +27,8 @@ export interface AuthOptions {
   readonly requireHttps: boolean;
   readonly trustProxy: boolean;
   readonly cache: AuthCache;
+  /** The server's body cap, for a hook that reads the body. */
+  readonly maxBodyBytes: number;
 }
 
 const unauthorized = (detail: string) =>
@@ -84,7 +86,7 @@ export async function authenticateRequest(
   if (options.requireHttps && !isHttps(request, url, options.trustProxy)) throw new ScimError(403, "HTTPS is required");
   let caller: Caller;
   if (options.authenticate) {
-    const result = await options.authenticate(await request.webRequest());
+    const result = await options.authenticate(await request.webRequest(options.maxBodyBytes));
     const directory = result ? await directoryById(options, result.directoryId) : null;
     if (!directory) throw unauthorized("Authentication failed");
     if (routedDirectoryId === null) identified(directory.id);

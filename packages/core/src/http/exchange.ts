@@ -16,8 +16,8 @@ export interface ScimRequest {
   header(name: string): string | null;
   /** The body as UTF-8 text; rejects with a 413 {@link ScimError} past `maxBytes`. Read once. */
   text(maxBytes: number): Promise<string>;
-  /** The request as a Web `Request`, for host hooks that take one (custom authentication). */
-  webRequest(): Promise<Request>;
+  /** The request as a Web `Request`, body included (up to `maxBytes`), for host hooks that take one. */
+  webRequest(maxBytes: number): Promise<Request>;
 }
 
 export interface ScimReply {

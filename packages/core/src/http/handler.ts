@@ -102,7 +102,10 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       }
       case "PATCH": {
         const body = await readJsonBody(request, deps.maxBodyBytes);
-        const wantsBody = caller.directory.patchResponse[typeId === "Group" ? "Group" : "User"] === "resource" || url.searchParams.has("attributes");
+        // Asking for a projection asks for a body, whatever the directory's default.
+        const asked = projectionFromQuery(url.searchParams);
+        const wantsBody =
+          caller.directory.patchResponse[typeId === "Group" ? "Group" : "User"] === "resource" || asked.attributes.length > 0 || asked.excludedAttributes.length > 0;
         return runWrite(
           deps,
           { ...scope, operation: `patch ${typeId}` },

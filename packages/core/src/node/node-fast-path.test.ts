@@ -77,6 +77,22 @@ describe("a scimkit server behind the Node bridge (served through handle, no Fet
     expect(refused.status).toBe(401);
   });
 
+  it("lets the server's own maxBodyBytes decide, above the bridge's 1 MiB default for other targets", async () => {
+    const server = createScimServer({ maxBodyBytes: 3 * 1024 * 1024 });
+    const token = await withToken(server);
+    http = await listen(nodeHandler(server));
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/scim+json" };
+    const big = JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "big@example.com", nickName: "n".repeat(2 * 1024 * 1024) });
+    const res = await rawRequest(http.port, { method: "POST", path: "/scim/v2/Users", headers }, big);
+    expect(res.status).toBe(201);
+    const capped = createScimServer();
+    const cappedToken = await withToken(capped);
+    await http.close();
+    http = await listen(nodeHandler(capped));
+    const refused = await rawRequest(http.port, { method: "POST", path: "/scim/v2/Users", headers: { ...headers, authorization: `Bearer ${cappedToken}` } }, big);
+    expect(refused.status).toBe(413);
+  });
+
   it("answers a malformed Host with a SCIM 400 instead of failing the socket", async () => {
     const server = createScimServer();
     http = await listen(nodeHandler(server));

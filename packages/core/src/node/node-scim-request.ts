@@ -5,13 +5,12 @@
  */
 import { bodyTooLarge, type ScimRequest } from "../http/exchange.js";
 import { disconnectSignal } from "./disconnect-signal.js";
-import { DEFAULT_MAX_BODY_BYTES } from "./request-body.js";
 import { requestUrl, type RequestUrlOptions } from "./request-url.js";
 import { buildWebRequest, readNodeBody, type NodeBody, type NodeRequest } from "./to-web-request.js";
 import type { ServerResponse } from "node:http";
 
 export interface NodeScimRequestOptions extends RequestUrlOptions {
-  /** The bridge's own body cap; the engine's applies too, and the smaller wins. @default 1048576 */
+  /** A cap of the bridge's own; the server's `maxBodyBytes` always applies, and the smaller wins. @default none */
   readonly maxBodyBytes?: number | undefined;
   /** A body a host middleware already parsed (used only when it consumed the stream). @default req.body */
   readonly parsedBody?: unknown;
@@ -20,7 +19,7 @@ export interface NodeScimRequestOptions extends RequestUrlOptions {
 export function nodeScimRequest(req: NodeRequest, res: ServerResponse, options: NodeScimRequestOptions = {}): ScimRequest {
   const url = requestUrl(req, options);
   const method = (req.method ?? "GET").toUpperCase();
-  const bridgeMax = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const bridgeMax = options.maxBodyBytes ?? Number.POSITIVE_INFINITY;
   let body: Promise<NodeBody> | undefined;
   const readBody = (maxBytes: number) => (body ??= readNodeBody(req, method, options, Math.min(maxBytes, bridgeMax)));
   return {
@@ -36,8 +35,8 @@ export function nodeScimRequest(req: NodeRequest, res: ServerResponse, options: 
       if (bytes !== null && bytes.byteLength > maxBytes) throw bodyTooLarge(maxBytes, true);
       return bytes === null ? "" : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
     },
-    async webRequest() {
-      return buildWebRequest(req, url, method, await readBody(bridgeMax), disconnectSignal(res));
+    async webRequest(maxBytes) {
+      return buildWebRequest(req, url, method, await readBody(maxBytes), disconnectSignal(res));
     },
   };
 }

@@ -13,8 +13,10 @@ export type NodeRequest = IncomingMessage & { originalUrl?: string | undefined; 
 
 export interface ToWebRequestOptions extends RequestUrlOptions {
   /**
-   * Largest request body accepted, in bytes; a larger one fails with a 413 {@link ScimError}.
-   * @default 1048576 (1 MiB)
+   * Largest request body accepted, in bytes; a larger one fails with a 413 {@link ScimError}. A
+   * scimkit server mounted through the bridge also enforces its own `maxBodyBytes`; without this
+   * option only the server's applies.
+   * @default 1048576 (1 MiB) for other fetch targets; none of its own for a scimkit server
    */
   readonly maxBodyBytes?: number | undefined;
   /**

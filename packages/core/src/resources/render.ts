@@ -1,9 +1,12 @@
 /**
  * Stored resource → the JSON a client sees: `schemas` (core plus the extensions present), `id`,
  * attributes, derived `members` / `groups`, and `meta` with an absolute `location` and the version.
+ * Attributes whose definition says `returned: "never"` or writeOnly are left out here, once, so no
+ * response path (POST, GET, list, search, PATCH) can show them whatever its projection asks for.
  */
 import { etagOf } from "../http/etag.js";
 import type { SchemaRegistry } from "../schema/registry.js";
+import { withoutHidden } from "../schema/returned.js";
 import type { JsonObject, JsonValue, Membership, StoredResource } from "../store/types.js";
 
 export const locationOf = (baseUrl: string, endpoint: string, id: string) => `${baseUrl}${endpoint}/${encodeURIComponent(id)}`;
@@ -14,11 +17,13 @@ export function renderResource(
   baseUrl: string,
   groups?: readonly Membership[] | undefined,
 ): JsonObject {
-  const { type, extensions } = registry.resourceType(r.resourceType);
+  const schemasOfType = registry.resourceType(r.resourceType);
+  const { type, extensions } = schemasOfType;
+  const attributes = withoutHidden(schemasOfType, r.attributes);
   const schemas: JsonValue[] = [type.schema];
-  for (const ext of extensions) if (r.attributes[ext.id] !== undefined) schemas.push(ext.id);
+  for (const ext of extensions) if (attributes[ext.id] !== undefined) schemas.push(ext.id);
   const out: JsonObject = { schemas, id: r.id };
-  for (const [key, value] of Object.entries(r.attributes)) out[key] = value;
+  for (const [key, value] of Object.entries(attributes)) out[key] = value;
   if (r.members) {
     out["members"] = r.members.map((m) => {
       const member: JsonObject = { value: m.value, $ref: locationOf(baseUrl, m.type === "Group" ? "/Groups" : "/Users", m.value), type: m.type };

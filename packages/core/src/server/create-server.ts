@@ -52,6 +52,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
   const logger = options.logger ?? { error: (m, d) => console.error(m, d) };
   const registry = new SchemaRegistry(options.extensions ?? []);
   const maxResults = options.maxResults ?? 1000;
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const settings: EngineSettings = {
     maxResults,
     uniqueGroupDisplayName: options.uniqueGroupDisplayName ?? false,
@@ -104,9 +105,9 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     dispatcher,
     steps: policy.steps,
     beforeDelete: policy.beforeDelete,
-    auth: { store, now, authenticate: options.authenticate, requireHttps: options.requireHttps ?? false, trustProxy: options.trustProxy ?? false, cache: authCache },
+    auth: { store, now, authenticate: options.authenticate, requireHttps: options.requireHttps ?? false, trustProxy: options.trustProxy ?? false, cache: authCache, maxBodyBytes },
     basePath: options.basePath,
-    maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024,
+    maxBodyBytes,
     defaultCount: Math.min(options.defaultCount ?? 100, maxResults),
     trustProxy: options.trustProxy ?? false,
     discovery: { maxResults, changePassword: policy.options.passwordSync },

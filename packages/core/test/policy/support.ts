@@ -20,6 +20,8 @@ export interface PolicyHarness {
   policy: PolicyAdmin;
   tenantId: string;
   directoryId: string;
+  /** The first directory's bearer token, for requests `call` cannot shape (extra headers). */
+  token: string;
   call: Call;
   /** A second IdP connection of the same tenant. */
   addDirectory(name: string): Promise<{ directoryId: string; call: Call }>;
@@ -59,7 +61,7 @@ export async function policyHarness(policyOptions: PolicyOptions = {}, harnessOp
   const addDirectory = async (name: string) => {
     const dir = await server.directories.create({ tenantId, name, idp: "okta" });
     const { token } = await server.directories.mintToken(dir.id);
-    return { directoryId: dir.id, call: client(token) };
+    return { directoryId: dir.id, token, call: client(token) };
   };
   const first = await addDirectory("Okta");
   return {
@@ -67,6 +69,7 @@ export async function policyHarness(policyOptions: PolicyOptions = {}, harnessOp
     policy,
     tenantId,
     directoryId: first.directoryId,
+    token: first.token,
     call: first.call,
     addDirectory,
     subscribe,

@@ -1,17 +1,16 @@
 /**
  * The audit and events logs. `seq` comes from one sequence, so it increases across both logs and all
  * tenants. A sequence alone does not make it a safe cursor: a transaction holding seq 7 may commit
- * after another committed seq 8, and a reader that already moved past 8 would never see 7. So an
- * append first takes a transaction-scoped advisory lock, held to commit: appends commit in seq order.
+ * after another committed seq 8, and a reader that already moved past 8 would never see 7. Every
+ * read is of one tenant, and every write unit of work holds its tenant's lock to commit (see
+ * `lockTenant` in store.ts), so a tenant's appends commit in seq order.
  */
 import type { LogEntry, LogName, LogQuery, NewLogEntry } from "@scimkit/core";
-import { LOCK_CLASS, lockKey } from "../identifiers.js";
 import { Params } from "./params.js";
 import { num, toLogEntry } from "./rows.js";
 import type { Scope } from "./resources.js";
 
-export async function appendLog(s: Scope, log: LogName, entry: NewLogEntry, locked: boolean): Promise<number> {
-  if (!locked) await s.sql.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [LOCK_CLASS, lockKey(`logs:${s.t.schema}`)]);
+export async function appendLog(s: Scope, log: LogName, entry: NewLogEntry): Promise<number> {
   const res = await s.sql.query(
     `INSERT INTO ${s.t.logs} (log, tenant, at, directory_id, resource_type, resource_id, data)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING seq`,
