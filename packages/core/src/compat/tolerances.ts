@@ -107,7 +107,9 @@ export const toleranceNames = [
   /**
    * 22. Re-adding an existing member succeeds without a duplicate (every profile: the store is
    * idempotent); a member id that names no User or Group is skipped and recorded where this is
-   * enabled, and is 400 `invalidValue` without it. Every IdP profile; not `rfc`.
+   * enabled, and is 400 `invalidValue` without it. Likewise a `members[…]` filter that matches no
+   * member (an IdP retrying a removal) is a recorded no-op here and 400 `noTarget` without it.
+   * Every IdP profile; not `rfc`.
    */
   "idempotentMemberAddAndSkipUnknown",
   /**

@@ -47,7 +47,7 @@ describe("Okta PATCH shapes", () => {
     ], "g1");
     expect(p.attributes).toEqual({ displayName: "Eng" });
     expect(p.memberChanges).toEqual([
-      { op: "remove", ids: ["u1"] },
+      { op: "remove", ids: ["u1"], filtered: true },
       { op: "add", members: [{ value: "u2", display: "x" }] },
     ]);
   });
@@ -129,7 +129,7 @@ describe("Entra PATCH shapes", () => {
   });
 
   it("removes a member by filter with aadOptscim062020", () => {
-    expect(plan("entra", "Group", { displayName: "G" }, [{ op: "remove", path: 'members[value eq "u1"]' }]).memberChanges).toEqual([{ op: "remove", ids: ["u1"] }]);
+    expect(plan("entra", "Group", { displayName: "G" }, [{ op: "remove", path: 'members[value eq "u1"]' }]).memberChanges).toEqual([{ op: "remove", ids: ["u1"], filtered: true }]);
   });
 
   it("adds externalId to an existing group and renames it", () => {

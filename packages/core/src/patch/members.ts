@@ -21,7 +21,7 @@ function inputs(state: PatchState, ref: AttributeRef, value: unknown): MemberInp
 /** Removal of the members a `members[filter]` path names: by id when it is a list of ids. */
 function removeMatching(state: PatchState, path: Extract<PatchPath, { kind: "filtered" }>): void {
   const ids = memberIdsOf(path.filter);
-  state.memberChanges.push(ids ? { op: "remove", ids } : { op: "removeWhere", filter: path.filter });
+  state.memberChanges.push(ids ? { op: "remove", ids, filtered: true } : { op: "removeWhere", filter: path.filter });
 }
 
 /** True when `path` names the core Group `members` attribute. */

@@ -41,15 +41,15 @@ describe("planPatch on Group members", () => {
   });
 
   it('remove with members[value eq "id"] removes that id', () => {
-    expect(changes([{ op: "remove", path: 'members[value eq "u1"]' }])).toEqual([{ op: "remove", ids: ["u1"] }]);
+    expect(changes([{ op: "remove", path: 'members[value eq "u1"]' }])).toEqual([{ op: "remove", ids: ["u1"], filtered: true }]);
   });
 
   it("remove with an or-list of ids removes those ids", () => {
-    expect(changes([{ op: "remove", path: 'members[value eq "u1" or value eq "u2"]' }])).toEqual([{ op: "remove", ids: ["u1", "u2"] }]);
+    expect(changes([{ op: "remove", path: 'members[value eq "u1" or value eq "u2"]' }])).toEqual([{ op: "remove", ids: ["u1", "u2"], filtered: true }]);
   });
 
   it("remove with an id holding an escaped quote keeps the id exact", () => {
-    expect(changes([{ op: "remove", path: 'members[value eq "a\\"b"]' }])).toEqual([{ op: "remove", ids: ['a"b'] }]);
+    expect(changes([{ op: "remove", path: 'members[value eq "a\\"b"]' }])).toEqual([{ op: "remove", ids: ['a"b'], filtered: true }]);
   });
 
   it("remove with any other member filter hands the filter to the engine", () => {
@@ -78,7 +78,7 @@ describe("planPatch on Group members", () => {
 
   it("replace on a filtered members path removes the matched members and adds the value", () => {
     expect(changes([{ op: "replace", path: 'members[value eq "u1"]', value: [{ value: "u2" }] }])).toEqual([
-      { op: "remove", ids: ["u1"] },
+      { op: "remove", ids: ["u1"], filtered: true },
       { op: "add", members: [{ value: "u2", display: undefined, type: undefined }] },
     ]);
   });

@@ -12,7 +12,8 @@ import type { JsonObject } from "../store/types.js";
 /** One change to a Group's members, applied through the store's membership operations. */
 export type MemberChange =
   | { readonly op: "add"; readonly members: readonly MemberInput[] }
-  | { readonly op: "remove"; readonly ids: readonly string[] }
+  /** `filtered`: the ids came from a `members[…]` path, which must match a member (RFC 7644 §3.5.2.3). */
+  | { readonly op: "remove"; readonly ids: readonly string[]; readonly filtered?: boolean | undefined }
   | { readonly op: "removeAll" }
   | { readonly op: "replace"; readonly members: readonly MemberInput[] }
   /** Only for member filters that are not a plain list of `value eq "id"` comparisons. */

@@ -4,6 +4,7 @@
  * operations, so adding one member to a 100,000-member group writes one row and reads none of the
  * others.
  */
+import { badRequest } from "../errors.js";
 import { jsonDiff } from "../json-diff.js";
 import { matchesValue } from "../filter/evaluate.js";
 import { planPatch, type MemberChange } from "../patch/index.js";
@@ -21,11 +22,21 @@ async function applyMemberChange(ctx: OperationContext, groupId: string, change:
     for (const id of a) removed.delete(id) || added.add(id);
     for (const id of r) added.delete(id) || removed.add(id);
   };
+  // A member filter that matches no member is `noTarget` (RFC 7644 §3.5.2.3); IdP profiles take it
+  // as the mirror of re-adding a member, since an IdP retrying a removal meets exactly this.
+  const matched = (ids: readonly string[]) => {
+    if (ids.length > 0) return ids;
+    if (!ctx.tol.enabled("idempotentMemberAddAndSkipUnknown")) throw badRequest("noTarget", "No member matches the filter of the members path");
+    ctx.tol.fire("idempotentMemberAddAndSkipUnknown");
+    return ids;
+  };
   switch (change.op) {
     case "add":
       return note(await ctx.tx.addMembers(groupId, await resolveMembers(ctx, groupId, change.members), write), []);
-    case "remove":
-      return note([], await ctx.tx.removeMembers(groupId, change.ids, write));
+    case "remove": {
+      const gone = await ctx.tx.removeMembers(groupId, change.ids, write);
+      return note([], change.filtered ? matched(gone) : gone);
+    }
     case "removeAll": {
       const r = await ctx.tx.replaceMembers(groupId, [], write);
       return note(r.added, r.removed);
@@ -40,7 +51,7 @@ async function applyMemberChange(ctx: OperationContext, groupId: string, change:
       const ids = (group?.members ?? [])
         .filter((m) => matchesValue(change.filter, { value: m.value, type: m.type, ...(m.display !== undefined ? { display: m.display } : {}) }))
         .map((m) => m.value);
-      return note([], ids.length > 0 ? await ctx.tx.removeMembers(groupId, ids, write) : []);
+      return note([], matched(ids.length > 0 ? await ctx.tx.removeMembers(groupId, ids, write) : []));
     }
   }
 }
