@@ -5,6 +5,7 @@
  * before/after difference as JSON Patch (RFC 6902, via fast-json-patch), the tolerances that fired
  * and the outcome. Passwords never reach an entry: they are not attributes.
  */
+import { ScimConfigError } from "../errors.js";
 import { jsonDiff } from "../json-diff.js";
 import type { ResourceChange } from "../resources/context.js";
 import type { JsonObject, JsonValue, LogEntry, LogQuery, StoreTransaction } from "../store/types.js";
@@ -91,7 +92,21 @@ export function toAuditEntry(e: LogEntry): AuditEntry {
   return { ...d, seq: e.seq, at: e.at, directoryId: e.directoryId, resourceType: e.resourceType, resourceId: e.resourceId };
 }
 
+/**
+ * Entries are stamped with `Date#toISOString()` (UTC, milliseconds), so a bound compares as an
+ * instant only in that same form: `T10:00:00Z` or `T11:00:00+01:00` must first become
+ * `T10:00:00.000Z`. A bound that is no date at all is a caller's mistake, not an empty result.
+ */
+function instant(bound: string | undefined, name: string): string | undefined {
+  if (bound === undefined) return undefined;
+  const ms = Date.parse(bound);
+  if (Number.isNaN(ms)) throw new ScimConfigError(`audit query: ${name} must be an ISO 8601 date-time, got "${bound}"`);
+  return new Date(ms).toISOString();
+}
+
 /** Reads audit entries, oldest first, by resource, directory and time range; page with `after`. */
 export async function readAudit(tx: StoreTransaction, query: LogQuery): Promise<AuditEntry[]> {
-  return (await tx.readLog("audit", query)).map(toAuditEntry);
+  const from = instant(query.from, "from");
+  const to = instant(query.to, "to");
+  return (await tx.readLog("audit", { ...query, from, to })).map(toAuditEntry);
 }

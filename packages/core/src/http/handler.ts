@@ -83,10 +83,11 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       if (method === "GET") return list(listParamsFromQuery(url.searchParams, deps.discovery.maxResults, deps.defaultCount));
       if (method !== "POST") throw methodNotAllowed("GET, POST");
       const body = await readJsonBody(request, deps.maxBodyBytes);
-      return runWrite(deps, { ...scope, operation: `create ${typeId}` }, (ctx) => createResource(ctx, typeId, body), (ctx, r) => single(ctx, r.id, 201));
+      return runWrite(deps, { ...scope, operation: `create ${typeId}`, resourceType: typeId }, (ctx) => createResource(ctx, typeId, body), (ctx, r) => single(ctx, r.id, 201));
     }
     const id = route.id;
     const ifMatch = request.header("if-match");
+    const aimed = { resourceType: typeId, resourceId: id };
     switch (method) {
       case "GET":
         return runRead(deps, scope, async (ctx) => {
@@ -98,7 +99,7 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
         });
       case "PUT": {
         const body = await readJsonBody(request, deps.maxBodyBytes);
-        return runWrite(deps, { ...scope, operation: `replace ${typeId}` }, (ctx) => replaceResource(ctx, typeId, id, body, ifMatch), (ctx, r) => single(ctx, r.id, 200));
+        return runWrite(deps, { ...scope, ...aimed, operation: `replace ${typeId}` }, (ctx) => replaceResource(ctx, typeId, id, body, ifMatch), (ctx, r) => single(ctx, r.id, 200));
       }
       case "PATCH": {
         const body = await readJsonBody(request, deps.maxBodyBytes);
@@ -108,13 +109,13 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
           caller.directory.patchResponse[typeId === "Group" ? "Group" : "User"] === "resource" || asked.attributes.length > 0 || asked.excludedAttributes.length > 0;
         return runWrite(
           deps,
-          { ...scope, operation: `patch ${typeId}` },
+          { ...scope, ...aimed, operation: `patch ${typeId}` },
           (ctx) => patchResource(ctx, typeId, id, body, ifMatch),
           async (ctx, stored) => (wantsBody ? single(ctx, stored.id, 200) : noContent({ etag: etagOf(stored.version) })),
         );
       }
       case "DELETE":
-        return runWrite(deps, { ...scope, operation: `delete ${typeId}` }, (ctx) => deleteResource(ctx, typeId, id, ifMatch), async () => noContent());
+        return runWrite(deps, { ...scope, ...aimed, operation: `delete ${typeId}` }, (ctx) => deleteResource(ctx, typeId, id, ifMatch), async () => noContent());
       default:
         throw methodNotAllowed("GET, PUT, PATCH, DELETE");
     }

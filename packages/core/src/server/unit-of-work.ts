@@ -4,7 +4,7 @@
  * A failed write rolls back everything and leaves one audit entry describing the failure.
  */
 import type { ToleranceContext } from "../compat/tolerances.js";
-import { isScimError } from "../errors.js";
+import { toScimError } from "../http/respond.js";
 import { writeAudit, type Actor } from "../audit/trail.js";
 import { eventsOf, persistEvents, type EventDispatcher, type ScimEvent } from "../events/outbox.js";
 import type { Filter } from "../filter/ast.js";
@@ -42,6 +42,9 @@ export interface RequestScope {
   readonly tol: ToleranceContext;
   readonly baseUrl: string;
   readonly operation: string;
+  /** The resource a write is aimed at, so even its failure can be found by resource. */
+  readonly resourceType?: string | undefined;
+  readonly resourceId?: string | undefined;
 }
 
 function context(deps: UnitOfWorkDeps, tx: StoreTransaction, scope: RequestScope): OperationContext {
@@ -90,22 +93,25 @@ export async function runWrite<T, R>(
     void deps.dispatcher.deliver(pending);
     return result;
   } catch (error) {
-    if (isScimError(error) && error.status < 500) {
-      // The change rolled back; the failure itself is still part of the trail.
-      await deps.store
-        .transaction(scope.tenantId, (tx) =>
-          writeAudit(tx, {
-            at: deps.settings.now().toISOString(),
-            actor: scope.actor,
-            operation: scope.operation,
-            tolerances: scope.tol.fired,
-            outcome: "failure",
-            status: error.status,
-            detail: error.detail,
-          }),
-        )
-        .catch(() => undefined);
-    }
+    // The change rolled back; the failure itself is still part of the trail. Anything not a
+    // ScimError (a host hook that threw, a store fault) is recorded with the generic detail the
+    // client gets, never its message, which might hold anything.
+    const failure = toScimError(error);
+    await deps.store
+      .transaction(scope.tenantId, (tx) =>
+        writeAudit(tx, {
+          at: deps.settings.now().toISOString(),
+          actor: scope.actor,
+          operation: scope.operation,
+          resourceType: scope.resourceType,
+          resourceId: scope.resourceId,
+          tolerances: scope.tol.fired,
+          outcome: "failure",
+          status: failure.status,
+          detail: failure.detail,
+        }),
+      )
+      .catch(() => undefined);
     throw error;
   }
 }
