@@ -7,6 +7,9 @@
 import { z } from "zod";
 import { profiles, type ProfileName } from "../compat/profiles.js";
 import { ScimConfigError } from "../errors.js";
+import type { ScimEvent } from "../events/outbox.js";
+import type { ResourceChange } from "../resources/context.js";
+import { deleteStored } from "../resources/delete.js";
 import type { ScimStore, StoreTransaction } from "../store/types.js";
 import {
   DIRECTORY,
@@ -55,6 +58,16 @@ export interface MintedToken {
   readonly expiresAt: string | null;
 }
 
+/**
+ * How resources a directory deletion removes reach the audit trail and the event stream: `record`
+ * writes their entries and outbox rows in the deletion's unit of work and returns the events, which
+ * `deliver` hands to the host's handlers after commit.
+ */
+export interface RemovalJournal {
+  record(tx: StoreTransaction, directoryId: string, changes: readonly ResourceChange[]): Promise<readonly ScimEvent[]>;
+  deliver(events: readonly ScimEvent[]): void;
+}
+
 /** An audit hook the policy layer installs, so admin actions land in the audit trail. */
 export type AdminAudit = (tx: StoreTransaction, action: string, directoryId: string, detail: Record<string, string | number | boolean | null>) => Promise<void>;
 
@@ -71,6 +84,7 @@ export class DirectoryAdmin {
     private readonly audit: AdminAudit,
     /** Called after every committed admin write, so cached authentication never outlives it. */
     private readonly changed: () => void = () => {},
+    private readonly removals: RemovalJournal = { record: async () => [], deliver: () => {} },
   ) {}
 
   /** Runs `work` in the tenant of `directoryId`; throws when the directory does not exist. */
@@ -179,31 +193,45 @@ export class DirectoryAdmin {
 
   /**
    * Deletes a directory and its tokens. `resources: "delete"` also deletes every User and Group it
-   * created; `"keep"` leaves them in the tenant (detached). All in one unit of work.
+   * created, each audited and evented like a SCIM DELETE (`user.deleted`, `membership.removed`, …);
+   * `"keep"` leaves them in the tenant, detached (they belong to no directory). When the directory
+   * was the tenant's primary, the oldest remaining one becomes primary. All in one unit of work.
    */
   async delete(directoryId: string, options: { readonly resources: "delete" | "keep" }): Promise<void> {
     const mode = parse(z.object({ resources: z.enum(["delete", "keep"]) }), options, "deleteDirectory").resources;
-    await this.#inDirectory(directoryId, async (tx) => {
+    const events = await this.#inDirectory(directoryId, async (tx, gone) => {
       for (const t of await tx.listRecords(TOKEN)) {
         if (t.data["directoryId"] !== directoryId) continue;
         await tx.deleteRecord(TOKEN, t.id);
         await tx.deleteRecord(USAGE, t.id);
       }
       await tx.deleteRecord(USAGE, directoryId);
-      let deleted = 0;
-      if (mode === "delete") {
-        for (const type of ["Group", "User"]) {
-          const all = await tx.queryResources(type, { startIndex: 1, count: Number.MAX_SAFE_INTEGER });
-          for (const r of all.resources) {
-            if (r.internal["directoryId"] !== directoryId) continue;
-            await tx.deleteResource(type, r.id);
-            deleted += 1;
+      const changes: ResourceChange[] = [];
+      let detached = 0;
+      // Groups first, so a deleted user's `membership.removed` names only groups that remain.
+      for (const type of ["Group", "User"]) {
+        const all = await tx.queryResources(type, { startIndex: 1, count: Number.MAX_SAFE_INTEGER });
+        for (const r of all.resources) {
+          if (r.internal["directoryId"] !== directoryId) continue;
+          if (mode === "delete") changes.push(await deleteStored(tx, r));
+          else {
+            const { directoryId: _gone, ...internal } = r.internal;
+            const { members: _members, ...resource } = r;
+            await tx.replaceResource({ ...resource, internal }, { expectedVersion: r.version });
+            detached += 1;
           }
         }
       }
       await tx.deleteRecord(DIRECTORY, directoryId);
-      await this.audit(tx, "directory.deleted", directoryId, { resources: mode, deleted });
+      if (gone.primary) {
+        const [next] = (await tx.listRecords(DIRECTORY)).map((rec) => directoryFromRecord(rec.data)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+        if (next) await this.#save(tx, { ...next, primary: true });
+      }
+      const recorded = await this.removals.record(tx, directoryId, changes);
+      await this.audit(tx, "directory.deleted", directoryId, { resources: mode, deleted: changes.length, detached });
+      return recorded;
     });
+    this.removals.deliver(events);
   }
 
   /**

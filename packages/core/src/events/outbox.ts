@@ -54,6 +54,10 @@ export function eventsOf(change: ResourceChange, directoryId: string | null): Ne
   }
   if (change.membersAdded.length > 0) out.push({ ...base, type: "membership.added", data: { members: [...change.membersAdded] } });
   if (change.membersRemoved.length > 0) out.push({ ...base, type: "membership.removed", data: { members: [...change.membersRemoved] } });
+  // A deleted user leaves its groups too: a host mirroring memberships from events must hear it.
+  for (const groupId of change.leftGroups ?? []) {
+    out.push({ directoryId, resourceType: "Group", resourceId: groupId, type: "membership.removed", data: { members: [change.id] } });
+  }
   return out;
 }
 

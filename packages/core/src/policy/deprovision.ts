@@ -4,7 +4,7 @@
  * is what Okta and OneLogin need; a hard delete removes it inside the same unit of work; a
  * tombstone keeps a hidden copy under a resource type no SCIM route serves.
  */
-import { snapshotOf } from "../resources/create.js";
+import { deleteStored } from "../resources/delete.js";
 import type { ResourceChange } from "../resources/context.js";
 import type { JsonObject, JsonValue, StoreTransaction, StoredResource } from "../store/types.js";
 import type { PolicyJournal } from "./journal.js";
@@ -15,9 +15,9 @@ export type DeprovisionTrigger = "deactivate" | "delete" | "sweep";
 
 /** Hard-deletes a user on a policy's behalf and returns the change to audit and event like any other. */
 export async function deleteByPolicy(tx: StoreTransaction, user: StoredResource): Promise<ResourceChange> {
-  await tx.deleteResource("User", user.id, { expectedVersion: user.version });
+  const change = await deleteStored(tx, user, { expectedVersion: user.version });
   await tx.deleteRecord(PENDING_DELETE, user.id);
-  return { operation: "delete", resourceType: "User", id: user.id, before: snapshotOf(user), after: null, membersAdded: [], membersRemoved: [] };
+  return change;
 }
 
 /**

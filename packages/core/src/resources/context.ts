@@ -31,6 +31,8 @@ export interface ResourceChange {
   /** Group member ids added and removed. */
   readonly membersAdded: readonly string[];
   readonly membersRemoved: readonly string[];
+  /** For a deleted User: the groups it was a member of, which the store left with it. */
+  readonly leftGroups?: readonly string[] | undefined;
   /** A password the request carried; consumed by the password policy and never logged. */
   readonly password?: string | undefined;
 }

@@ -9,7 +9,7 @@ import { AuthCache } from "../directories/auth-cache.js";
 import type { Caller } from "../directories/authenticate.js";
 import { HealthTracker, type DirectoryHealth } from "../directories/health.js";
 import { USAGE } from "../directories/model.js";
-import { EventDispatcher, toEvent, type EventHandler, type ScimEvent } from "../events/outbox.js";
+import { EventDispatcher, eventsOf, persistEvents, toEvent, type EventHandler, type ScimEvent } from "../events/outbox.js";
 import { fromWebRequest, toWebResponse, type ScimReply, type ScimRequest } from "../http/exchange.js";
 import { createHandler } from "../http/handler.js";
 import { uuidv7Generator } from "../ids.js";
@@ -80,6 +80,19 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
       facts,
     }),
     () => authCache.clear(),
+    {
+      async record(tx, directoryId, changes) {
+        const at = now().toISOString();
+        const actor = { directoryId, tokenId: null, userAgent: null, requestId: null };
+        const events: ScimEvent[] = [];
+        for (const change of changes) {
+          await writeAudit(tx, { at, actor, operation: "directory.deleted", change, outcome: "success", status: 204 });
+          events.push(...(await persistEvents(tx, at, eventsOf(change, directoryId))));
+        }
+        return events;
+      },
+      deliver: (events) => void dispatcher.deliver(events),
+    },
   );
 
   // Last-used times are written at most once per throttle window per token, not once per request.
