@@ -11,7 +11,10 @@ export type CompareOperator = "eq" | "ne" | "co" | "sw" | "ew" | "gt" | "ge" | "
 export type FilterValue = string | number | boolean | null;
 
 export type Filter =
-  /** `attr op value`; `attr.leaf` tells type and case-exactness. */
+  /**
+   * `attr op value`; `attr.leaf` tells type and case-exactness. For `meta.version` the value is the
+   * bare revision ("3"), the client's entity tag `W/"3"` unwrapped (filter/filterable.ts).
+   */
   | { readonly kind: "compare"; readonly op: CompareOperator; readonly attr: AttributeRef; readonly value: FilterValue }
   /** `attr pr`: the attribute has a non-empty value. */
   | { readonly kind: "present"; readonly attr: AttributeRef }

@@ -95,10 +95,10 @@ describe("parseFilter: attributes and operators", () => {
     expect(parsed(`${URN.User}:userName eq "a"`)).toBe('userName eq "a"');
   });
 
-  it("resolves members for Groups and groups for Users", () => {
+  it("resolves members for Groups, and refuses the derived groups of Users rather than match nothing", () => {
     expect(parsed('members.value eq "u1"', "Group")).toBe('members.value eq "u1"');
     expect(parsed('members[value eq "u1"]', "Group")).toBe('members[value eq "u1"]');
-    expect(parsed('groups.value eq "g1"')).toBe('groups.value eq "g1"');
+    expect(failure('groups.value eq "g1"')).toMatch(/"groups.value" is derived from Group membership/);
   });
 
   it("reads a complex attribute compared as a whole as its value sub-attribute (RFC 7643 §2.4)", () => {

@@ -2,14 +2,16 @@
  * RFC 7644 §3.4.2.2 filters → the typed AST of `ast.ts`. Three steps: the lexer checks the grammar
  * and swaps paths and values for placeholders; scim2-parse-filter builds the tree (precedence:
  * `not` over `and` over `or`, grouping, value filters); this module resolves every path against the
- * schema registry and fits every literal to its attribute. Nothing is ever silently dropped: an
- * unknown attribute or a mismatched value is an error the caller turns into 400 `invalidFilter`.
+ * schema registry, checks it may be filtered on (`filterable.ts`) and fits every literal to its
+ * attribute. Nothing is ever silently dropped: an unknown or unfilterable attribute or a mismatched
+ * value is an error the caller turns into 400 `invalidFilter`.
  */
 import { parse as parseStructure, type Filter as RawFilter } from "scim2-parse-filter";
 import type { ToleranceContext, ToleranceName } from "../compat/tolerances.js";
 import { err, ok, type Result } from "../result.js";
 import type { AttributeRef, SchemaRegistry } from "../schema/registry.js";
 import type { CompareOperator, Filter } from "./ast.js";
+import { checkFilterable, fitVersion } from "./filterable.js";
 import { lexFilter, MAX_FILTER_DEPTH, type Lexed } from "./lexer.js";
 import { fitLiteral } from "./literal.js";
 
@@ -19,6 +21,8 @@ interface Context {
   readonly lexed: Lexed;
   readonly tol: ToleranceContext;
   readonly used: Set<ToleranceName>;
+  /** A resource query's filter (true) or a PATCH value filter (false); see `checkFilterable`. */
+  readonly query: boolean;
 }
 
 /**
@@ -29,7 +33,7 @@ interface Context {
  * // → valuePath(emails, and(type eq "work", value eq "a@x.com"))
  */
 export function parseFilter(registry: SchemaRegistry, typeId: string, text: string, tol: ToleranceContext): Result<Filter, string> {
-  return run(registry, typeId, text, tol, undefined);
+  return run(registry, typeId, text, tol, undefined, true);
 }
 
 /**
@@ -46,10 +50,10 @@ export function parseValueFilter(
   if (within.sub !== undefined || within.attribute.type !== "complex") {
     return err(`a value filter needs a complex attribute, and "${within.sub ? `${within.name}.${within.sub}` : within.name}" is not one`);
   }
-  return run(registry, typeId, text, tol, within);
+  return run(registry, typeId, text, tol, within, false);
 }
 
-function run(registry: SchemaRegistry, typeId: string, text: string, tol: ToleranceContext, within: AttributeRef | undefined) {
+function run(registry: SchemaRegistry, typeId: string, text: string, tol: ToleranceContext, within: AttributeRef | undefined, query: boolean) {
   const lexed = lexFilter(text);
   if (!lexed.ok) return lexed;
   let raw: RawFilter;
@@ -61,7 +65,7 @@ function run(registry: SchemaRegistry, typeId: string, text: string, tol: Tolera
     return err("invalid filter syntax");
   }
   if (depth(raw, 0) > MAX_FILTER_DEPTH) return err(`filter nests deeper than ${MAX_FILTER_DEPTH} levels`);
-  const ctx: Context = { registry, typeId, lexed: lexed.value, tol, used: new Set() };
+  const ctx: Context = { registry, typeId, lexed: lexed.value, tol, used: new Set(), query };
   const result = convert(raw, ctx, within);
   if (result.ok) for (const name of ctx.used) tol.fire(name);
   return result;
@@ -160,11 +164,14 @@ function compare(node: CompareNode, ctx: Context, within: AttributeRef | undefin
     const value = ref.attribute.subAttributes?.find((a) => a.name === "value");
     if (!value) return err(`attribute "${path}" is complex: compare one of its sub-attributes`);
     ref = { ...ref, sub: value.name, leaf: value };
+    const usable = checkFilterable(ref, `${path}.${value.name}`, ctx.query);
+    if (!usable.ok) return usable;
   }
   const index = typeof node.compValue === "string" ? Number(node.compValue) : Number.NaN;
   const lit = ctx.lexed.literals[index];
   if (!lit) return err("invalid filter syntax");
-  const value = fitLiteral(ref.leaf, node.op, lit, path, ctx.tol, ctx.used);
+  const fitted = fitLiteral(ref.leaf, node.op, lit, path, ctx.tol, ctx.used);
+  const value = fitted.ok ? fitVersion(ref, node.op, fitted.value, path) : fitted;
   return value.ok ? ok({ kind: "compare", op: node.op, attr: ref, value: value.value }) : value;
 }
 
@@ -181,9 +188,13 @@ function resolve(placeholder: string, ctx: Context, within: AttributeRef | undef
   // it would read as a plain sub-attribute path and lose the value filter.
   if (placeholder.includes(".")) return err("invalid filter syntax after \"].\"");
   const text = pathText(placeholder, ctx);
-  if (!within) return ctx.registry.resolve(ctx.typeId, text);
+  if (!within) {
+    const ref = ctx.registry.resolve(ctx.typeId, text);
+    return ref.ok ? checkFilterable(ref.value, text, ctx.query) : ref;
+  }
   const lower = text.toLowerCase();
   const leaf = within.attribute.subAttributes?.find((a) => a.name.toLowerCase() === lower);
   if (!leaf) return err(`unknown sub-attribute "${text}" of "${within.name}"`);
-  return ok({ schema: within.schema, extension: within.extension, name: within.name, sub: leaf.name, attribute: within.attribute, leaf });
+  const ref: AttributeRef = { schema: within.schema, extension: within.extension, name: within.name, sub: leaf.name, attribute: within.attribute, leaf };
+  return checkFilterable(ref, `${within.extension ? `${within.schema}:` : ""}${within.name}[${text}]`, ctx.query);
 }

@@ -1,10 +1,13 @@
 /**
  * RFC 7644 §3.4.2.5 `attributes` / `excludedAttributes`, applied to a rendered resource. `id`,
  * `schemas` and `meta` are always returned; attributes whose definition says `returned: "always"`
- * cannot be excluded. The projection also tells the engine whether Group members are wanted at all,
- * so a read that excludes them never loads them.
+ * cannot be excluded; `returned: "request"` ones appear only when `attributes` names them or an
+ * attribute or extension holding them (RFC 7643 §7). `returned: "never"` ones never reach this
+ * point: rendering has already left them out. The projection also tells the engine whether Group
+ * members are wanted at all, so a read that excludes them never loads them.
  */
 import type { SchemaRegistry } from "../schema/registry.js";
+import { withoutOnRequest } from "../schema/returned.js";
 import type { JsonObject, JsonValue } from "../store/types.js";
 import type { ProjectionParams } from "./list-params.js";
 
@@ -58,7 +61,8 @@ function pickSubs(value: JsonValue, subs: ReadonlySet<string>, keep: boolean): J
 }
 
 export function compileProjection(registry: SchemaRegistry, typeId: string, params: ProjectionParams): Projector {
-  const { core, extensions } = registry.resourceType(typeId);
+  const schemas = registry.resourceType(typeId);
+  const { core, extensions } = schemas;
   const include = params.attributes.length > 0 ? select(registry, typeId, params.attributes) : undefined;
   const exclude = !include && params.excludedAttributes.length > 0 ? select(registry, typeId, params.excludedAttributes) : undefined;
   const alwaysReturned = (schema: string, name: string) =>
@@ -87,7 +91,9 @@ export function compileProjection(registry: SchemaRegistry, typeId: string, para
       if (exclude) return exclude.get(key) !== true;
       return true;
     },
-    apply(resource) {
+    apply(rendered) {
+      // With `attributes`, only what it names is kept, which already settles `returned: "request"`.
+      const resource = include ? rendered : withoutOnRequest(schemas, rendered);
       if (!include && !exclude) return resource;
       const out: JsonObject = {};
       for (const [key, value] of Object.entries(resource)) {

@@ -1,5 +1,6 @@
 /** RFC 7644 §3.3: creating a resource. */
 import { decodeResourceBody } from "../schema/resource-body.js";
+import { assertRequired } from "../schema/rules.js";
 import type { JsonObject, StoredResource } from "../store/types.js";
 import type { OperationContext } from "./context.js";
 import { mapStoreError } from "./errors.js";
@@ -14,6 +15,7 @@ export async function createResource(ctx: OperationContext, typeId: string, body
   const attributes: JsonObject = { ...decoded.attributes };
   // A user created without `active` is active: every IdP treats a new account as enabled.
   if (typeId === "User" && attributes["active"] === undefined) attributes["active"] = true;
+  assertRequired(ctx.registry.resourceType(typeId), attributes);
   const now = ctx.settings.now().toISOString();
   const id = ctx.settings.newId();
   let stored: StoredResource;

@@ -3,11 +3,13 @@
  * an omitted attribute is cleared, with two exceptions IdPs depend on (tolerance 24): an omitted
  * `active` keeps its value (a PUT that forgets `active` must not deactivate anyone), and a Group PUT
  * without `members` keeps the members (one carrying `members`, even `[]`, replaces them).
- * readOnly values echoed back (`id`, `meta`, `groups`) are ignored.
+ * readOnly values echoed back (`id`, `meta`, `groups`) are ignored. Immutable values must match
+ * what is stored; omitted immutable, readOnly and never-returned values are kept (schema/rules.ts).
  */
 import { expectedVersion } from "../http/etag.js";
 import { ScimError } from "../errors.js";
 import { decodeResourceBody } from "../schema/resource-body.js";
+import { assertRequired, replacedAttributes } from "../schema/rules.js";
 import type { JsonObject, StoredResource } from "../store/types.js";
 import type { OperationContext } from "./context.js";
 import { snapshotOf } from "./create.js";
@@ -28,11 +30,13 @@ export async function loadForWrite(ctx: OperationContext, typeId: string, id: st
 export async function replaceResource(ctx: OperationContext, typeId: string, id: string, body: unknown, ifMatch: string | null): Promise<StoredResource> {
   const current = await loadForWrite(ctx, typeId, id, ifMatch);
   const decoded = decodeResourceBody(ctx.registry, typeId, body, ctx.tol);
-  const attributes: JsonObject = { ...decoded.attributes };
+  const schemas = ctx.registry.resourceType(typeId);
+  const attributes: JsonObject = replacedAttributes(schemas, current.attributes, decoded.attributes);
   if (typeId === "User" && attributes["active"] === undefined && current.attributes["active"] !== undefined && ctx.tol.enabled("putKeepsOmittedActive")) {
     ctx.tol.fire("putKeepsOmittedActive");
     attributes["active"] = current.attributes["active"];
   }
+  assertRequired(schemas, attributes);
   const now = ctx.settings.now().toISOString();
   let stored: StoredResource;
   try {

@@ -2,7 +2,8 @@
  * Reads a whole resource body (POST and PUT) into canonical attributes. `id`, `meta`, User `groups`
  * and other readOnly attributes are ignored; unknown schema URIs are ignored (Entra sends its own
  * ADSCIM Group schema); `password` is taken out so it never reaches stored attributes; Group
- * `members` are taken out because the store keeps them apart.
+ * `members` are taken out because the store keeps them apart. Other writeOnly attributes (a host
+ * extension's) are stored like any value: rendering never shows them.
  */
 import type { ToleranceContext } from "../compat/tolerances.js";
 import { badRequest } from "../errors.js";
@@ -125,11 +126,8 @@ export function decodeResourceBody(registry: SchemaRegistry, typeId: string, bod
     }
     decodeInto(attributes, core, key, value, key, tol, result);
   }
-  for (const def of core.attributes) {
-    if (def.required && attributes[def.name] === undefined) {
-      throw badRequest("invalidValue", `Attribute "${def.name}" is required`);
-    }
-  }
+  // `required` is checked by the caller (schema/rules.ts) on what will be stored: a PUT keeps some
+  // omitted values, and those count.
   return {
     attributes,
     ...(result.password !== undefined ? { password: result.password } : {}),
