@@ -94,4 +94,14 @@ export const migrations: readonly Migration[] = [
       `CREATE INDEX logs_by_resource ON ${t.logs} (tenant, log, resource_id, seq) WHERE resource_id IS NOT NULL`,
     ],
   },
+  {
+    version: 2,
+    name: "audit by directory and by time",
+    // A settings page reads one connection's activity, or a recent window: without these, both scan
+    // the tenant's whole log.
+    statements: (t) => [
+      `CREATE INDEX logs_by_directory ON ${t.logs} (tenant, log, directory_id, seq) WHERE directory_id IS NOT NULL`,
+      `CREATE INDEX logs_by_time ON ${t.logs} (tenant, log, at)`,
+    ],
+  },
 ];
