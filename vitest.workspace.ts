@@ -1,7 +1,22 @@
+/**
+ * One vitest project per kind of workspace member that has tests. Every `@scimkit/*` sibling
+ * resolves to its TypeScript sources, so the whole suite runs without a prior build.
+ */
 import { defineWorkspace } from "vitest/config";
-import { sourceAliases } from "./vitest.shared";
+import { fileURLToPath } from "node:url";
 
-/** One vitest project per workspace member that has tests; all resolve siblings to source. */
+const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
+
+const sourceAliases = [
+  { find: /^@scimkit\/core\/node$/, replacement: src("core/src/node/index.ts") },
+  { find: /^@scimkit\/core$/, replacement: src("core/src/index.ts") },
+  { find: /^@scimkit\/testing$/, replacement: src("testing/src/index.ts") },
+  { find: /^@scimkit\/postgres$/, replacement: src("postgres/src/index.ts") },
+  { find: /^@scimkit\/express$/, replacement: src("express/src/index.ts") },
+  { find: /^@scimkit\/koa$/, replacement: src("koa/src/index.ts") },
+  { find: /^@scimkit\/next$/, replacement: src("next/src/index.ts") },
+];
+
 export default defineWorkspace([
   {
     resolve: { alias: sourceAliases },

@@ -1,6 +1,4 @@
 /**
- * @module @scimkit/core
- *
  * An embeddable SCIM 2.0 server (RFC 7643/7644): `createScimServer(options).fetch(request)` serves
  * Users, Groups, search, PATCH and discovery over a pluggable store; the same server object carries
  * the typed admin API (directories, tokens, audit, events).
@@ -13,6 +11,8 @@
  * const { token } = await scim.directories.mintToken(dir.id);
  * const res = await scim.fetch(new Request("https://app.example/scim/v2/Users", { headers: { authorization: `Bearer ${token}` } }));
  * ```
+ *
+ * @module @scimkit/core
  */
 export { createScimServer, type ScimServer } from "./server/create-server.js";
 export type { ScimReply, ScimRequest } from "./http/exchange.js";

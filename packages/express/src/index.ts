@@ -3,7 +3,7 @@
  * (`@scimkit/core/node`); this file only adapts Express conventions: `req.originalUrl` for the full
  * path under a mount, `req.body` from `express.json()`, the app's `trust proxy` setting, `next(err)`.
  *
- * @module
+ * @module @scimkit/express
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { answerNodeRequest, writeNodeAnswer, type FetchTarget, type NodeHandlerOptions } from "@scimkit/core/node";

@@ -4,7 +4,7 @@
  * under `koa-mount` or a router prefix, a body koa-bodyparser already read, and the answer set
  * through `ctx.status`, `ctx.set` and `ctx.body` so Koa's own middleware still sees it.
  *
- * @module
+ * @module @scimkit/koa
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";

@@ -4,7 +4,7 @@
  * host (`localhost:3000`), not the host the client used, and the engine writes `meta.location` and
  * `Location` from that URL. The client's `Host` goes back in first.
  *
- * @module
+ * @module @scimkit/next
  */
 import type { FetchTarget } from "@scimkit/core/node";
 

@@ -1,6 +1,4 @@
 /**
- * @module @scimkit/postgres
- *
  * A PostgreSQL store for scimkit. Filters, sorting, paging and totals run in SQL; group membership
  * lives in its own table, so adding one member to a 100,000-member group is one indexed INSERT.
  * The same SQL runs on a PostgreSQL server through node-postgres (`pgDriver`) and in-process on
@@ -16,6 +14,8 @@
  * await migrate(driver);
  * const scim = createScimServer({ store: postgresStore({ driver }) });
  * ```
+ *
+ * @module @scimkit/postgres
  */
 export { postgresStore, type PostgresStoreOptions } from "./store.js";
 export { migrate, type MigrateOptions, type MigrateResult } from "./migrate.js";

@@ -1,6 +1,4 @@
 /**
- * @module @scimkit/testing
- *
  * The store conformance kit: one vitest suite that checks every operation of scimkit's store
  * contract (resources, uniqueness, version guards, filters, sorting, paging, membership, tenant
  * isolation, rollback, records, logs). A store passes it with a few lines of wiring.
@@ -13,6 +11,8 @@
  *
  * runStoreConformance({ name: "my store", makeStore: async () => myStore() });
  * ```
+ *
+ * @module @scimkit/testing
  */
 export { runStoreConformance } from "./run.js";
 export { storeCapabilities, type ConformanceOptions, type StoreCapability, type StoreInspector } from "./options.js";

@@ -3,7 +3,7 @@
  * the scimkit engine speaks. Express, Koa and plain `node:http` servers all go through it, so body
  * limits, pre-parsed bodies, abort handling and backpressure behave the same everywhere.
  *
- * @module
+ * @module @scimkit/core/node
  */
 export { disconnectSignal } from "./disconnect-signal.js";
 export { resolveFetch, resolveHandle, type FetchHandler, type FetchTarget, type ScimHandler } from "./fetch-target.js";
