@@ -50,7 +50,23 @@ describe("tenant isolation", () => {
     expect((await call(ta, "GET", "/Users")).body.totalResults).toBe(0);
     expect((await call(ta, "GET", `/Users?filter=${encodeURIComponent('userName eq "b@example.com"')}`)).body.totalResults).toBe(0);
     expect((await call(ta, "GET", "/Groups")).body.totalResults).toBe(0);
-    expect((await call(ta, "POST", "/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"] })).body.totalResults).toBe(0);
+    const search = { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"] };
+    expect((await call(ta, "POST", "/.search", search)).body.totalResults).toBe(0);
+    expect((await call(ta, "POST", "/Users/.search", { ...search, filter: 'userName eq "b@example.com"' })).body.totalResults).toBe(0);
+    expect((await call(ta, "POST", "/Groups/.search", { ...search, filter: 'displayName eq "B team"' })).body.totalResults).toBe(0);
+    expect((await call(ta, "GET", `/Groups?filter=${encodeURIComponent(`members.value eq "${userB.id}"`)}`)).body.totalResults).toBe(0);
+    // A member PATCH of A's own group naming B's user adds nothing.
+    const groupA = (await call(ta, "POST", "/Groups", { displayName: "A first" })).body;
+    const crossAdd = await call(ta, "PATCH", `/Groups/${groupA.id}`, {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [{ op: "add", path: "members", value: [{ value: userB.id }] }],
+    });
+    expect(crossAdd.status).toBeLessThan(300);
+    expect((await call(ta, "GET", `/Groups/${groupA.id}`)).body.members ?? []).toEqual([]);
+    // Discovery describes the service, never a tenant's data.
+    for (const path of ["/ServiceProviderConfig", "/ResourceTypes", "/Schemas"]) {
+      expect(JSON.stringify((await call(ta, "GET", path)).body), path).not.toContain(userB.id);
+    }
     // A group in A cannot take B's user as a member.
     const strictMember = await call(ta, "POST", "/Groups", { displayName: "A team", members: [{ value: userB.id }] });
     expect(strictMember.body.members ?? []).toEqual([]);
