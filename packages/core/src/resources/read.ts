@@ -3,6 +3,7 @@ import type { Filter, Sort } from "../filter/ast.js";
 import { evaluateFilter, compareForSort, sortValue } from "../filter/evaluate.js";
 import { parseFilter } from "../filter/parse.js";
 import { badRequest } from "../errors.js";
+import { isHidden } from "../schema/returned.js";
 import type { ListParams } from "../query/list-params.js";
 import type { Projector } from "../query/projection.js";
 import { resourceView } from "../store/view.js";
@@ -35,6 +36,8 @@ export function compileSort(ctx: OperationContext, typeId: string, params: ListP
   const ref = ctx.registry.resolve(typeId, params.sortBy);
   if (!ref.ok) throw badRequest("invalidValue", `sortBy: ${ref.error}`);
   if (ref.value.leaf.type === "complex") throw badRequest("invalidValue", `sortBy: "${params.sortBy}" is a complex attribute`);
+  // An order by a value no response shows would leak it, as a filter on it would.
+  if (isHidden(ref.value.attribute) || isHidden(ref.value.leaf)) throw badRequest("invalidValue", `sortBy: attribute "${params.sortBy}" is never returned, so it cannot be sorted on`);
   return { by: ref.value, order: params.sortOrder };
 }
 

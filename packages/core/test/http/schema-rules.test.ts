@@ -100,6 +100,17 @@ describe("returned: never and writeOnly, from an extension's definitions", () =>
       expect(r.body.detail).toMatch(/(secret|cvv|material|password)\]?" is never returned/);
     }
   });
+
+  it("cannot be sorted on either, since the order would leak the values", async () => {
+    await create("a@example.com", { ...fullVault, secret: "zzz" });
+    await create("b@example.com", { ...fullVault, secret: "aaa" });
+    for (const sortBy of [`${VAULT}:secret`, `${VAULT}:card.cvv`]) {
+      const res = await h.call("GET", `/Users?sortBy=${q(sortBy)}`);
+      expect(res.status).toBe(400);
+      expect(res.body.detail).toContain("never returned");
+    }
+    expect((await h.call("GET", `/Users?sortBy=${q(`${VAULT}:badge`)}`)).status).toBe(200);
+  });
 });
 
 describe("returned: request", () => {
