@@ -15,10 +15,18 @@ const zString = z.string();
 const zBoolean = z.boolean();
 const zInteger = z.number().int().finite();
 const zDecimal = z.number().finite();
-const zObject = z.record(z.string(), z.unknown());
 const stringBoolean = /^(true|false)$/i;
 
-export const isPlainObject = (v: unknown): v is Record<string, unknown> => zObject.safeParse(v).success && !Array.isArray(v);
+/**
+ * A JSON object (not an array, not null). Asked on nearly every value a request carries, and mostly
+ * of values that are not objects, so it is a plain check: a failing zod parse builds an error
+ * object each time, which showed up as several per cent of a PATCH's CPU.
+ */
+export const isPlainObject = (v: unknown): v is Record<string, unknown> => {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
 
 export const findByName = <T extends { readonly name: string }>(defs: readonly T[] | undefined, name: string): T | undefined => {
   const n = name.toLowerCase();
