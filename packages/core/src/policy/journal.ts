@@ -52,6 +52,11 @@ export class PolicyJournal {
     this.#events.push(...events);
   }
 
+  /** Hands over the queued events unpersisted, for a caller that persists them in its own order. */
+  take(): NewEvent[] {
+    return this.#events.splice(0);
+  }
+
   /** Persists the queued events in this unit of work and returns them for delivery after commit. */
   async flush(): Promise<ScimEvent[]> {
     const queued = this.#events.splice(0);

@@ -153,7 +153,7 @@ export function requestHooks(policy: ResolvedPolicy): RequestHooks {
       const planned = await planRoles(ctx.tx, policy, recompute.keys(), await mappingsNow());
       await applyRoles(journal, policy, planned.plans, (id) => recompute.get(id) ?? "membership.added");
     }
-    emit(await journal.flush());
+    emit(journal.take());
   };
 
   return { step, beforeDelete };

@@ -6,7 +6,7 @@
 import type { ToleranceContext } from "../compat/tolerances.js";
 import { toScimError } from "../http/respond.js";
 import { writeAudit, type Actor } from "../audit/trail.js";
-import { eventsOf, persistEvents, type EventDispatcher, type ScimEvent } from "../events/outbox.js";
+import { eventsOf, persistEvents, type EventDispatcher, type NewEvent, type ScimEvent } from "../events/outbox.js";
 import type { Filter } from "../filter/ast.js";
 import type { EngineSettings, OperationContext } from "../resources/context.js";
 import type { SchemaRegistry } from "../schema/registry.js";
@@ -19,7 +19,12 @@ import type { ScimStore, StoreTransaction } from "../store/types.js";
  * events with `persistEvents` then hand them to `emit` for delivery after commit. Throwing a
  * ScimError rolls the whole request back.
  */
-export type WriteStep = (ctx: OperationContext, actor: Actor, emit: (events: ScimEvent[]) => void) => Promise<void>;
+/**
+ * A step every write runs after its operation. Events it `emit`s are persisted after the request's
+ * own, so a host reading the outbox sees a cause (`membership.added`) before its effect
+ * (`role.changed`).
+ */
+export type WriteStep = (ctx: OperationContext, actor: Actor, emit: (events: readonly NewEvent[]) => void) => Promise<void>;
 
 /**
  * Asked before a resource is hard-deleted (by DELETE, or by a policy): return "handled" when the
@@ -81,15 +86,16 @@ export async function runWrite<T, R>(
     const result = await deps.store.transaction(scope.tenantId, async (tx) => {
       const ctx = context(deps, tx, scope);
       const done = await work(ctx);
-      for (const step of deps.steps) await step(ctx, scope.actor, (events) => pending.push(...events));
+      const effects: NewEvent[] = [];
+      for (const step of deps.steps) await step(ctx, scope.actor, (events) => effects.push(...events));
       const at = deps.settings.now().toISOString();
       for (const change of ctx.changes) {
         await writeAudit(tx, { at, actor: scope.actor, operation: scope.operation, change, tolerances: scope.tol.fired, outcome: "success", status: change.operation === "create" ? 201 : change.operation === "delete" ? 204 : 200 });
         pending.push(...(await persistEvents(tx, at, eventsOf(change, scope.actor.directoryId))));
       }
+      pending.push(...(await persistEvents(tx, at, effects)));
       return render(ctx, done);
     });
-    pending.sort((a, b) => a.seq - b.seq);
     void deps.dispatcher.deliver(pending);
     return result;
   } catch (error) {
