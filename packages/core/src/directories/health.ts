@@ -12,6 +12,11 @@ export interface DirectoryHealth {
   readonly requests: number;
   readonly failures: number;
   readonly byStatus: Readonly<Record<string, number>>;
+  /**
+   * How many requests in the window each compatibility tolerance shaped, reads included (reads
+   * write no audit entry): which departures from the RFC this connection relies on.
+   */
+  readonly tolerances: Readonly<Record<string, number>>;
 }
 
 interface Entry {
@@ -19,6 +24,8 @@ interface Entry {
   lastError: DirectoryHealth["lastError"];
   /** minute number → status → count */
   buckets: Map<number, Map<number, number>>;
+  /** minute number → tolerance name → count */
+  tolerances: Map<number, Map<string, number>>;
 }
 
 export class HealthTracker {
@@ -29,9 +36,9 @@ export class HealthTracker {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  record(directoryId: string, status: number, detail?: string): void {
+  record(directoryId: string, status: number, detail?: string, tolerances: readonly string[] = []): void {
     let e = this.#entries.get(directoryId);
-    if (!e) this.#entries.set(directoryId, (e = { lastRequestAt: null, lastError: null, buckets: new Map() }));
+    if (!e) this.#entries.set(directoryId, (e = { lastRequestAt: null, lastError: null, buckets: new Map(), tolerances: new Map() }));
     const now = this.now();
     e.lastRequestAt = now.toISOString();
     if (status >= 400 && detail !== undefined) e.lastError = { at: e.lastRequestAt, status, detail };
@@ -40,8 +47,13 @@ export class HealthTracker {
     if (!bucket) {
       e.buckets.set(minute, (bucket = new Map()));
       for (const m of e.buckets.keys()) if (m <= minute - this.windowMinutes) e.buckets.delete(m);
+      for (const m of e.tolerances.keys()) if (m <= minute - this.windowMinutes) e.tolerances.delete(m);
     }
     bucket.set(status, (bucket.get(status) ?? 0) + 1);
+    if (tolerances.length === 0) return;
+    let fired = e.tolerances.get(minute);
+    if (!fired) e.tolerances.set(minute, (fired = new Map()));
+    for (const name of tolerances) fired.set(name, (fired.get(name) ?? 0) + 1);
   }
 
   get(directoryId: string): DirectoryHealth {
@@ -58,6 +70,11 @@ export class HealthTracker {
         if (status >= 400) failures += n;
       }
     }
-    return { lastRequestAt: e?.lastRequestAt ?? null, lastError: e?.lastError ?? null, windowMinutes: this.windowMinutes, requests, failures, byStatus };
+    const tolerances: Record<string, number> = {};
+    for (const [m, fired] of e?.tolerances ?? []) {
+      if (m <= minute - this.windowMinutes) continue;
+      for (const [name, n] of fired) tolerances[name] = (tolerances[name] ?? 0) + n;
+    }
+    return { lastRequestAt: e?.lastRequestAt ?? null, lastError: e?.lastError ?? null, windowMinutes: this.windowMinutes, requests, failures, byStatus, tolerances };
   }
 }

@@ -141,6 +141,8 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
   return async function handle(request: ScimRequest): Promise<ScimReply> {
     let caller: Caller | null = null;
     let aimedAt: string | null = null;
+    // The request's tolerance context's list, which keeps filling as the request runs.
+    let fired: readonly string[] = [];
     try {
       const url = new URL(request.url);
       const routed = routeRequest(url.pathname, deps.basePath);
@@ -159,8 +161,9 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
         baseUrl: `${originOf(request, url, deps.trustProxy)}${routed.basePath}`,
         operation: `${request.method} ${routed.route.kind}`,
       };
+      fired = scope.tol.fired;
       const response = await dispatch(request, url, routed.route, scope, caller);
-      deps.health.record(caller.directory.id, response.status);
+      deps.health.record(caller.directory.id, response.status, undefined, fired);
       return response;
     } catch (thrown) {
       const error = toScimError(thrown);
@@ -168,7 +171,7 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
         deps.logger.error("scimkit: request failed", { error: thrown instanceof Error ? { name: thrown.name, message: thrown.message, stack: thrown.stack } : String(thrown) });
       }
       const directoryId = caller?.directory.id ?? aimedAt;
-      if (directoryId !== null) deps.health.record(directoryId, error.status, error.detail);
+      if (directoryId !== null) deps.health.record(directoryId, error.status, error.detail, fired);
       return errorReply(error);
     }
   };

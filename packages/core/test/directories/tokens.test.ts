@@ -187,6 +187,24 @@ describe("directory admin", () => {
     expect(JSON.stringify(health)).not.toContain(old.token);
   });
 
+  it("counts the tolerances each connection relies on, reads included", async () => {
+    const server = createScimServer();
+    const dir = await server.directories.create({ tenantId: "t1", name: "Entra", idp: "entra" });
+    const { token } = await server.directories.mintToken(dir.id);
+    // A legacy unquoted filter value: a read, which writes no audit entry.
+    expect((await get(server, token, "/Users?filter=externalId%20eq%20jyoung")).status).toBe(200);
+    expect((await get(server, token, "/Users?filter=externalId%20eq%20jyoung")).status).toBe(200);
+    const created = await server.fetch(
+      new Request(`${BASE}/Users`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+        body: JSON.stringify({ userName: "kai@example.com", active: "True" }),
+      }),
+    );
+    expect(created.status).toBe(201);
+    expect(server.directories.health(dir.id).tolerances).toEqual({ legacyFilterForms: 2, stringBooleans: 1 });
+  });
+
   it("refuses to mint a token that is already expired, which would leave the directory with none that works", async () => {
     const server = createScimServer();
     const dir = await server.directories.create({ tenantId: "t1", name: "A" });
