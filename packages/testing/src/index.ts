@@ -15,5 +15,6 @@
  * @module @scimkit/testing
  */
 export { runStoreConformance } from "./run.js";
+export { runProvisioningScenarios, type ProvisioningOptions } from "./provisioning.js";
 export { storeCapabilities, type ConformanceOptions, type StoreCapability, type StoreInspector } from "./options.js";
 export { conformanceRegistry, TEST_EXTENSION } from "./fixtures.js";

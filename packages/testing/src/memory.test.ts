@@ -1,4 +1,5 @@
 import { memoryStore } from "@scimkit/core";
-import { runStoreConformance } from "./index.js";
+import { runProvisioningScenarios, runStoreConformance } from "./index.js";
 
 runStoreConformance({ name: "memory", makeStore: async () => memoryStore() });
+runProvisioningScenarios({ name: "memory", makeStore: async () => memoryStore() });
