@@ -8,3 +8,19 @@ import type { JsonObject } from "./store/types.js";
 export function jsonDiff(before: JsonObject, after: JsonObject): JsonObject[] {
   return jsonPatch.compare(before, after) as unknown as JsonObject[];
 }
+
+/**
+ * A deep copy of a JSON value. Stores copy what they are handed so a caller's later mutation can
+ * never reach stored state; for plain JSON this walk is several times cheaper than
+ * `structuredClone`, whose serialisation showed as 5–10 % of a write's CPU.
+ */
+export function copyJson<T>(value: T): T {
+  if (typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map(copyJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== undefined) out[key] = copyJson(v);
+  }
+  return out as T;
+}

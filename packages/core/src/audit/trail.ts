@@ -42,8 +42,14 @@ export interface AuditEntry {
   readonly facts: Readonly<Record<string, JsonValue>>;
 }
 
-export function diffOf(before: JsonObject | null, after: JsonObject | null): JsonObject[] {
-  return jsonDiff(before ?? {}, after ?? {});
+// The audit entry and the events of one change need the same difference: compute it once.
+const diffs = new WeakMap<ResourceChange, JsonObject[]>();
+
+/** The RFC 6902 difference a change made (memoised per change, which is never mutated). */
+export function diffOf(change: ResourceChange): JsonObject[] {
+  let diff = diffs.get(change);
+  if (!diff) diffs.set(change, (diff = jsonDiff(change.before ?? {}, change.after ?? {})));
+  return diff;
 }
 
 export interface AuditWrite {
@@ -67,7 +73,7 @@ export async function writeAudit(tx: StoreTransaction, w: AuditWrite): Promise<v
     userAgent: w.actor.userAgent,
     requestId: w.actor.requestId,
     operation: w.operation,
-    diff: c ? diffOf(c.before, c.after) : [],
+    diff: c ? diffOf(c) : [],
     before: c?.before ?? null,
     after: c?.after ?? null,
     membersAdded: [...(c?.membersAdded ?? [])],

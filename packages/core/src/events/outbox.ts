@@ -44,7 +44,7 @@ export function eventsOf(change: ResourceChange, directoryId: string | null): Ne
   if (change.operation === "create") out.push({ ...base, type: `${kind}.created`, data: {} });
   else if (change.operation === "delete") out.push({ ...base, type: `${kind}.deleted`, data: {} });
   else {
-    const diff = diffOf(change.before, change.after);
+    const diff = diffOf(change);
     const wasActive = change.before?.["active"] !== false;
     const isActive = change.after?.["active"] !== false;
     const rest = diff.filter((op) => op["path"] !== "/active");

@@ -4,6 +4,7 @@
  */
 import type { ToleranceContext } from "../compat/tolerances.js";
 import { badRequest, isScimError, ScimError } from "../errors.js";
+import { copyJson } from "../json-diff.js";
 import { err, ok, type Result } from "../result.js";
 import { isPlainObject } from "../schema/codec.js";
 import type { SchemaDefinition } from "../schema/attribute.js";
@@ -132,7 +133,7 @@ export function planPatch(registry: SchemaRegistry, target: PatchTarget, body: u
     typeId: target.typeId,
     targetId: target.id,
     tol,
-    attributes: structuredClone(target.attributes),
+    attributes: copyJson(target.attributes),
     memberChanges: [],
     password: undefined,
   };

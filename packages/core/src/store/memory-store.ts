@@ -8,6 +8,7 @@
  * several processes use the PostgreSQL store.
  */
 import { evaluateFilter } from "../filter/evaluate.js";
+import { copyJson } from "../json-diff.js";
 import type { Filter } from "../filter/ast.js";
 import { TenantData } from "./memory-tables.js";
 import { loadSnapshot, saveSnapshot, type MemoryState } from "./memory-snapshot.js";
@@ -241,7 +242,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
             if (entry.record.key != null) table.byKey.set(entry.record.key, rk);
           } else table.byId.delete(rk);
         };
-        const entry = { tenantId, record: structuredClone(record) };
+        const entry = { tenantId, record: copyJson(record) };
         write(() => put(previous, entry));
         put(entry, previous);
       },
@@ -266,7 +267,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       async appendLog(log, entry) {
         const list = state.logs[log];
         state.seq += 1;
-        list.push({ tenantId, entry: { ...structuredClone(entry), seq: state.seq } });
+        list.push({ tenantId, entry: { ...copyJson(entry), seq: state.seq } });
         write(() => {
           list.pop();
           state.seq -= 1;
