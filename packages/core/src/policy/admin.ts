@@ -4,6 +4,7 @@
  * delayed deletes, check synced passwords. Each call is one unit of work that writes its own audit
  * entries; its events are persisted with it and delivered after commit.
  */
+import type { ResourceChange } from "../resources/context.js";
 import type { Actor } from "../audit/trail.js";
 import { DIRECTORY } from "../directories/model.js";
 import { ScimConfigError } from "../errors.js";
@@ -31,6 +32,8 @@ export interface PolicyAdminDeps {
   readonly now: () => Date;
   /** Hands committed events to the server's event handlers. */
   readonly deliver: (events: ScimEvent[]) => void;
+  /** What of a change its audit entry and events may show (never-returned values taken out). */
+  readonly visible?: ((change: ResourceChange) => ResourceChange) | undefined;
 }
 
 export type { SweepResult };

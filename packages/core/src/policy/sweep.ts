@@ -4,6 +4,7 @@
  * switched back to soft deactivation keeps its users). Each user is its own unit of work — delete,
  * audit entry, `user.deleted` event, `onDeprovision` — so one failure does not hold back the rest.
  */
+import type { ResourceChange } from "../resources/context.js";
 import { eventsOf, type ScimEvent } from "../events/outbox.js";
 import type { ScimStore } from "../store/types.js";
 import { rolesGone } from "./apply-roles.js";
@@ -29,6 +30,7 @@ export interface SweepDeps {
   readonly store: ScimStore;
   readonly now: () => Date;
   readonly deliver: (events: ScimEvent[]) => void;
+  readonly visible?: ((change: ResourceChange) => ResourceChange) | undefined;
 }
 
 export async function sweepTenant(policy: ResolvedPolicy, deps: SweepDeps, tenantId: string, now: Date): Promise<SweepResult> {
@@ -51,7 +53,8 @@ export async function sweepTenant(policy: ResolvedPolicy, deps: SweepDeps, tenan
         if (typeof rule !== "object" || Date.parse(p.deactivatedAt) + rule.deactivateThenDeleteAfterDays * DAY_MS > now.getTime()) return null;
         const blocked = await deprovisionBlocked(tx, policy, user);
         if (blocked) return blocked;
-        const change = await deleteByPolicy(tx, user);
+        const deletion = await deleteByPolicy(tx, user);
+        const change = deps.visible ? deps.visible(deletion) : deletion;
         const facts = { deactivatedAt: p.deactivatedAt, deleteAfterDays: rule.deactivateThenDeleteAfterDays };
         await journal.audit({ operation: "policy.sweep", resourceType: "User", resourceId: user.id, change, status: 204, facts });
         journal.event(...eventsOf(change, p.directoryId));

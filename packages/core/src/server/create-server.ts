@@ -18,6 +18,7 @@ import { SchemaRegistry } from "../schema/registry.js";
 import { memoryStore } from "../store/memory-store.js";
 import type { LogQuery, ScimStore } from "../store/types.js";
 import { writeAudit } from "../audit/trail.js";
+import { visibleChange } from "../audit/visible.js";
 import type { ScimServerOptions } from "./options.js";
 import { createPolicy, type PolicyAdmin } from "../policy/index.js";
 
@@ -85,7 +86,8 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
         const at = now().toISOString();
         const actor = { directoryId, tokenId: null, userAgent: null, requestId: null };
         const events: ScimEvent[] = [];
-        for (const change of changes) {
+        for (const made of changes) {
+          const change = visibleChange(registry, made);
           await writeAudit(tx, { at, actor, operation: "directory.deleted", change, outcome: "success", status: 204 });
           events.push(...(await persistEvents(tx, at, eventsOf(change, directoryId))));
         }
@@ -136,7 +138,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     handle,
     directories,
     store,
-    policy: policy.admin({ store, now, deliver: (events) => void dispatcher.deliver(events) }),
+    policy: policy.admin({ store, now, deliver: (events) => void dispatcher.deliver(events), visible: (change) => visibleChange(registry, change) }),
     audit: (tenantId, query = {}) => store.transaction(tenantId, (tx) => readAudit(tx, { limit: 100, ...query }), { readOnly: true }),
     events: {
       subscribe: (handler) => dispatcher.subscribe(handler),

@@ -101,6 +101,20 @@ describe("returned: never and writeOnly, from an extension's definitions", () =>
     }
   });
 
+  it("never reach an audit entry or an event, on create, PUT, PATCH or DELETE", async () => {
+    const events: string[] = [];
+    h.server.events.subscribe((e) => void events.push(JSON.stringify(e)));
+    const { id } = await create();
+    await h.call("PATCH", `/Users/${id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: `${VAULT}:secret`, value: "n3w-secret" }] });
+    await h.call("PUT", `/Users/${id}`, vaultUser("v@example.com", { ...fullVault, secret: "th1rd-secret", card: { ...fullVault.card, cvv: "111" } }));
+    await h.call("DELETE", `/Users/${id}`);
+    await new Promise((r) => setTimeout(r, 10));
+    const trail = JSON.stringify(await h.server.audit("acme", { limit: 1000 })) + JSON.stringify(await h.server.events.read("acme", { limit: 1000 })) + events.join("");
+    for (const secret of ["s3cret-value", "n3w-secret", "th1rd-secret", "m4terial", '"999"', '"111"']) expect(trail).not.toContain(secret);
+    // The visible values are still there.
+    expect(trail).toContain("B-1");
+  });
+
   it("cannot be sorted on either, since the order would leak the values", async () => {
     await create("a@example.com", { ...fullVault, secret: "zzz" });
     await create("b@example.com", { ...fullVault, secret: "aaa" });
