@@ -13,7 +13,7 @@ import { compileProjection } from "../query/projection.js";
 import { createResource } from "../resources/create.js";
 import { deleteResource } from "../resources/delete.js";
 import { patchResource } from "../resources/patch.js";
-import { listResources, loadResource, type LoadedResource } from "../resources/read.js";
+import { findResource, listResources, loadResource, type LoadedResource } from "../resources/read.js";
 import { renderResource } from "../resources/render.js";
 import { replaceResource } from "../resources/replace.js";
 import { searchAll } from "../resources/search-all.js";
@@ -59,8 +59,8 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
     const projection = compileProjection(deps.registry, typeId, projectionFromQuery(url.searchParams));
     const single = async (ctx: OperationContext, id: string, status: number) => {
       // A policy may have removed the resource during this request (hard-delete deprovisioning): 204.
-      if (status !== 201 && !(await ctx.tx.getResource(typeId, id))) return noContent();
-      const loaded = await loadResource(ctx, typeId, id, projection);
+      const loaded = status === 201 ? await loadResource(ctx, typeId, id, projection) : await findResource(ctx, typeId, id, projection);
+      if (!loaded) return noContent();
       const body = render(ctx, loaded, projection);
       const headers: Record<string, string> = { etag: etagOf(loaded.resource.version) };
       if (status === 201) headers["location"] = String((body["meta"] as JsonObject)["location"]);

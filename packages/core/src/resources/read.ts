@@ -17,12 +17,19 @@ export interface LoadedResource {
   readonly groups?: readonly Membership[] | undefined;
 }
 
-export async function loadResource(ctx: OperationContext, typeId: string, id: string, projector: Projector): Promise<LoadedResource> {
+/** A resource with what the projection shows of it (members, a User's groups); null when absent. */
+export async function findResource(ctx: OperationContext, typeId: string, id: string, projector: Projector): Promise<LoadedResource | null> {
   const resource = await ctx.tx.getResource(typeId, id, { members: typeId === "Group" && projector.wants("members") });
-  if (!resource) throw resourceNotFound(typeId, id);
+  if (!resource) return null;
   if (typeId !== "User" || !projector.wants("groups")) return { resource };
   const groups = (await ctx.tx.groupsOf([id])).get(id) ?? [];
   return { resource, groups };
+}
+
+export async function loadResource(ctx: OperationContext, typeId: string, id: string, projector: Projector): Promise<LoadedResource> {
+  const loaded = await findResource(ctx, typeId, id, projector);
+  if (!loaded) throw resourceNotFound(typeId, id);
+  return loaded;
 }
 
 export function compileFilter(ctx: OperationContext, typeId: string, text: string): Filter {
