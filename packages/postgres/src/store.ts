@@ -67,9 +67,7 @@ function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, wrote: (
     putRecord: (kind, record) => records.putRecord(s, kind, record),
     deleteRecord: (kind, id) => records.deleteRecord(s, kind, id),
     listRecords: (kind) => records.listRecords(s, kind),
-    async appendLog(log, entry) {
-      return logs.appendLog(s, log, entry);
-    },
+    appendLog: (log, entry) => logs.appendLog(s, log, entry),
     readLog: (log, query) => logs.readLog(s, log, query),
   };
 }

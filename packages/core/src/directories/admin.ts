@@ -87,16 +87,27 @@ export class DirectoryAdmin {
     private readonly removals: RemovalJournal = { record: async () => [], deliver: () => {} },
   ) {}
 
-  /** Runs `work` in the tenant of `directoryId`; throws when the directory does not exist. */
-  async #inDirectory<T>(directoryId: string, work: (tx: StoreTransaction, d: Directory) => Promise<T>): Promise<T> {
+  /**
+   * Runs `work` in the tenant of `directoryId`; throws when the directory does not exist. A write
+   * clears cached authentication once it is over; a read neither takes a write unit of work nor
+   * touches the cache.
+   */
+  async #inDirectory<T>(directoryId: string, work: (tx: StoreTransaction, d: Directory) => Promise<T>, options: { readonly readOnly?: boolean } = {}): Promise<T> {
     const found = await this.store.findRecordByKey(DIRECTORY, directoryId);
     if (!found) throw new ScimConfigError(`Directory ${directoryId} does not exist`);
+    const run = () =>
+      this.store.transaction(
+        found.tenantId,
+        async (tx) => {
+          const rec = await tx.getRecord(DIRECTORY, directoryId);
+          if (!rec) throw new ScimConfigError(`Directory ${directoryId} does not exist`);
+          return work(tx, directoryFromRecord(rec.data));
+        },
+        { readOnly: options.readOnly === true },
+      );
+    if (options.readOnly) return run();
     try {
-      return await this.store.transaction(found.tenantId, async (tx) => {
-        const rec = await tx.getRecord(DIRECTORY, directoryId);
-        if (!rec) throw new ScimConfigError(`Directory ${directoryId} does not exist`);
-        return work(tx, directoryFromRecord(rec.data));
-      });
+      return await run();
     } finally {
       this.changed();
     }
@@ -291,13 +302,16 @@ export class DirectoryAdmin {
 
   /** Token metadata (never secrets) for the settings page. */
   async listTokens(directoryId: string): Promise<TokenInfo[]> {
-    return this.#inDirectory(directoryId, async (tx) =>
-      Promise.all(
-        (await tx.listRecords(TOKEN))
-          .map((t) => t.data as unknown as TokenInfo)
-          .filter((t) => t.directoryId === directoryId)
-          .map((t) => DirectoryAdmin.#withUsage(tx, t)),
-      ),
+    return this.#inDirectory(
+      directoryId,
+      async (tx) =>
+        Promise.all(
+          (await tx.listRecords(TOKEN))
+            .map((t) => t.data as unknown as TokenInfo)
+            .filter((t) => t.directoryId === directoryId)
+            .map((t) => DirectoryAdmin.#withUsage(tx, t)),
+        ),
+      { readOnly: true },
     );
   }
 

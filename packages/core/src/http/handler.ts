@@ -56,7 +56,8 @@ function render(ctx: OperationContext, loaded: LoadedResource, projection: Retur
 export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Promise<ScimReply> {
   async function resourceEndpoint(request: ScimRequest, url: URL, route: Route, typeId: string, scope: RequestScope, caller: Caller): Promise<ScimReply> {
     const method = request.method;
-    const projection = compileProjection(deps.registry, typeId, projectionFromQuery(url.searchParams));
+    const asked = projectionFromQuery(url.searchParams);
+    const projection = compileProjection(deps.registry, typeId, asked);
     const single = async (ctx: OperationContext, id: string, status: number) => {
       // A policy may have removed the resource during this request (hard-delete deprovisioning): 204.
       const loaded = status === 201 ? await loadResource(ctx, typeId, id, projection) : await findResource(ctx, typeId, id, projection);
@@ -104,7 +105,6 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       case "PATCH": {
         const body = await readJsonBody(request, deps.maxBodyBytes);
         // Asking for a projection asks for a body, whatever the directory's default.
-        const asked = projectionFromQuery(url.searchParams);
         const wantsBody =
           caller.directory.patchResponse[typeId === "Group" ? "Group" : "User"] === "resource" || asked.attributes.length > 0 || asked.excludedAttributes.length > 0;
         return runWrite(

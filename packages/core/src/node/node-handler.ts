@@ -9,9 +9,8 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { isScimError } from "../errors.js";
-import type { ScimReply } from "../http/exchange.js";
+import { toWebResponse, type ScimReply } from "../http/exchange.js";
 import { errorReply, toScimError } from "../http/respond.js";
-import { toWebResponse } from "../http/exchange.js";
 import { disconnectSignal } from "./disconnect-signal.js";
 import { resolveFetch, resolveHandle, type FetchTarget } from "./fetch-target.js";
 import { nodeScimRequest } from "./node-scim-request.js";

@@ -9,7 +9,7 @@ import { AuthCache } from "../directories/auth-cache.js";
 import type { Caller } from "../directories/authenticate.js";
 import { HealthTracker, type DirectoryHealth } from "../directories/health.js";
 import { USAGE } from "../directories/model.js";
-import { EventDispatcher, eventsOf, persistEvents, toEvent, type EventHandler, type ScimEvent } from "../events/outbox.js";
+import { EventDispatcher, toEvent, type EventHandler, type ScimEvent } from "../events/outbox.js";
 import { fromWebRequest, toWebResponse, type ScimReply, type ScimRequest } from "../http/exchange.js";
 import { createHandler } from "../http/handler.js";
 import { uuidv7Generator } from "../ids.js";
@@ -18,6 +18,7 @@ import { SchemaRegistry } from "../schema/registry.js";
 import { memoryStore } from "../store/memory-store.js";
 import type { LogQuery, ScimStore } from "../store/types.js";
 import { writeAudit } from "../audit/trail.js";
+import { recordChanges } from "../audit/record.js";
 import { visibleChange } from "../audit/visible.js";
 import type { ScimServerOptions } from "./options.js";
 import { createPolicy, type PolicyAdmin } from "../policy/index.js";
@@ -82,17 +83,8 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     }),
     () => authCache.clear(),
     {
-      async record(tx, directoryId, changes) {
-        const at = now().toISOString();
-        const actor = { directoryId, tokenId: null, userAgent: null, requestId: null };
-        const events: ScimEvent[] = [];
-        for (const made of changes) {
-          const change = visibleChange(registry, made);
-          await writeAudit(tx, { at, actor, operation: "directory.deleted", change, outcome: "success", status: 204 });
-          events.push(...(await persistEvents(tx, at, eventsOf(change, directoryId))));
-        }
-        return events;
-      },
+      record: (tx, directoryId, changes) =>
+        recordChanges(tx, { registry, at: now().toISOString(), actor: { directoryId, tokenId: null, userAgent: null, requestId: null }, operation: "directory.deleted" }, changes),
       deliver: (events) => void dispatcher.deliver(events),
     },
   );

@@ -6,8 +6,8 @@
 import type { ToleranceContext } from "../compat/tolerances.js";
 import { toScimError } from "../http/respond.js";
 import { writeAudit, type Actor } from "../audit/trail.js";
-import { visibleChange } from "../audit/visible.js";
-import { eventsOf, persistEvents, type EventDispatcher, type NewEvent, type ScimEvent } from "../events/outbox.js";
+import { recordChanges } from "../audit/record.js";
+import { persistEvents, type EventDispatcher, type NewEvent, type ScimEvent } from "../events/outbox.js";
 import type { Filter } from "../filter/ast.js";
 import type { EngineSettings, OperationContext } from "../resources/context.js";
 import type { SchemaRegistry } from "../schema/registry.js";
@@ -90,11 +90,7 @@ export async function runWrite<T, R>(
       const effects: NewEvent[] = [];
       for (const step of deps.steps) await step(ctx, scope.actor, (events) => effects.push(...events));
       const at = deps.settings.now().toISOString();
-      for (const made of ctx.changes) {
-        const change = visibleChange(deps.registry, made);
-        await writeAudit(tx, { at, actor: scope.actor, operation: scope.operation, change, tolerances: scope.tol.fired, outcome: "success", status: change.operation === "create" ? 201 : change.operation === "delete" ? 204 : 200 });
-        pending.push(...(await persistEvents(tx, at, eventsOf(change, scope.actor.directoryId))));
-      }
+      pending.push(...(await recordChanges(tx, { registry: deps.registry, at, actor: scope.actor, operation: scope.operation, tolerances: scope.tol.fired }, ctx.changes)));
       pending.push(...(await persistEvents(tx, at, effects)));
       return render(ctx, done);
     });
