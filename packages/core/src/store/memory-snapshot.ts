@@ -57,7 +57,7 @@ export async function saveSnapshot(file: string, state: MemoryState): Promise<vo
     tenants: [...state.tenants].map(([id, data]) => ({
       id,
       resources: [...data.tables.values()].flatMap((t) => [...t.byId.values()]),
-      members: [...data.members].map(([g, m]): [string, Member[]] => [g, [...m.values()]]),
+      members: [...data.memberships()],
     })),
     records: [...state.records].flatMap(([kind, recs]) => [...recs.byId.values()].map((e) => ({ kind, tenantId: e.tenantId, record: e.record }))),
     logs: state.logs,

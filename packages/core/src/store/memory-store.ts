@@ -88,7 +88,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       if (!undo) throw new Error("write attempted in a read-only unit of work");
       undo.push(fn);
     };
-    const withMembers = (r: StoredResource): StoredResource => ({ ...r, members: [...(data.members.get(r.id)?.values() ?? [])] });
+    const withMembers = (r: StoredResource): StoredResource => ({ ...r, members: data.membersOf(r.id) });
     const bump = (groupId: string, at: string, guard: WriteGuard) => {
       const table = data.table("Group");
       const group = table.byId.get(groupId);
@@ -139,11 +139,11 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
           table.restoreOrder(defaultOrder);
         });
         table.remove(current);
-        for (const member of [...(data.members.get(id)?.values() ?? [])]) {
+        for (const member of data.membersOf(id)) {
           data.unlink(id, member.value);
           write(() => data.link(id, member));
         }
-        for (const groupId of [...(data.memberOf.get(id) ?? [])]) {
+        for (const groupId of data.groupIdsOf(id)) {
           const member = data.unlink(groupId, id);
           if (member) write(() => data.link(groupId, member));
         }
@@ -157,10 +157,9 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       },
       async addMembers(groupId, members, w) {
         const commit = bump(groupId, w.modifiedAt, w);
-        const list = data.members.get(groupId);
         const added: string[] = [];
         for (const m of members) {
-          if (list?.has(m.value) || added.includes(m.value)) continue;
+          if (data.isMember(groupId, m.value)) continue;
           data.link(groupId, m);
           write(() => data.unlink(groupId, m.value));
           added.push(m.value);
@@ -185,15 +184,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
         const wanted = new Map(members.map((m) => [m.value, m]));
         const removed: string[] = [];
         const added: string[] = [];
-        for (const current of [...(data.members.get(groupId)?.values() ?? [])]) {
+        for (const current of data.membersOf(groupId)) {
           if (wanted.has(current.value)) continue;
           data.unlink(groupId, current.value);
           write(() => data.link(groupId, current));
           removed.push(current.value);
         }
-        const list = data.members.get(groupId);
         for (const m of wanted.values()) {
-          if (list?.has(m.value)) continue;
+          if (data.isMember(groupId, m.value)) continue;
           data.link(groupId, m);
           write(() => data.unlink(groupId, m.value));
           added.push(m.value);
@@ -202,15 +200,14 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
         return { added, removed };
       },
       async hasMembers(groupId, memberIds) {
-        const list = data.members.get(groupId);
-        return list ? memberIds.filter((id) => list.has(id)) : [];
+        return memberIds.filter((id) => data.isMember(groupId, id));
       },
       async groupsOf(memberIds) {
         const out = new Map<string, Membership[]>();
         const groups = data.table("Group");
         for (const id of memberIds) {
           const list: Membership[] = [];
-          for (const groupId of data.memberOf.get(id) ?? []) {
+          for (const groupId of data.groupIdsOf(id)) {
             const display = groups.byId.get(groupId)?.attributes["displayName"];
             list.push({ groupId, display: typeof display === "string" ? display : undefined });
           }

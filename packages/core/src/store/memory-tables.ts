@@ -18,8 +18,16 @@ export const indexedAttributes: Readonly<Record<string, readonly (readonly [name
   ],
 };
 
-const indexKey = (value: unknown, ci: boolean): string | undefined =>
-  typeof value === "string" ? (ci ? value.toLowerCase() : value) : undefined;
+/**
+ * The index key of a value. A lower-cased key equal to the value, or to the unique key, is kept as
+ * that same string, so a userName already in lower case is held once, not three times.
+ */
+function indexKey(value: unknown, ci: boolean, uniqueKey: string | null): string | undefined {
+  if (typeof value !== "string") return undefined;
+  if (!ci) return value;
+  const key = value.toLowerCase();
+  return key === value ? value : key === uniqueKey ? uniqueKey : key;
+}
 
 export class TypeTable {
   readonly byId = new Map<string, StoredResource>();
@@ -66,8 +74,8 @@ export class TypeTable {
     // Only keys that changed move: most updates (PATCH active, a new name) touch no indexed value,
     // and moving an unchanged userName would cost two sorted-index operations for nothing.
     for (const [name, ci] of indexedAttributes[this.type] ?? []) {
-      const before = indexKey(current.attributes[name], ci);
-      const after = indexKey(next.attributes[name], ci);
+      const before = indexKey(current.attributes[name], ci, current.uniqueKey);
+      const after = indexKey(next.attributes[name], ci, next.uniqueKey);
       if (before === after) continue;
       if (before !== undefined) this.#indexOne(name, before, current.id, -1);
       if (after !== undefined) this.#indexOne(name, after, next.id, 1);
@@ -101,7 +109,7 @@ export class TypeTable {
 
   #index(r: StoredResource, direction: 1 | -1): void {
     for (const [name, ci] of indexedAttributes[this.type] ?? []) {
-      const key = indexKey(r.attributes[name], ci);
+      const key = indexKey(r.attributes[name], ci, r.uniqueKey);
       if (key !== undefined) this.#indexOne(name, key, r.id, direction);
     }
   }
@@ -128,12 +136,21 @@ export class TypeTable {
   }
 }
 
+/**
+ * A member as the memory store keeps it: a User member without a display value (what IdPs send
+ * almost always) is kept as its type alone, so a 100,000-member group holds no object per member.
+ */
+type KeptMember = Member | Member["type"];
+
+const keep = (m: Member): KeptMember => (m.display === undefined ? m.type : m);
+const restore = (value: string, kept: KeptMember): Member => (typeof kept === "string" ? { value, type: kept } : kept);
+
 export class TenantData {
   readonly tables = new Map<string, TypeTable>();
   /** groupId → memberId → member */
-  readonly members = new Map<string, Map<string, Member>>();
-  /** memberId → groupIds */
-  readonly memberOf = new Map<string, Set<string>>();
+  readonly #members = new Map<string, Map<string, KeptMember>>();
+  /** memberId → groupId, or groupIds when it belongs to several (most users belong to one or two groups; a Set costs 100+ bytes) */
+  readonly #memberOf = new Map<string, string | Set<string>>();
 
   table(type: string): TypeTable {
     let t = this.tables.get(type);
@@ -141,24 +158,54 @@ export class TenantData {
     return t;
   }
 
+  /** The members of a group, in the order they were added. */
+  membersOf(groupId: string): Member[] {
+    const list = this.#members.get(groupId);
+    const out: Member[] = [];
+    if (list) for (const [value, kept] of list) out.push(restore(value, kept));
+    return out;
+  }
+
+  isMember(groupId: string, memberId: string): boolean {
+    return this.#members.get(groupId)?.has(memberId) ?? false;
+  }
+
+  /** The ids of the groups `memberId` belongs to directly. */
+  groupIdsOf(memberId: string): string[] {
+    const groups = this.#memberOf.get(memberId);
+    return groups === undefined ? [] : typeof groups === "string" ? [groups] : [...groups];
+  }
+
+  /** Every group with members, for the snapshot. */
+  *memberships(): IterableIterator<[groupId: string, members: Member[]]> {
+    for (const groupId of this.#members.keys()) yield [groupId, this.membersOf(groupId)];
+  }
+
   link(groupId: string, member: Member): void {
-    let list = this.members.get(groupId);
-    if (!list) this.members.set(groupId, (list = new Map()));
-    list.set(member.value, member);
-    let groups = this.memberOf.get(member.value);
-    if (!groups) this.memberOf.set(member.value, (groups = new Set()));
-    groups.add(groupId);
+    // The member's id is kept as the stored resource's own id string, not the copy the request
+    // parsed, so a membership costs no second copy of the id.
+    const value = this.tables.get(member.type)?.byId.get(member.value)?.id ?? member.value;
+    let list = this.#members.get(groupId);
+    if (!list) this.#members.set(groupId, (list = new Map()));
+    list.set(value, keep(member));
+    const groups = this.#memberOf.get(value);
+    if (groups === undefined || groups === groupId) this.#memberOf.set(value, groupId);
+    else if (typeof groups === "string") this.#memberOf.set(value, new Set([groups, groupId]));
+    else groups.add(groupId);
   }
 
   unlink(groupId: string, memberId: string): Member | undefined {
-    const list = this.members.get(groupId);
-    const member = list?.get(memberId);
-    if (!member || !list) return undefined;
+    const list = this.#members.get(groupId);
+    const kept = list?.get(memberId);
+    if (kept === undefined || !list) return undefined;
     list.delete(memberId);
-    if (list.size === 0) this.members.delete(groupId);
-    const groups = this.memberOf.get(memberId);
-    groups?.delete(groupId);
-    if (groups?.size === 0) this.memberOf.delete(memberId);
-    return member;
+    if (list.size === 0) this.#members.delete(groupId);
+    const groups = this.#memberOf.get(memberId);
+    if (groups === groupId) this.#memberOf.delete(memberId);
+    else if (typeof groups === "object") {
+      groups.delete(groupId);
+      if (groups.size === 1) this.#memberOf.set(memberId, [...groups][0] ?? "");
+    }
+    return restore(memberId, kept);
   }
 }

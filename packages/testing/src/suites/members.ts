@@ -100,6 +100,26 @@ export function membersSuite(h: Harness, options: ConformanceOptions): void {
       expect(groups.get("u-3")).toEqual([]);
     });
 
+    it("follows one member into a third group and back out of each, one change at a time", async () => {
+      const groupIds = async (id: string) => [...((await h.read(t, (tx) => tx.groupsOf([id]))).get(id) ?? [])].map((m) => m.groupId).sort();
+      await h.write(t, (tx) => tx.createResource(resource("Group", "g-3", { displayName: "Three" }, { version: 1 })));
+      for (const g of ["g-1", "g-2", "g-3"]) await h.write(t, (tx) => tx.addMembers(g, [user("u-1", g === "g-2" ? "Ann" : undefined)], { modifiedAt: stamp(30) }));
+      expect(await groupIds("u-1")).toEqual(["g-1", "g-2", "g-3"]);
+      await h.write(t, (tx) => tx.removeMembers("g-2", ["u-1"], { modifiedAt: stamp(31) }));
+      expect(await groupIds("u-1")).toEqual(["g-1", "g-3"]);
+      await h.write(t, (tx) => tx.removeMembers("g-1", ["u-1"], { modifiedAt: stamp(32) }));
+      expect(await groupIds("u-1")).toEqual(["g-3"]);
+      expect(await h.read(t, (tx) => tx.hasMembers("g-1", ["u-1"]))).toEqual([]);
+      // Back into a group it left, now with a display value, which a read returns.
+      await h.write(t, (tx) => tx.addMembers("g-2", [user("u-1", "Ann B")], { modifiedAt: stamp(33) }));
+      expect(await groupIds("u-1")).toEqual(["g-2", "g-3"]);
+      expect((await h.read(t, (tx) => tx.getResource("Group", "g-2", { members: true })))?.members).toEqual([user("u-1", "Ann B")]);
+      expect((await h.read(t, (tx) => tx.getResource("Group", "g-3", { members: true })))?.members).toEqual([user("u-1")]);
+      await h.write(t, (tx) => tx.removeMembers("g-3", ["u-1"], { modifiedAt: stamp(34) }));
+      await h.write(t, (tx) => tx.removeMembers("g-2", ["u-1"], { modifiedAt: stamp(35) }));
+      expect(await groupIds("u-1")).toEqual([]);
+    });
+
     it("reads a group without members unless the projection asks for them", async () => {
       await h.write(t, (tx) => tx.addMembers("g-1", [user("u-1")], { modifiedAt: stamp(30) }));
       expect((await h.read(t, (tx) => tx.getResource("Group", "g-1")))?.members).toBeUndefined();
