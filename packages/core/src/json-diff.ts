@@ -5,7 +5,30 @@
 import jsonPatch from "fast-json-patch";
 import type { JsonObject } from "./store/types.js";
 
+const pointer = (key: string) => `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+
+/**
+ * The operations turning `before` into `after`. Creation and deletion (one side empty) are listed
+ * here without the deep copy of every value fast-json-patch makes: the values are shared with
+ * `after`, which no one mutates, and a store copies what it keeps.
+ */
 export function jsonDiff(before: JsonObject, after: JsonObject): JsonObject[] {
+  const beforeKeys = Object.keys(before);
+  if (beforeKeys.length === 0) {
+    const ops: JsonObject[] = [];
+    for (const key of Object.keys(after)) {
+      const value = after[key];
+      if (value !== undefined) ops.push({ op: "add", path: pointer(key), value });
+    }
+    return ops;
+  }
+  if (Object.keys(after).length === 0) {
+    // fast-json-patch lists removals from the last key to the first.
+    return beforeKeys
+      .filter((key) => before[key] !== undefined)
+      .reverse()
+      .map((key) => ({ op: "remove", path: pointer(key) }));
+  }
   return jsonPatch.compare(before, after) as unknown as JsonObject[];
 }
 

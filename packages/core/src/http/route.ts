@@ -31,13 +31,19 @@ function split(basePath: string, directoryAware: boolean): { basePath: string; d
 
 /** Routes a URL path. `mountPath`, when the host gives one, is trusted over detection. */
 export function routeRequest(pathname: string, mountPath?: string | undefined): RoutedRequest {
-  const segments = pathname.split("/").filter((s) => s !== "").map((s) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      return s;
+  const segments: string[] = [];
+  for (const s of pathname.split("/")) {
+    if (s === "") continue;
+    // Only an escaped segment needs decoding; a malformed escape is kept as sent.
+    if (!s.includes("%")) segments.push(s);
+    else {
+      try {
+        segments.push(decodeURIComponent(s));
+      } catch {
+        segments.push(s);
+      }
     }
-  });
+  }
   const n = segments.length;
   const base = (k: number) => (k > 0 ? `/${segments.slice(0, k).join("/")}` : "");
   const last = segments[n - 1];
