@@ -11,13 +11,13 @@ const value = (args: string[], env: Record<string, string> = {}) => {
 describe("parseOptions", () => {
   it("defaults to the full run written to docs/benchmarks.md", () => {
     const o = value([]);
-    expect(o).toMatchObject({ quick: false, sizes: [10_000, 100_000], seconds: 10, warmupSeconds: 2, connections: 10, seedBudgetSeconds: 120, out: "docs/benchmarks.md" });
+    expect(o).toMatchObject({ quick: false, sizes: [10_000, 100_000], seconds: 10, warmupSeconds: 2, connections: 10, ceilingSeconds: 4, seedBudgetSeconds: 120, fromSource: false, out: "docs/benchmarks.md" });
     expect(o.servers).toEqual(["bare", "scimkit-memory", "scimkit-pglite", "scimmy"]);
     expect(o.scenarios).toHaveLength(8);
   });
 
   it("makes --quick a short smoke run that writes nothing", () => {
-    expect(value(["--quick"])).toMatchObject({ sizes: [1_000, 10_000], seconds: 2, warmupSeconds: 0, out: null });
+    expect(value(["--quick"])).toMatchObject({ sizes: [1_000, 10_000], seconds: 2, warmupSeconds: 0, ceilingSeconds: 1, out: null });
     expect(value(["--quick", "--out", "x.md"]).out).toBe("x.md");
   });
 
@@ -39,6 +39,13 @@ describe("parseOptions", () => {
     expect(value(["--sizes", "1000", "--cpu-prof"]).out).toBeNull();
     expect(value(["--servers", "scimmy", "--out", "docs/x.md"]).out).toBe("docs/x.md");
     expect(value(["--render", "run.json"]).out).toBe("docs/benchmarks.md");
+  });
+
+  it("takes the ceiling sample's length, and a run with another one is not the published run", () => {
+    expect(value(["--ceiling", "6"])).toMatchObject({ ceilingSeconds: 6, out: null });
+    expect(value(["--from-source"])).toMatchObject({ fromSource: true, out: null });
+    const r = parse(["--ceiling", "1.5"]);
+    expect(r.ok ? "" : r.error).toMatch(/--ceiling must be a positive integer/);
   });
 
   it("takes a saved run to re-render", () => {

@@ -15,9 +15,13 @@ export interface BenchOptions {
   readonly seconds: number;
   readonly warmupSeconds: number;
   readonly connections: number;
+  /** Whole seconds of the ceiling sample taken after every scenario. */
+  readonly ceilingSeconds: number;
   readonly servers: readonly ServerKind[];
   readonly scenarios: readonly ScenarioId[];
   readonly seedBudgetSeconds: number;
+  /** Load scimkit from its TypeScript sources instead of building it and loading `dist`. */
+  readonly fromSource: boolean;
   /** Profile every measured scenario of every SCIM server. */
   readonly cpuProf: boolean;
   /** Where the markdown goes, relative to the workspace root; null writes nothing. */
@@ -35,8 +39,10 @@ export const USAGE = `Usage: pnpm bench [options]
   --servers <k,k>       ${SERVER_KINDS.join(", ")} (bare always runs: it is the ceiling)
   --scenarios <id,id>   ${SCENARIO_IDS.join(", ")}
   --connections <n>     concurrent keep-alive connections (default 10)
+  --ceiling <s>         whole seconds the bare route is measured again after each scenario (default 4; 1 with --quick)
   --seed-budget <s>     time limit of each seeding step (default 120)
   --cpu-prof            CPU-profile each measured scenario in the server child
+  --from-source         run scimkit from its TypeScript sources (no build first; slower than what users run)
   --out <file|->        markdown report (default docs/benchmarks.md for the full default run, else none; - for none)
   --render <json>       re-render a saved run (every run saves packages/bench/results/last-run.json)
 Environment: SCIMKIT_TEST_PG_URL adds scimkit on that PostgreSQL server.`;
@@ -69,8 +75,10 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
         servers: { type: "string" },
         scenarios: { type: "string" },
         connections: { type: "string" },
+        ceiling: { type: "string" },
         "seed-budget": { type: "string" },
         "cpu-prof": { type: "boolean", default: false },
+        "from-source": { type: "boolean", default: false },
         out: { type: "string" },
         render: { type: "string" },
       },
@@ -84,12 +92,14 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   const seconds = positive(values.duration, "--duration", quick ? 2 : 10, true);
   const warmup = values.warmup === "0" ? ok(0) : positive(values.warmup, "--warmup", quick ? 0 : 2, true);
   const connections = positive(values.connections, "--connections", 10, true);
+  const ceilingSeconds = positive(values.ceiling, "--ceiling", quick ? 1 : 4, true);
   const budget = positive(values["seed-budget"], "--seed-budget", 120);
   const servers = list(values.servers, SERVER_KINDS, "server");
   const scenarios = list(values.scenarios, SCENARIO_IDS, "scenario");
   if (!seconds.ok) return seconds;
   if (!warmup.ok) return warmup;
   if (!connections.ok) return connections;
+  if (!ceilingSeconds.ok) return ceilingSeconds;
   if (!budget.ok) return budget;
   if (!servers.ok) return servers;
   if (!scenarios.ok) return scenarios;
@@ -109,7 +119,7 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   const ordered = SERVER_KINDS.filter((k) => k === "bare" || wanted.includes(k));
 
   // Only the full default run (or a re-render of one) replaces the published figures by default.
-  const partial = quick || [values.duration, values.warmup, values.sizes, values.servers, values.scenarios, values.connections].some((v) => v !== undefined) || values["cpu-prof"] === true;
+  const partial = quick || [values.duration, values.warmup, values.sizes, values.servers, values.scenarios, values.connections, values.ceiling].some((v) => v !== undefined) || values["cpu-prof"] === true || values["from-source"] === true;
   const out = values.out === undefined ? (partial ? null : "docs/benchmarks.md") : values.out === "-" ? null : values.out;
   return ok({
     quick,
@@ -117,10 +127,12 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     seconds: seconds.value,
     warmupSeconds: warmup.value,
     connections: connections.value,
+    ceilingSeconds: ceilingSeconds.value,
     servers: ordered,
     scenarios: scenarios.value ?? SCENARIO_IDS,
     seedBudgetSeconds: budget.value,
     cpuProf: values["cpu-prof"] === true,
+    fromSource: values["from-source"] === true,
     out,
     render: values.render ?? null,
     pgUrl,

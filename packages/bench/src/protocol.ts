@@ -73,11 +73,14 @@ export type ChildMessage =
   | { readonly type: "progress"; readonly text: string }
   | { readonly type: "ready"; readonly port: number; readonly seed: SeedReport; readonly fixtures: Fixtures; readonly memory: MemoryReport }
   | { readonly type: "failed"; readonly message: string }
-  | { readonly type: "profile-saved"; readonly file: string; readonly top: readonly Frame[] };
+  | { readonly type: "profile-saved"; readonly file: string; readonly top: readonly Frame[] }
+  /** The child's CPU time so far (user + system, every thread), in microseconds. */
+  | { readonly type: "cpu"; readonly micros: number };
 
 export type ParentMessage =
   | { readonly type: "profile-start" }
   | { readonly type: "profile-stop"; readonly file: string }
+  | { readonly type: "cpu" }
   | { readonly type: "stop" };
 
 /** Where every server mounts SCIM, so the scenarios address all of them alike. */

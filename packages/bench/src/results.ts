@@ -15,6 +15,17 @@ export interface Measurement {
   readonly connections: number;
   /** Seconds measured. */
   readonly seconds: number;
+  /**
+   * The bare route's req/s measured right before and right after this scenario (the ceiling child
+   * stays up, idle, while the other servers run), so its ratio divides figures taken seconds apart.
+   */
+  readonly ceilingPair?: CeilingPair | undefined;
+}
+
+/** The ceiling's req/s sampled just before and just after one scenario. */
+export interface CeilingPair {
+  readonly before: number;
+  readonly after: number;
 }
 
 export interface ProfileSummary {
@@ -50,7 +61,14 @@ export interface BenchResults {
   readonly finishedAt: Date;
   readonly command: string;
   readonly machine: Machine;
-  readonly settings: { readonly seconds: number; readonly warmupSeconds: number; readonly connections: number; readonly seedBudgetSeconds: number };
+  readonly settings: {
+    readonly seconds: number;
+    readonly warmupSeconds: number;
+    readonly connections: number;
+    readonly seedBudgetSeconds: number;
+    /** Seconds of each ceiling sample taken after a scenario; absent in runs saved before samples were taken. */
+    readonly ceilingSeconds?: number | undefined;
+  };
   readonly sizes: readonly number[];
   readonly runs: readonly ServerRun[];
   readonly measurements: readonly Measurement[];
@@ -58,6 +76,34 @@ export interface BenchResults {
 
 export function findMeasurement(results: Pick<BenchResults, "measurements">, server: ServerKind, size: number, scenario: Measurement["scenario"]): Measurement | undefined {
   return results.measurements.find((m) => m.server === server && m.size === size && m.scenario === scenario);
+}
+
+/**
+ * What a measurement's ratio divides by: the mean of the ceiling samples taken around it, or, for a
+ * run without them, the block's ceiling.
+ */
+export function ceilingFor(results: Pick<BenchResults, "measurements">, m: Measurement): number | undefined {
+  return m.ceilingPair !== undefined ? (m.ceilingPair.before + m.ceilingPair.after) / 2 : ceiling(results, m.size);
+}
+
+/** A measurement's req/s as a share of its ceiling, if there is one. */
+export function ceilingRatio(results: Pick<BenchResults, "measurements">, m: Measurement): number | undefined {
+  const top = ceilingFor(results, m);
+  return top !== undefined && top > 0 ? m.load.reqPerSec / top : undefined;
+}
+
+/** Every ceiling sample taken at `size` (the block's own run and each paired sample), for the spread. */
+export function ceilingSamples(results: Pick<BenchResults, "measurements">, size: number): number[] {
+  const out = new Set<number>();
+  for (const m of results.measurements) {
+    if (m.size !== size) continue;
+    if (m.scenario === CEILING) out.add(m.load.reqPerSec);
+    if (m.ceilingPair) {
+      out.add(m.ceilingPair.before);
+      out.add(m.ceilingPair.after);
+    }
+  }
+  return [...out].sort((a, b) => a - b);
 }
 
 /** The bare-Express ceiling at `size` in req/s, if it was measured. */

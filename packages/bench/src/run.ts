@@ -11,18 +11,21 @@
  * pnpm bench --quick    # a smoke run, about 2 minutes, writes nothing
  * ```
  */
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { BARE_PATH } from "./child/bare.js";
 import { describeMachine } from "./machine.js";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
-import { runLoad, settle } from "./parent/load.js";
+import { runLoad, settle, type LoadResult } from "./parent/load.js";
 import { startChild, type RunningServer } from "./parent/spawn.js";
 import { SERVER_LABELS, type ServerKind } from "./protocol.js";
 import { mergeIntoDoc, renderResults } from "./report/render.js";
-import { CEILING, type BenchResults, type Measurement, type ProfileSummary, type ServerRun } from "./results.js";
+import { CEILING, findMeasurement, type BenchResults, type CeilingPair, type Measurement, type ProfileSummary, type ServerRun } from "./results.js";
 import { SCENARIOS, seededRandom, type ScenarioRequest } from "./scenarios.js";
 import { checkTargets } from "./targets.js";
 
@@ -75,25 +78,76 @@ function streamsFor(server: ServerKind, running: RunningServer, options: BenchOp
   }));
 }
 
-async function measureServer(server: ServerKind, size: number, options: BenchOptions, measurements: Measurement[]): Promise<ServerRun> {
-  const tag = `[N=${size.toLocaleString("en-US")}] ${SERVER_LABELS[server]}`;
-  const started = performance.now();
-  let running: RunningServer;
+/** One load window, with the server's CPU time over it. */
+async function measured(running: RunningServer, work: () => Promise<LoadResult>): Promise<LoadResult> {
+  const cpuStart = await running.cpuMicros();
+  const result = await work();
+  const cpu = (await running.cpuMicros()) - cpuStart;
+  return result.requests > 0 ? { ...result, cpuMicrosPerRequest: cpu / result.requests } : result;
+}
+
+/** The bare route, kept running through a block so every scenario can be read against it. */
+interface CeilingSampler {
+  /** The last sample's req/s. */
+  last: number;
+  /** Loads the bare route for a short while and returns (and remembers) its req/s. */
+  sample(): Promise<number>;
+}
+
+function ceilingSampler(running: RunningServer, options: BenchOptions, first: number): CeilingSampler {
+  const sampler: CeilingSampler = {
+    last: first,
+    async sample() {
+      const result = await runLoad(running.url, running.fixtures.token, () => ({ method: "GET", path: BARE_PATH }), {
+        seconds: options.ceilingSeconds,
+        connections: options.connections,
+        timeoutSeconds: 30,
+      });
+      sampler.last = result.reqPerSec;
+      return result.reqPerSec;
+    },
+  };
+  return sampler;
+}
+
+async function startServer(server: ServerKind, size: number, options: BenchOptions, tag: string): Promise<RunningServer | { failure: string }> {
   try {
-    running = await startChild(
+    return await startChild(
       { kind: server, users: server === "bare" ? 0 : size, outsiders: server === "bare" ? 0 : OUTSIDERS, seedBudgetMs: options.seedBudgetSeconds * 1000, pgUrl: options.pgUrl ?? undefined },
       // Three seeding steps, each bounded, plus start-up and migrations.
       options.seedBudgetSeconds * 3_000 + 120_000,
       (text) => progress(`${tag}: seeding ${text}`),
+      options.fromSource,
     );
   } catch (error) {
     const failure = error instanceof Error ? error.message : String(error);
     progress(`${tag}: FAILED ${failure}`);
-    return { server, size, failure, profiles: [] };
+    return { failure };
   }
+}
+
+/**
+ * Starts one server, seeds it, runs its scenarios and stops it. With a sampler, the bare route is
+ * measured again after each scenario, so each one has a ceiling from just before and just after it.
+ * The bare child itself is returned running when `keep` asks for it.
+ */
+async function measureServer(
+  server: ServerKind,
+  size: number,
+  options: BenchOptions,
+  measurements: Measurement[],
+  ceilingNow: CeilingSampler | null,
+  keep = false,
+): Promise<{ run: ServerRun; running: RunningServer | null }> {
+  const tag = `[N=${size.toLocaleString("en-US")}] ${SERVER_LABELS[server]}`;
+  const started = performance.now();
+  const opened = await startServer(server, size, options, tag);
+  if ("failure" in opened) return { run: { server, size, failure: opened.failure, profiles: [] }, running: null };
+  const running = opened;
   const startSeconds = (performance.now() - started) / 1000;
   progress(`${tag}: ready after ${startSeconds.toFixed(1)} s, RSS ${(running.memory.rssBytes / 2 ** 20).toFixed(0)} MiB`);
   const profiles: ProfileSummary[] = [];
+  let kept = false;
   try {
     for (const stream of streamsFor(server, running, options, size)) {
       // One request first, alone: a server that needs seconds per request would otherwise be left
@@ -110,39 +164,82 @@ async function measureServer(server: ServerKind, size: number, options: BenchOpt
       }
       const scenario = stream.name === CEILING ? null : stream.name;
       const profiling = options.cpuProf && scenario !== null;
+      const before = ceilingNow?.last;
       if (profiling) running.startProfile();
-      const result = await load(seconds);
+      const result = await measured(running, () => load(seconds));
       if (profiling && scenario !== null) {
         await mkdir(PROFILE_DIR, { recursive: true });
         const file = join(PROFILE_DIR, `${server}-${size}-${scenario}.cpuprofile`);
         profiles.push({ scenario, file, top: await running.stopProfile(file) });
       }
       await settle(running.url, SETTLE_MS);
-      measurements.push({ server, size, scenario: stream.name, load: result, connections, seconds });
+      // The server just measured sits idle while the bare route is loaded: only one of them runs.
+      const after = ceilingNow !== null && before !== undefined ? await ceilingNow.sample() : undefined;
+      const ceilingPair: CeilingPair | undefined = before !== undefined && after !== undefined ? { before, after } : undefined;
+      measurements.push({ server, size, scenario: stream.name, load: result, connections, seconds, ...(ceilingPair ? { ceilingPair } : {}) });
       const bad = result.non2xx + result.errors > 0 ? `  non-2xx/errors ${result.non2xx}/${result.errors} ${JSON.stringify(result.statuses)}` : "";
       const how = slow ? `  (1 connection for ${seconds.toFixed(0)} s: one request took ${(probeMs / 1000).toFixed(1)} s)` : "";
-      progress(`${tag}: ${stream.name.padEnd(14)} ${result.reqPerSec.toFixed(1).padStart(8)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms${bad}${how}`);
+      const cpu = result.cpuMicrosPerRequest === undefined ? "" : `  ${result.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`;
+      const ratio = ceilingPair ? `  ${(result.reqPerSec / ((ceilingPair.before + ceilingPair.after) / 2)).toFixed(2)}× ceiling (${ceilingPair.before.toFixed(0)}/${ceilingPair.after.toFixed(0)})` : "";
+      progress(`${tag}: ${stream.name.padEnd(14)} ${result.reqPerSec.toFixed(1).padStart(8)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms${cpu}${ratio}${bad}${how}`);
     }
+    kept = keep;
   } finally {
-    await running.stop();
+    // A failed run never leaves its child behind, kept or not.
+    if (!kept) await running.stop();
   }
-  return { server, size, seed: running.seed, memory: running.memory, startSeconds, profiles };
+  return { run: { server, size, seed: running.seed, memory: running.memory, startSeconds, profiles }, running: keep ? running : null };
+}
+
+/** Runs tsup (the workspace's build tool) with this Node in `cwd`, so no package manager is needed. */
+function tsup(cwd: string, args: readonly string[], what: string): void {
+  const manifest = createRequire(join(ROOT, "package.json")).resolve("tsup/package.json");
+  const bin = (JSON.parse(readFileSync(manifest, "utf8")) as { bin: Record<string, string> }).bin["tsup"];
+  if (bin === undefined) throw new Error("tsup has no bin to build with");
+  const built = spawnSync(process.execPath, [join(dirname(manifest), bin), ...args], { cwd, stdio: ["ignore", "ignore", "inherit"] });
+  if (built.error !== undefined || built.status !== 0) {
+    throw new Error(`building ${what} failed (${built.error?.message ?? `exit ${String(built.status)}`}); run \`pnpm build\` to see why, or pass --from-source`);
+  }
+}
+
+/**
+ * Builds what the server children run, as it is published: the three packages' `dist`, and the
+ * child itself bundled with them left external.
+ */
+function buildForRun(): void {
+  progress("building @scimkit/core, @scimkit/express, @scimkit/postgres and the server child (tsup)");
+  for (const name of ["core", "express", "postgres"]) tsup(join(ROOT, "packages", name), [], `@scimkit/${name}`);
+  tsup(join(ROOT, "packages", "bench"), ["src/child/main.ts", "--format", "esm", "--out-dir", "dist/child", "--target", "node20", "--silent"], "the server child");
 }
 
 async function measureAll(options: BenchOptions, argv: readonly string[]): Promise<BenchResults> {
   const startedAt = new Date();
+  if (!options.fromSource) buildForRun();
   const runs: ServerRun[] = [];
   const measurements: Measurement[] = [];
-  log(`scimkit bench: N = ${options.sizes.join(", ")}; servers ${options.servers.join(", ")}; ${options.seconds} s per scenario after ${options.warmupSeconds} s warm-up`);
+  log(
+    `scimkit bench: N = ${options.sizes.join(", ")}; servers ${options.servers.join(", ")}; ${options.seconds} s per scenario after ${options.warmupSeconds} s warm-up; ceiling sampled for ${options.ceilingSeconds} s after each`,
+  );
   for (const size of options.sizes) {
-    for (const server of options.servers) runs.push(await measureServer(server, size, options, measurements));
+    // The ceiling first, then kept up (idle) through the block, sampled after every scenario.
+    const bare = await measureServer("bare", size, options, measurements, null, true);
+    runs.push(bare.run);
+    const first = findMeasurement({ measurements }, "bare", size, CEILING)?.load.reqPerSec;
+    const sampler = bare.running !== null && first !== undefined ? ceilingSampler(bare.running, options, first) : null;
+    try {
+      for (const server of options.servers) {
+        if (server !== "bare") runs.push((await measureServer(server, size, options, measurements, sampler)).run);
+      }
+    } finally {
+      await bare.running?.stop();
+    }
   }
   return {
     startedAt,
     finishedAt: new Date(),
     command: ["pnpm bench", ...argv].join(" "),
     machine: describeMachine(),
-    settings: { seconds: options.seconds, warmupSeconds: options.warmupSeconds, connections: options.connections, seedBudgetSeconds: options.seedBudgetSeconds },
+    settings: { seconds: options.seconds, warmupSeconds: options.warmupSeconds, connections: options.connections, seedBudgetSeconds: options.seedBudgetSeconds, ceilingSeconds: options.ceilingSeconds },
     sizes: options.sizes,
     runs,
     measurements,

@@ -41,6 +41,24 @@ describe("checkTargets", () => {
     expect(flat.find((c) => c.subject.includes("GET /Users"))?.got).toBe("-9 %");
   });
 
+  it("reads each scenario against the ceiling sampled around it, and flatness in N as shares of those", () => {
+    const around = (before: number, after: number) => ({ ceilingPair: { before, after } });
+    const r = results([
+      ceilingAt(10_000, 1000),
+      ceilingAt(100_000, 1000),
+      // At N = 10,000 the machine was fast (ceiling 2,000), at 100,000 slow (ceiling 1,000).
+      ...everyScenario("scimkit-memory", 10_000, () => 1700).map((m) => ({ ...m, ...around(1900, 2100) })),
+      ...everyScenario("scimkit-memory", 100_000, () => 850).map((m) => ({ ...m, ...around(1000, 1000) })),
+    ]);
+    const checks = checkTargets(r);
+    expect(checks.find((c) => c.subject === "memory · GET /Users/{id} · N=10,000")).toMatchObject({ got: "0.85 × ceiling", met: true });
+    expect(checks.find((c) => c.subject === "memory · GET /Users/{id} · N=100,000")).toMatchObject({ got: "0.85 × ceiling", met: true });
+    // Half the req/s at N = 100,000, but the same share of a ceiling that also halved: flat.
+    const flat = checks.filter((c) => c.kind === "flat-in-n");
+    expect(flat.length).toBeGreaterThan(0);
+    expect(flat.every((c) => c.met && c.got === "+0 %")).toBe(true);
+  });
+
   it("holds the memory store to 150 MiB RSS at 100,000 users", () => {
     expect(checkTargets(results([], [memoryRun(150)])).map((c) => [c.kind, c.met])).toEqual([["rss", true]]);
     expect(checkTargets(results([], [memoryRun(151)]))[0]).toMatchObject({ kind: "rss", got: "151 MiB", met: false });

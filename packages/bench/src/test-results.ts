@@ -12,6 +12,7 @@ export const load = (reqPerSec: number, extra: Partial<LoadResult> = {}): LoadRe
   non2xx: 0,
   errors: 0,
   statuses: { "200": reqPerSec * 10 },
+  cpuMicrosPerRequest: 120,
   ...extra,
 });
 

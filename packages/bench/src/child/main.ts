@@ -38,6 +38,10 @@ async function main(): Promise<void> {
   process.on("message", (message: ParentMessage) => {
     void (async () => {
       if (message.type === "stop") return stop();
+      if (message.type === "cpu") {
+        const used = process.cpuUsage();
+        return send({ type: "cpu", micros: used.user + used.system });
+      }
       if (message.type === "profile-start") {
         session = new Session();
         session.connect();

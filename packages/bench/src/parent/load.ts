@@ -23,6 +23,8 @@ export interface LoadResult {
   readonly errors: number;
   /** Count per status code, to tell a 404 stream from a 409 stream. */
   readonly statuses: Readonly<Record<string, number>>;
+  /** The server process's CPU time (every thread, garbage collection included) per response, in µs. */
+  readonly cpuMicrosPerRequest?: number | undefined;
 }
 
 export async function runLoad(baseUrl: string, token: string, next: () => ScenarioRequest, options: LoadOptions): Promise<LoadResult> {

@@ -6,7 +6,7 @@ import { startChild, type RunningServer } from "./spawn.js";
 describe("a server child under load", () => {
   let server: RunningServer;
   beforeAll(async () => {
-    server = await startChild({ kind: "bare", users: 0, outsiders: 0, seedBudgetMs: 1_000 }, 60_000, () => {});
+    server = await startChild({ kind: "bare", users: 0, outsiders: 0, seedBudgetMs: 1_000 }, 60_000, () => {}, true);
   }, 60_000);
   afterAll(() => server.stop());
 
@@ -38,6 +38,6 @@ describe("a server child under load", () => {
 
 describe("a server child that cannot start", () => {
   it("reports why instead of hanging", async () => {
-    await expect(startChild({ kind: "scimkit-pg", users: 1, outsiders: 0, seedBudgetMs: 1_000 }, 60_000, () => {})).rejects.toThrow(/SCIMKIT_TEST_PG_URL/);
+    await expect(startChild({ kind: "scimkit-pg", users: 1, outsiders: 0, seedBudgetMs: 1_000 }, 60_000, () => {}, true)).rejects.toThrow(/SCIMKIT_TEST_PG_URL/);
   }, 60_000);
 });

@@ -6,7 +6,9 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { ChildConfig, ChildMessage, Fixtures, Frame, MemoryReport, ParentMessage, SeedReport } from "../protocol.js";
 
-const CHILD = fileURLToPath(new URL("../child/main.ts", import.meta.url));
+const CHILD_SOURCE = fileURLToPath(new URL("../child/main.ts", import.meta.url));
+/** The child as the run builds it (tsup), so a server child runs plain JavaScript, as a deployment does. */
+export const CHILD_BUILT = fileURLToPath(new URL("../../dist/child/main.js", import.meta.url));
 
 export interface RunningServer {
   readonly url: string;
@@ -16,6 +18,8 @@ export interface RunningServer {
   /** Profiles what the server does until `stopProfile`. */
   startProfile(): void;
   stopProfile(file: string): Promise<readonly Frame[]>;
+  /** The child's CPU time so far, in microseconds: a window's difference is what its requests cost. */
+  cpuMicros(): Promise<number>;
   /** Stops the child and waits for it to exit (killing it if it does not within 10 s). */
   stop(): Promise<void>;
 }
@@ -45,9 +49,11 @@ function waitFor<T extends ChildMessage["type"]>(child: ChildProcess, type: T, t
  * Forks a child serving `config.kind`, waits until it has seeded and listens (at most
  * `readyTimeoutMs`), and returns its address and fixtures.
  */
-export async function startChild(config: ChildConfig, readyTimeoutMs: number, onProgress: (text: string) => void): Promise<RunningServer> {
-  const child = fork(CHILD, [JSON.stringify(config)], {
-    execArgv: ["--conditions=source", "--import", "tsx", "--expose-gc", "--max-old-space-size=4096"],
+export async function startChild(config: ChildConfig, readyTimeoutMs: number, onProgress: (text: string) => void, fromSource = false): Promise<RunningServer> {
+  // Built, the child and scimkit run as JavaScript with no loader thread or per-closure name helper
+  // (tsx adds both); from source, through tsx with the `source` export condition.
+  const child = fork(fromSource ? CHILD_SOURCE : CHILD_BUILT, [JSON.stringify(config)], {
+    execArgv: [...(fromSource ? ["--conditions=source", "--import", "tsx"] : []), "--expose-gc", "--max-old-space-size=4096"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     // SCIMMY and Express read NODE_ENV; production is what a deployment runs.
     env: { ...process.env, NODE_ENV: "production" },
@@ -72,6 +78,11 @@ export async function startChild(config: ChildConfig, readyTimeoutMs: number, on
       const saved = waitFor(child, "profile-saved", 60_000, () => {});
       post({ type: "profile-stop", file });
       return (await saved).top;
+    },
+    async cpuMicros() {
+      const answer = waitFor(child, "cpu", 10_000, () => {});
+      post({ type: "cpu" });
+      return (await answer).micros;
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

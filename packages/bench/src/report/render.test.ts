@@ -31,7 +31,7 @@ describe("renderResults", () => {
   });
 
   it("gives each scenario's req/s with its ratios to the ceiling and to SCIMMY, and the target mark", () => {
-    expect(text).toMatch(/\| GET \/Users\/\{id\} +\| scimkit · memory \| +1,800 \| +2 \| +9 \| +0 \| +0\.90× \| +2\.00× \| ≥ 0\.8 ✓ +\|/);
+    expect(text).toMatch(/\| GET \/Users\/\{id\} +\| scimkit · memory \| +1,800 \| +2 \| +9 \| +120 \| +0 \| +2,000 \| +0\.90× \| +2\.00× \| ≥ 0\.8 ✓ +\|/);
     expect(text).toMatch(/\| random page of 100 +\| SCIMMY +\| +¹ 0\.50 \|/);
     expect(text).toContain("¹ One request took over 0.5 s");
   });
@@ -44,6 +44,17 @@ describe("renderResults", () => {
 
   it("counts the targets met", () => {
     expect(text).toContain(`### Targets: 16 of 16 met`);
+  });
+});
+
+describe("renderResults with ceiling samples around each scenario", () => {
+  it("divides each scenario by the mean of its own samples, shows it, and gives the block's spread", () => {
+    const paired = everyScenario("scimkit-memory", 10_000, () => 1800).map((m, i) => ({ ...m, ceilingPair: { before: 2000 + 100 * i, after: 2100 + 100 * i } }));
+    const r = results([ceilingAt(10_000, 2000), ...paired], [], [10_000]);
+    const text = renderResults(r, checkTargets(r));
+    // GET /Users/{id} is the first scenario: samples 2,000 and 2,100, so 1,800 / 2,050.
+    expect(text).toMatch(/\| GET \/Users\/\{id\} +\| scimkit · memory \| +1,800 \| +2 \| +9 \| +120 \| +0 \| +2,050 \| +0\.88× \|/);
+    expect(text).toContain("9 samples in this block, 2,000 to 2,800 req/s, median 2,400");
   });
 });
 

@@ -3,21 +3,22 @@
  * to the ceiling and to SCIMMY, seeding and memory, the target checks, and profiles when taken.
  */
 import { SERVER_LABELS, type ServerKind } from "../protocol.js";
-import { CEILING, ceiling, findMeasurement, type BenchResults } from "../results.js";
+import { CEILING, ceilingFor, ceilingSamples, findMeasurement, type BenchResults } from "../results.js";
 import { SCENARIOS } from "../scenarios.js";
 import type { TargetCheck } from "../targets.js";
 import { int, mark, markdownTable, mib, ms, rate, times } from "./format.js";
 
 const sizeLabel = (n: number) => `N = ${n.toLocaleString("en-US")}`;
+/** The server's CPU time per response; absent from runs saved before it was measured. */
+const cpu = (micros: number | undefined) => (micros === undefined ? "" : int(micros));
 
 function throughputTable(results: BenchResults, size: number): string {
-  const top = ceiling(results, size);
   const servers = [...new Set(results.measurements.filter((m) => m.size === size && m.server !== "bare").map((m) => m.server))];
   const rows: string[][] = [];
   const bare = findMeasurement(results, "bare", size, CEILING);
   if (bare !== undefined) {
     const l = bare.load;
-    rows.push(["ceiling: GET small JSON", SERVER_LABELS.bare, rate(l.reqPerSec), ms(l.p50Ms), ms(l.p99Ms), int(l.non2xx + l.errors), "1.00×", "", ""]);
+    rows.push(["ceiling: GET small JSON", SERVER_LABELS.bare, rate(l.reqPerSec), ms(l.p50Ms), ms(l.p99Ms), cpu(l.cpuMicrosPerRequest), int(l.non2xx + l.errors), rate(l.reqPerSec), "1.00×", "", ""]);
   }
   for (const s of SCENARIOS) {
     for (const server of servers) {
@@ -25,6 +26,7 @@ function throughputTable(results: BenchResults, size: number): string {
       if (m === undefined) continue;
       const l = m.load;
       const scimmy = findMeasurement(results, "scimmy", size, s.id)?.load.reqPerSec;
+      const top = ceilingFor(results, m);
       const r = top !== undefined && top > 0 ? l.reqPerSec / top : undefined;
       const target = server === "scimkit-memory" && r !== undefined ? `≥ ${s.minRatio.toFixed(1)} ${mark(r >= s.minRatio)}` : "";
       rows.push([
@@ -33,7 +35,9 @@ function throughputTable(results: BenchResults, size: number): string {
         m.connections === 1 && results.settings.connections !== 1 ? `¹ ${rate(l.reqPerSec)}` : rate(l.reqPerSec),
         ms(l.p50Ms),
         ms(l.p99Ms),
+        cpu(l.cpuMicrosPerRequest),
         int(l.non2xx + l.errors),
+        top === undefined ? "" : rate(top),
         times(r),
         server === "scimmy" || scimmy === undefined ? "" : times(scimmy > 0 ? l.reqPerSec / scimmy : Infinity),
         target,
@@ -41,14 +45,23 @@ function throughputTable(results: BenchResults, size: number): string {
     }
   }
   const table = markdownTable(
-    ["scenario", "server", "req/s", "p50 ms", "p99 ms", "non-2xx", "× ceiling", "× SCIMMY", "target"],
+    ["scenario", "server", "req/s", "p50 ms", "p99 ms", "CPU µs/req", "non-2xx", "ceiling", "× ceiling", "× SCIMMY", "target"],
     rows,
-    ["left", "left", "right", "right", "right", "right", "right", "right", "left"],
+    ["left", "left", "right", "right", "right", "right", "right", "right", "right", "right", "left"],
   );
+  const notes: string[] = [];
+  const samples = ceilingSamples(results, size);
+  const paired = results.measurements.some((m) => m.size === size && m.ceilingPair !== undefined);
+  if (paired && samples.length > 1) {
+    const median = samples[Math.floor(samples.length / 2)] ?? 0;
+    notes.push(
+      `"ceiling" is the bare route's req/s measured just before and just after that scenario (their mean), which "× ceiling" divides by: ${samples.length} samples in this block, ${rate(samples[0] ?? 0)} to ${rate(samples[samples.length - 1] ?? 0)} req/s, median ${rate(median)}.`,
+    );
+  }
   const single = results.measurements.filter((m) => m.size === size && m.connections === 1 && results.settings.connections !== 1);
-  if (single.length === 0) return table;
+  if (single.length === 0) return [table, ...notes].join("\n\n");
   const longest = Math.max(...single.map((m) => m.seconds));
-  return `${table}\n\n¹ One request took over 0.5 s, so this was measured on one connection (for up to ${longest.toFixed(0)} s) instead of ${results.settings.connections}, to leave no backlog for the next scenario. A single-threaded server is saturated either way, so req/s compares; latency does not.`;
+  return `${[table, ...notes].join("\n\n")}\n\n¹ One request took over 0.5 s, so this was measured on one connection (for up to ${longest.toFixed(0)} s) instead of ${results.settings.connections}, to leave no backlog for the next scenario. A single-threaded server is saturated either way, so req/s compares; latency does not.`;
 }
 
 function seedingTable(results: BenchResults): string {
