@@ -80,10 +80,12 @@ function streamsFor(server: ServerKind, running: RunningServer, options: BenchOp
 
 /** One load window, with the server's CPU time over it. */
 async function measured(running: RunningServer, work: () => Promise<LoadResult>): Promise<LoadResult> {
-  const cpuStart = await running.cpuMicros();
+  // The child answers from its event loop, which a slow server's last request may hold for a while.
+  const cpuStart = await running.cpuMicros(SETTLE_MS);
   const result = await work();
-  const cpu = (await running.cpuMicros()) - cpuStart;
-  return result.requests > 0 ? { ...result, cpuMicrosPerRequest: cpu / result.requests } : result;
+  const cpuEnd = cpuStart === undefined ? undefined : await running.cpuMicros(SETTLE_MS);
+  if (cpuStart === undefined || cpuEnd === undefined || result.requests === 0) return result;
+  return { ...result, cpuMicrosPerRequest: (cpuEnd - cpuStart) / result.requests };
 }
 
 /** The bare route, kept running through a block so every scenario can be read against it. */
@@ -148,8 +150,11 @@ async function measureServer(
   progress(`${tag}: ready after ${startSeconds.toFixed(1)} s, RSS ${(running.memory.rssBytes / 2 ** 20).toFixed(0)} MiB`);
   const profiles: ProfileSummary[] = [];
   let kept = false;
+  let failure: string | undefined;
+  let current = "";
   try {
     for (const stream of streamsFor(server, running, options, size)) {
+      current = stream.name;
       // One request first, alone: a server that needs seconds per request would otherwise be left
       // with a backlog of `connections` requests after every run, charged to the next scenario.
       const probeMs = await probe(running, stream.next);
@@ -184,11 +189,16 @@ async function measureServer(
       progress(`${tag}: ${stream.name.padEnd(14)} ${result.reqPerSec.toFixed(1).padStart(8)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms${cpu}${ratio}${bad}${how}`);
     }
     kept = keep;
+  } catch (error) {
+    // One server failing mid-run costs its remaining scenarios, not the run's other figures.
+    failure = `${current}: ${error instanceof Error ? error.message : String(error)}`;
+    progress(`${tag}: FAILED ${failure}`);
   } finally {
     // A failed run never leaves its child behind, kept or not.
     if (!kept) await running.stop();
   }
-  return { run: { server, size, seed: running.seed, memory: running.memory, startSeconds, profiles }, running: keep ? running : null };
+  const run: ServerRun = { server, size, seed: running.seed, memory: running.memory, startSeconds, profiles, ...(failure === undefined ? {} : { failure }) };
+  return { run, running: kept ? running : null };
 }
 
 /** Runs tsup (the workspace's build tool) with this Node in `cwd`, so no package manager is needed. */

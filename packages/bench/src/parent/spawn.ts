@@ -18,8 +18,11 @@ export interface RunningServer {
   /** Profiles what the server does until `stopProfile`. */
   startProfile(): void;
   stopProfile(file: string): Promise<readonly Frame[]>;
-  /** The child's CPU time so far, in microseconds: a window's difference is what its requests cost. */
-  cpuMicros(): Promise<number>;
+  /**
+   * The child's CPU time so far, in microseconds: a window's difference is what its requests cost.
+   * Undefined when the child cannot answer within `timeoutMs` (a request of minutes still running).
+   */
+  cpuMicros(timeoutMs: number): Promise<number | undefined>;
   /** Stops the child and waits for it to exit (killing it if it does not within 10 s). */
   stop(): Promise<void>;
 }
@@ -79,10 +82,13 @@ export async function startChild(config: ChildConfig, readyTimeoutMs: number, on
       post({ type: "profile-stop", file });
       return (await saved).top;
     },
-    async cpuMicros() {
-      const answer = waitFor(child, "cpu", 10_000, () => {});
+    async cpuMicros(timeoutMs) {
+      const answer = waitFor(child, "cpu", timeoutMs, () => {});
       post({ type: "cpu" });
-      return (await answer).micros;
+      return answer.then(
+        (m) => m.micros,
+        () => undefined,
+      );
     },
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;

@@ -42,6 +42,14 @@ describe("renderResults", () => {
     expect(text).toContain("failed: boom");
   });
 
+  it("keeps the seeding row of a server that failed after seeding, and says what stopped it", () => {
+    const seed = { usersWanted: 10, usersSeeded: 10, userSeconds: 1, membersWanted: 10, membersSeeded: 10, memberSeconds: 1, method: "API" };
+    const failed = results([ceilingAt(10_000, 2000)], [{ server: "scimmy", size: 10_000, seed, failure: "page-100: no answer", profiles: [] }], [10_000]);
+    const out = renderResults(failed, checkTargets(failed));
+    expect(out).toMatch(/\| SCIMMY +\| 10,000 \| +10 \|/);
+    expect(out).toContain("- SCIMMY at N = 10,000 stopped early: page-100: no answer.");
+  });
+
   it("counts the targets met", () => {
     expect(text).toContain(`### Targets: 16 of 16 met`);
   });

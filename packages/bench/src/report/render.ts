@@ -67,7 +67,7 @@ function throughputTable(results: BenchResults, size: number): string {
 function seedingTable(results: BenchResults): string {
   const rows = results.runs.map((r) => {
     const s = r.seed;
-    if (r.failure !== undefined || s === undefined) return [SERVER_LABELS[r.server], int(r.size), `failed: ${r.failure ?? "no report"}`, "", "", "", "", ""];
+    if (s === undefined) return [SERVER_LABELS[r.server], int(r.size), `failed: ${r.failure ?? "no report"}`, "", "", "", "", ""];
     const rate = (done: number, seconds: number) => (done > 0 && seconds > 0 ? int(done / seconds) : "–");
     const part = (done: number, wanted: number) => (done === wanted ? int(done) : `${int(done)} of ${int(wanted)}`);
     return [
@@ -91,7 +91,12 @@ function seedingTable(results: BenchResults): string {
 function seedingMethods(results: BenchResults): string {
   const seen = new Map<ServerKind, string>();
   for (const r of results.runs) if (r.seed !== undefined && r.server !== "bare") seen.set(r.server, r.seed.method);
-  return [...seen].map(([server, method]) => `- ${SERVER_LABELS[server]}: ${method}.`).join("\n");
+  const lines = [...seen].map(([server, method]) => `- ${SERVER_LABELS[server]}: ${method}.`);
+  // A server that failed after seeding keeps its row above; what stopped it is said here.
+  for (const r of results.runs) {
+    if (r.seed !== undefined && r.failure !== undefined) lines.push(`- ${SERVER_LABELS[r.server]} at N = ${int(r.size)} stopped early: ${r.failure}.`);
+  }
+  return lines.join("\n");
 }
 
 function checksTable(checks: readonly TargetCheck[]): string {
