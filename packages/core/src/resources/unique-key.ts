@@ -8,8 +8,5 @@ import type { EngineSettings } from "./context.js";
 
 export function uniqueKeyOf(type: string, attributes: JsonObject, settings: EngineSettings): string | null {
   const pick = type === "User" ? attributes["userName"] : type === "Group" && settings.uniqueGroupDisplayName ? attributes["displayName"] : undefined;
-  if (typeof pick !== "string") return null;
-  // The same string when already lower case: a store that keeps both holds it once.
-  const key = pick.toLowerCase();
-  return key === pick ? pick : key;
+  return typeof pick === "string" ? pick.toLowerCase() : null;
 }

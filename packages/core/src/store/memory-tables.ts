@@ -19,21 +19,49 @@ export const indexedAttributes: Readonly<Record<string, readonly (readonly [name
 };
 
 /**
- * The index key of a value. A lower-cased key equal to the value, or to the unique key, is kept as
- * that same string, so a userName already in lower case is held once, not three times.
+ * The index key of a value. A lower-cased key equal to the unique key is kept as that same string,
+ * so a mixed-case userName's lower-case form is held once, not twice (an already lower-case value
+ * is its own key: `toLowerCase` returns the same string then).
  */
 function indexKey(value: unknown, ci: boolean, uniqueKey: string | null): string | undefined {
   if (typeof value !== "string") return undefined;
   if (!ci) return value;
   const key = value.toLowerCase();
-  return key === value ? value : key === uniqueKey ? uniqueKey : key;
+  return key === uniqueKey ? uniqueKey : key;
+}
+
+/**
+ * A map from a key to one id, or to a Set once several ids share it: most keys (a userName, a
+ * user's groups) have one, and a Set per key would cost 100+ bytes each.
+ */
+type OneOrMany = Map<string, string | Set<string>>;
+
+function addOne(map: OneOrMany, key: string, id: string): void {
+  const ids = map.get(key);
+  if (ids === undefined || ids === id) map.set(key, id);
+  else if (typeof ids === "string") map.set(key, new Set([ids, id]));
+  else ids.add(id);
+}
+
+function removeOne(map: OneOrMany, key: string, id: string): void {
+  const ids = map.get(key);
+  if (ids === id) map.delete(key);
+  else if (typeof ids === "object") {
+    ids.delete(id);
+    if (ids.size === 1) map.set(key, [...ids][0] ?? "");
+  }
+}
+
+function idsOf(map: OneOrMany, key: string): ReadonlySet<string> {
+  const ids = map.get(key);
+  return ids === undefined ? new Set() : typeof ids === "string" ? new Set([ids]) : ids;
 }
 
 export class TypeTable {
   readonly byId = new Map<string, StoredResource>();
   readonly byUnique = new Map<string, string>();
-  /** attribute → normalised value → id, or ids when several share the value (a Set per key would cost 100+ bytes each) */
-  readonly indexes = new Map<string, Map<string, string | Set<string>>>();
+  /** attribute → normalised value → the id, or ids, holding it */
+  readonly indexes = new Map<string, OneOrMany>();
   /** Case-insensitive indexed attributes also keep a sorted list for `sw`. */
   readonly prefixIndexes = new Map<string, SortedIndex>();
   /** Ids in insertion order, for paging without walking the map; rebuilt after a removal. */
@@ -103,8 +131,7 @@ export class TypeTable {
     const index = this.indexes.get(attribute);
     if (!index) return undefined;
     const ci = indexedAttributes[this.type]?.find(([n]) => n === attribute)?.[1] ?? false;
-    const hit = index.get(ci ? value.toLowerCase() : value);
-    return hit === undefined ? new Set() : typeof hit === "string" ? new Set([hit]) : hit;
+    return idsOf(index, ci ? value.toLowerCase() : value);
   }
 
   #index(r: StoredResource, direction: 1 | -1): void {
@@ -122,17 +149,8 @@ export class TypeTable {
       if (direction === 1) sorted.add(key, id);
       else sorted.delete(key, id);
     }
-    const ids = index.get(key);
-    if (direction === 1) {
-      if (ids === undefined || ids === id) index.set(key, id);
-      else if (typeof ids === "string") index.set(key, new Set([ids, id]));
-      else ids.add(id);
-    } else if (ids === id) {
-      index.delete(key);
-    } else if (typeof ids === "object") {
-      ids.delete(id);
-      if (ids.size === 1) index.set(key, [...ids][0] ?? "");
-    }
+    if (direction === 1) addOne(index, key, id);
+    else removeOne(index, key, id);
   }
 }
 
@@ -149,8 +167,8 @@ export class TenantData {
   readonly tables = new Map<string, TypeTable>();
   /** groupId → memberId → member */
   readonly #members = new Map<string, Map<string, KeptMember>>();
-  /** memberId → groupId, or groupIds when it belongs to several (most users belong to one or two groups; a Set costs 100+ bytes) */
-  readonly #memberOf = new Map<string, string | Set<string>>();
+  /** memberId → the group id, or ids, it belongs to */
+  readonly #memberOf: OneOrMany = new Map();
 
   table(type: string): TypeTable {
     let t = this.tables.get(type);
@@ -172,8 +190,7 @@ export class TenantData {
 
   /** The ids of the groups `memberId` belongs to directly. */
   groupIdsOf(memberId: string): string[] {
-    const groups = this.#memberOf.get(memberId);
-    return groups === undefined ? [] : typeof groups === "string" ? [groups] : [...groups];
+    return [...idsOf(this.#memberOf, memberId)];
   }
 
   /** Every group with members, for the snapshot. */
@@ -188,10 +205,7 @@ export class TenantData {
     let list = this.#members.get(groupId);
     if (!list) this.#members.set(groupId, (list = new Map()));
     list.set(value, keep(member));
-    const groups = this.#memberOf.get(value);
-    if (groups === undefined || groups === groupId) this.#memberOf.set(value, groupId);
-    else if (typeof groups === "string") this.#memberOf.set(value, new Set([groups, groupId]));
-    else groups.add(groupId);
+    addOne(this.#memberOf, value, groupId);
   }
 
   unlink(groupId: string, memberId: string): Member | undefined {
@@ -200,12 +214,7 @@ export class TenantData {
     if (kept === undefined || !list) return undefined;
     list.delete(memberId);
     if (list.size === 0) this.#members.delete(groupId);
-    const groups = this.#memberOf.get(memberId);
-    if (groups === groupId) this.#memberOf.delete(memberId);
-    else if (typeof groups === "object") {
-      groups.delete(groupId);
-      if (groups.size === 1) this.#memberOf.set(memberId, [...groups][0] ?? "");
-    }
+    removeOne(this.#memberOf, memberId, groupId);
     return restore(memberId, kept);
   }
 }
