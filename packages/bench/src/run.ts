@@ -22,10 +22,10 @@ import { BARE_PATH } from "./child/bare.js";
 import { describeMachine } from "./machine.js";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
 import { runLoad, settle, type LoadResult } from "./parent/load.js";
-import { startChild, type RunningServer } from "./parent/spawn.js";
+import { CHILD_BUILT, CHILD_SOURCE, startChild, type RunningServer } from "./parent/spawn.js";
 import { SERVER_LABELS, type ServerKind } from "./protocol.js";
 import { mergeIntoDoc, renderResults } from "./report/render.js";
-import { CEILING, findMeasurement, type BenchResults, type CeilingPair, type Measurement, type ProfileSummary, type ServerRun } from "./results.js";
+import { CEILING, ceilingRatio, findMeasurement, type BenchResults, type CeilingPair, type Measurement, type ProfileSummary, type ServerRun } from "./results.js";
 import { SCENARIOS, seededRandom, type ScenarioRequest } from "./scenarios.js";
 import { checkTargets } from "./targets.js";
 
@@ -181,11 +181,13 @@ async function measureServer(
       // The server just measured sits idle while the bare route is loaded: only one of them runs.
       const after = ceilingNow !== null && before !== undefined ? await ceilingNow.sample() : undefined;
       const ceilingPair: CeilingPair | undefined = before !== undefined && after !== undefined ? { before, after } : undefined;
-      measurements.push({ server, size, scenario: stream.name, load: result, connections, seconds, ...(ceilingPair ? { ceilingPair } : {}) });
+      const m: Measurement = { server, size, scenario: stream.name, load: result, connections, seconds, ...(ceilingPair ? { ceilingPair } : {}) };
+      measurements.push(m);
       const bad = result.non2xx + result.errors > 0 ? `  non-2xx/errors ${result.non2xx}/${result.errors} ${JSON.stringify(result.statuses)}` : "";
       const how = slow ? `  (1 connection for ${seconds.toFixed(0)} s: one request took ${(probeMs / 1000).toFixed(1)} s)` : "";
       const cpu = result.cpuMicrosPerRequest === undefined ? "" : `  ${result.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`;
-      const ratio = ceilingPair ? `  ${(result.reqPerSec / ((ceilingPair.before + ceilingPair.after) / 2)).toFixed(2)}× ceiling (${ceilingPair.before.toFixed(0)}/${ceilingPair.after.toFixed(0)})` : "";
+      const share = ceilingPair ? ceilingRatio({ measurements }, m) : undefined;
+      const ratio = ceilingPair && share !== undefined ? `  ${share.toFixed(2)}× ceiling (${ceilingPair.before.toFixed(0)}/${ceilingPair.after.toFixed(0)})` : "";
       progress(`${tag}: ${stream.name.padEnd(14)} ${result.reqPerSec.toFixed(1).padStart(8)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms${cpu}${ratio}${bad}${how}`);
     }
     kept = keep;
@@ -219,7 +221,7 @@ function tsup(cwd: string, args: readonly string[], what: string): void {
 function buildForRun(): void {
   progress("building @scimkit/core, @scimkit/express, @scimkit/postgres and the server child (tsup)");
   for (const name of ["core", "express", "postgres"]) tsup(join(ROOT, "packages", name), [], `@scimkit/${name}`);
-  tsup(join(ROOT, "packages", "bench"), ["src/child/main.ts", "--format", "esm", "--out-dir", "dist/child", "--target", "node20", "--silent"], "the server child");
+  tsup(join(ROOT, "packages", "bench"), [CHILD_SOURCE, "--format", "esm", "--out-dir", dirname(CHILD_BUILT), "--target", "node20", "--silent"], "the server child");
 }
 
 async function measureAll(options: BenchOptions, argv: readonly string[]): Promise<BenchResults> {

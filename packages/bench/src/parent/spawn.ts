@@ -6,7 +6,8 @@ import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { ChildConfig, ChildMessage, Fixtures, Frame, MemoryReport, ParentMessage, SeedReport } from "../protocol.js";
 
-const CHILD_SOURCE = fileURLToPath(new URL("../child/main.ts", import.meta.url));
+/** The child as written: run through tsx with `--from-source`, and the entry the run builds from. */
+export const CHILD_SOURCE = fileURLToPath(new URL("../child/main.ts", import.meta.url));
 /** The child as the run builds it (tsup), so a server child runs plain JavaScript, as a deployment does. */
 export const CHILD_BUILT = fileURLToPath(new URL("../../dist/child/main.js", import.meta.url));
 

@@ -3,7 +3,7 @@
  * to the ceiling and to SCIMMY, seeding and memory, the target checks, and profiles when taken.
  */
 import { SERVER_LABELS, type ServerKind } from "../protocol.js";
-import { CEILING, ceilingFor, ceilingSamples, findMeasurement, type BenchResults } from "../results.js";
+import { CEILING, ceilingFor, ceilingRatio, ceilingSamples, findMeasurement, type BenchResults } from "../results.js";
 import { SCENARIOS } from "../scenarios.js";
 import type { TargetCheck } from "../targets.js";
 import { int, mark, markdownTable, mib, ms, rate, times } from "./format.js";
@@ -27,7 +27,7 @@ function throughputTable(results: BenchResults, size: number): string {
       const l = m.load;
       const scimmy = findMeasurement(results, "scimmy", size, s.id)?.load.reqPerSec;
       const top = ceilingFor(results, m);
-      const r = top !== undefined && top > 0 ? l.reqPerSec / top : undefined;
+      const r = ceilingRatio(results, m);
       const target = server === "scimkit-memory" && r !== undefined ? `≥ ${s.minRatio.toFixed(1)} ${mark(r >= s.minRatio)}` : "";
       rows.push([
         s.label,
