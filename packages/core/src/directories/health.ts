@@ -19,13 +19,41 @@ export interface DirectoryHealth {
   readonly tolerances: Readonly<Record<string, number>>;
 }
 
+/** Counts per key in one-minute buckets, for a window of recent minutes. */
+class MinuteCounts<K> {
+  readonly #byMinute = new Map<number, Map<K, number>>();
+
+  add(minute: number, key: K): void {
+    let bucket = this.#byMinute.get(minute);
+    if (!bucket) this.#byMinute.set(minute, (bucket = new Map()));
+    bucket.set(key, (bucket.get(key) ?? 0) + 1);
+  }
+
+  /** Forgets the minutes at or before `minute`. */
+  dropThrough(minute: number): void {
+    for (const m of this.#byMinute.keys()) if (m <= minute) this.#byMinute.delete(m);
+  }
+
+  /** The totals per key of the minutes after `minute`. */
+  totalsAfter(minute: number): Map<K, number> {
+    const totals = new Map<K, number>();
+    for (const [m, bucket] of this.#byMinute) {
+      if (m <= minute) continue;
+      for (const [key, n] of bucket) totals.set(key, (totals.get(key) ?? 0) + n);
+    }
+    return totals;
+  }
+
+  has(minute: number): boolean {
+    return this.#byMinute.has(minute);
+  }
+}
+
 interface Entry {
   lastRequestAt: string | null;
   lastError: DirectoryHealth["lastError"];
-  /** minute number → status → count */
-  buckets: Map<number, Map<number, number>>;
-  /** minute number → tolerance name → count */
-  tolerances: Map<number, Map<string, number>>;
+  statuses: MinuteCounts<number>;
+  tolerances: MinuteCounts<string>;
 }
 
 export class HealthTracker {
@@ -38,43 +66,32 @@ export class HealthTracker {
 
   record(directoryId: string, status: number, detail?: string, tolerances: readonly string[] = []): void {
     let e = this.#entries.get(directoryId);
-    if (!e) this.#entries.set(directoryId, (e = { lastRequestAt: null, lastError: null, buckets: new Map(), tolerances: new Map() }));
+    if (!e) this.#entries.set(directoryId, (e = { lastRequestAt: null, lastError: null, statuses: new MinuteCounts(), tolerances: new MinuteCounts() }));
     const now = this.now();
     e.lastRequestAt = now.toISOString();
     if (status >= 400 && detail !== undefined) e.lastError = { at: e.lastRequestAt, status, detail };
     const minute = Math.floor(now.getTime() / 60_000);
-    let bucket = e.buckets.get(minute);
-    if (!bucket) {
-      e.buckets.set(minute, (bucket = new Map()));
-      for (const m of e.buckets.keys()) if (m <= minute - this.windowMinutes) e.buckets.delete(m);
-      for (const m of e.tolerances.keys()) if (m <= minute - this.windowMinutes) e.tolerances.delete(m);
+    // Old minutes are dropped when a new one starts, so a busy directory prunes once a minute.
+    if (!e.statuses.has(minute)) {
+      e.statuses.dropThrough(minute - this.windowMinutes);
+      e.tolerances.dropThrough(minute - this.windowMinutes);
     }
-    bucket.set(status, (bucket.get(status) ?? 0) + 1);
-    if (tolerances.length === 0) return;
-    let fired = e.tolerances.get(minute);
-    if (!fired) e.tolerances.set(minute, (fired = new Map()));
-    for (const name of tolerances) fired.set(name, (fired.get(name) ?? 0) + 1);
+    e.statuses.add(minute, status);
+    for (const name of tolerances) e.tolerances.add(minute, name);
   }
 
   get(directoryId: string): DirectoryHealth {
     const e = this.#entries.get(directoryId);
-    const minute = Math.floor(this.now().getTime() / 60_000);
+    const since = Math.floor(this.now().getTime() / 60_000) - this.windowMinutes;
     const byStatus: Record<string, number> = {};
     let requests = 0;
     let failures = 0;
-    for (const [m, bucket] of e?.buckets ?? []) {
-      if (m <= minute - this.windowMinutes) continue;
-      for (const [status, n] of bucket) {
-        byStatus[String(status)] = (byStatus[String(status)] ?? 0) + n;
-        requests += n;
-        if (status >= 400) failures += n;
-      }
+    for (const [status, n] of e?.statuses.totalsAfter(since) ?? []) {
+      byStatus[String(status)] = n;
+      requests += n;
+      if (status >= 400) failures += n;
     }
-    const tolerances: Record<string, number> = {};
-    for (const [m, fired] of e?.tolerances ?? []) {
-      if (m <= minute - this.windowMinutes) continue;
-      for (const [name, n] of fired) tolerances[name] = (tolerances[name] ?? 0) + n;
-    }
+    const tolerances = Object.fromEntries(e?.tolerances.totalsAfter(since) ?? []);
     return { lastRequestAt: e?.lastRequestAt ?? null, lastError: e?.lastError ?? null, windowMinutes: this.windowMinutes, requests, failures, byStatus, tolerances };
   }
 }
