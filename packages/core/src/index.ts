@@ -18,7 +18,7 @@ export { createScimServer, type ScimServer } from "./server/create-server.js";
 export type { ScimReply, ScimRequest } from "./http/exchange.js";
 export type { ScimServerOptions, ScimLogger } from "./server/options.js";
 export { ScimError, ScimConfigError, isScimError, type ScimType } from "./errors.js";
-export { memoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
+export { memoryStore, type MemoryStoreOptions } from "./memory/store.js";
 export * from "./store/types.js";
 export { resourceView } from "./store/view.js";
 export type { Filter, CompareOperator, FilterValue, Sort } from "./filter/ast.js";

@@ -12,12 +12,12 @@ import type { ResourceChange } from "../resources/context.js";
 import { deleteStored } from "../resources/delete.js";
 import type { ScimStore, StoreTransaction } from "../store/types.js";
 import {
-  DIRECTORY,
-  TOKEN,
   USAGE,
   defaultProfileFor,
-  directoryFromRecord,
-  directoryToRecord,
+  directoryRecord,
+  idpKinds,
+  tokenRecord,
+  usageRecord,
   type Directory,
   type IdpKind,
   type PatchResponse,
@@ -25,7 +25,7 @@ import {
 } from "./model.js";
 import { digestToken, mintTokenSecret, prefixedId, TOKEN_PREFIX } from "./tokens.js";
 
-const idpKind = z.enum(["okta", "entra", "onelogin", "jumpcloud", "ping", "generic"]);
+const idpKind = z.enum(idpKinds);
 const profileName = z.enum(Object.keys(profiles) as [ProfileName, ...ProfileName[]]);
 const patchResponse = z.object({ User: z.enum(["resource", "noContent"]).optional(), Group: z.enum(["resource", "noContent"]).optional() });
 
@@ -93,15 +93,15 @@ export class DirectoryAdmin {
    * touches the cache.
    */
   async #inDirectory<T>(directoryId: string, work: (tx: StoreTransaction, d: Directory) => Promise<T>, options: { readonly readOnly?: boolean } = {}): Promise<T> {
-    const found = await this.store.findRecordByKey(DIRECTORY, directoryId);
+    const found = await directoryRecord.findByKey(this.store, directoryId);
     if (!found) throw new ScimConfigError(`Directory ${directoryId} does not exist`);
     const run = () =>
       this.store.transaction(
         found.tenantId,
         async (tx) => {
-          const rec = await tx.getRecord(DIRECTORY, directoryId);
-          if (!rec) throw new ScimConfigError(`Directory ${directoryId} does not exist`);
-          return work(tx, directoryFromRecord(rec.data));
+          const d = await directoryRecord.get(tx, directoryId);
+          if (!d) throw new ScimConfigError(`Directory ${directoryId} does not exist`);
+          return work(tx, d);
         },
         { readOnly: options.readOnly === true },
       );
@@ -115,8 +115,7 @@ export class DirectoryAdmin {
 
   /** `lastUsedAt` lives in its own record (see {@link USAGE}); reads put it back in place. */
   static async #lastUsed(tx: StoreTransaction, id: string): Promise<string | null> {
-    const usage = await tx.getRecord(USAGE, id);
-    return typeof usage?.data["lastUsedAt"] === "string" ? usage.data["lastUsedAt"] : null;
+    return (await usageRecord.get(tx, id))?.lastUsedAt ?? null;
   }
 
   static async #withUsage<T extends Directory | TokenInfo>(tx: StoreTransaction, item: T): Promise<T> {
@@ -125,12 +124,11 @@ export class DirectoryAdmin {
 
   async #save(tx: StoreTransaction, d: Directory): Promise<void> {
     if (d.primary) {
-      for (const other of await tx.listRecords(DIRECTORY)) {
-        const o = directoryFromRecord(other.data);
-        if (o.id !== d.id && o.primary) await tx.putRecord(DIRECTORY, { id: o.id, key: o.id, data: directoryToRecord({ ...o, primary: false }) });
+      for (const { value: o } of await directoryRecord.list(tx)) {
+        if (o.id !== d.id && o.primary) await directoryRecord.put(tx, { id: o.id, key: o.id, value: { ...o, primary: false } });
       }
     }
-    await tx.putRecord(DIRECTORY, { id: d.id, key: d.id, data: directoryToRecord(d) });
+    await directoryRecord.put(tx, { id: d.id, key: d.id, value: d });
   }
 
   async create(input: CreateDirectoryInput): Promise<Directory> {
@@ -138,7 +136,7 @@ export class DirectoryAdmin {
     const at = this.now().toISOString();
     const idp = v.idp ?? "generic";
     const created = await this.store.transaction(v.tenantId, async (tx) => {
-      const existing = await tx.listRecords(DIRECTORY);
+      const existing = await directoryRecord.list(tx);
       const d: Directory = {
         id: prefixedId("dir"),
         tenantId: v.tenantId,
@@ -164,15 +162,15 @@ export class DirectoryAdmin {
   async list(tenantId: string): Promise<Directory[]> {
     return this.store.transaction(
       tenantId,
-      async (tx) => Promise.all((await tx.listRecords(DIRECTORY)).map((r) => DirectoryAdmin.#withUsage(tx, directoryFromRecord(r.data)))),
+      async (tx) => Promise.all((await directoryRecord.list(tx)).map((r) => DirectoryAdmin.#withUsage(tx, r.value))),
       { readOnly: true },
     );
   }
 
   async get(directoryId: string): Promise<Directory | null> {
-    const found = await this.store.findRecordByKey(DIRECTORY, directoryId);
+    const found = await directoryRecord.findByKey(this.store, directoryId);
     if (!found) return null;
-    return this.store.transaction(found.tenantId, (tx) => DirectoryAdmin.#withUsage(tx, directoryFromRecord(found.record.data)), { readOnly: true });
+    return this.store.transaction(found.tenantId, (tx) => DirectoryAdmin.#withUsage(tx, found.record.value), { readOnly: true });
   }
 
   async update(directoryId: string, input: UpdateDirectoryInput): Promise<Directory> {
@@ -211,12 +209,12 @@ export class DirectoryAdmin {
   async delete(directoryId: string, options: { readonly resources: "delete" | "keep" }): Promise<void> {
     const mode = parse(z.object({ resources: z.enum(["delete", "keep"]) }), options, "deleteDirectory").resources;
     const events = await this.#inDirectory(directoryId, async (tx, gone) => {
-      for (const t of await tx.listRecords(TOKEN)) {
-        if (t.data["directoryId"] !== directoryId) continue;
-        await tx.deleteRecord(TOKEN, t.id);
-        await tx.deleteRecord(USAGE, t.id);
+      for (const t of await tokenRecord.list(tx)) {
+        if (t.value.directoryId !== directoryId) continue;
+        await tokenRecord.delete(tx, t.id);
+        await usageRecord.delete(tx, t.id);
       }
-      await tx.deleteRecord(USAGE, directoryId);
+      await usageRecord.delete(tx, directoryId);
       const changes: ResourceChange[] = [];
       let detached = 0;
       // Groups first, so a deleted user's `membership.removed` names only groups that remain.
@@ -233,9 +231,9 @@ export class DirectoryAdmin {
           }
         }
       }
-      await tx.deleteRecord(DIRECTORY, directoryId);
+      await directoryRecord.delete(tx, directoryId);
       if (gone.primary) {
-        const [next] = (await tx.listRecords(DIRECTORY)).map((rec) => directoryFromRecord(rec.data)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+        const [next] = (await directoryRecord.list(tx)).map((rec) => rec.value).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
         if (next) await this.#save(tx, { ...next, primary: true });
       }
       const recorded = await this.removals.record(tx, directoryId, changes);
@@ -270,16 +268,15 @@ export class DirectoryAdmin {
     if (expiresAt !== null && expiresAt <= now.toISOString()) throw new ScimConfigError("token options: expiresAt must be in the future");
     return this.#inDirectory(directoryId, async (tx) => {
       const overlapEnd = new Date(now.getTime() + (v.overlapSeconds ?? 0) * 1000).toISOString();
-      for (const t of await tx.listRecords(TOKEN)) {
-        const info = t.data as unknown as TokenInfo;
+      for (const { id, key, value: info } of await tokenRecord.list(tx)) {
         if (info.directoryId !== directoryId || info.revokedAt !== null) continue;
         const next: TokenInfo = v.overlapSeconds
           ? { ...info, expiresAt: info.expiresAt !== null && info.expiresAt < overlapEnd ? info.expiresAt : overlapEnd }
           : { ...info, revokedAt: at };
-        await tx.putRecord(TOKEN, { id: t.id, key: t.key ?? null, data: { ...next } });
+        await tokenRecord.put(tx, { id, key, value: next });
       }
       const info: TokenInfo = { id: prefixedId("tok"), directoryId, createdAt: at, expiresAt, revokedAt: null, lastUsedAt: null };
-      await tx.putRecord(TOKEN, { id: info.id, key: digestToken(token), data: { ...info } });
+      await tokenRecord.put(tx, { id: info.id, key: digestToken(token), value: info });
       await this.audit(tx, "token.minted", directoryId, { tokenId: info.id, overlapSeconds: v.overlapSeconds ?? 0 });
       return { token, tokenId: info.id, expiresAt };
     });
@@ -289,10 +286,9 @@ export class DirectoryAdmin {
   async revokeToken(directoryId: string, tokenId?: string): Promise<number> {
     return this.#inDirectory(directoryId, async (tx) => {
       let n = 0;
-      for (const t of await tx.listRecords(TOKEN)) {
-        const info = t.data as unknown as TokenInfo;
-        if (info.directoryId !== directoryId || info.revokedAt !== null || (tokenId !== undefined && t.id !== tokenId)) continue;
-        await tx.putRecord(TOKEN, { id: t.id, key: t.key ?? null, data: { ...info, revokedAt: this.now().toISOString() } });
+      for (const { id, key, value: info } of await tokenRecord.list(tx)) {
+        if (info.directoryId !== directoryId || info.revokedAt !== null || (tokenId !== undefined && id !== tokenId)) continue;
+        await tokenRecord.put(tx, { id, key, value: { ...info, revokedAt: this.now().toISOString() } });
         n += 1;
       }
       await this.audit(tx, "token.revoked", directoryId, { tokenId: tokenId ?? "all", count: n });
@@ -306,8 +302,8 @@ export class DirectoryAdmin {
       directoryId,
       async (tx) =>
         Promise.all(
-          (await tx.listRecords(TOKEN))
-            .map((t) => t.data as unknown as TokenInfo)
+          (await tokenRecord.list(tx))
+            .map((t) => t.value)
             .filter((t) => t.directoryId === directoryId)
             .map((t) => DirectoryAdmin.#withUsage(tx, t)),
         ),

@@ -2,15 +2,18 @@
  * Directories: one SCIM connection of a tenant (the host's organisation) to an IdP, with its own
  * base URL and tokens. Kept as store records, so every store supports them through the contract.
  */
-import type { ProfileName } from "../compat/profiles.js";
-import type { JsonObject } from "../store/types.js";
+import { z } from "zod";
+import { profiles, type ProfileName } from "../compat/profiles.js";
+import type { JsonObject } from "../json.js";
+import { defineRecord } from "../store/define-record.js";
 
-export type IdpKind = "okta" | "entra" | "onelogin" | "jumpcloud" | "ping" | "generic";
+export const idpKinds = ["okta", "entra", "onelogin", "jumpcloud", "ping", "generic"] as const;
+export type IdpKind = (typeof idpKinds)[number];
 
 /** What a PATCH answers: the resource (200) or nothing (204). */
 export type PatchResponse = "resource" | "noContent";
 
-export interface Directory {
+export type Directory = {
   readonly id: string;
   readonly tenantId: string;
   readonly name: string;
@@ -26,7 +29,7 @@ export interface Directory {
   readonly createdAt: string;
   readonly updatedAt: string;
   readonly lastUsedAt: string | null;
-}
+};
 
 export const DIRECTORY = "directory";
 export const TOKEN = "token";
@@ -51,18 +54,52 @@ export function defaultProfileFor(idp: IdpKind): ProfileName {
   }
 }
 
-export const directoryToRecord = (d: Directory): JsonObject => ({ ...d, patchResponse: { ...d.patchResponse } });
-
-export function directoryFromRecord(data: JsonObject): Directory {
-  return data as unknown as Directory;
-}
-
 /** Token metadata; the secret itself is never stored, only its SHA-256 (as the record key). */
-export interface TokenInfo {
+export type TokenInfo = {
   readonly id: string;
   readonly directoryId: string;
   readonly createdAt: string;
   readonly expiresAt: string | null;
   readonly revokedAt: string | null;
   readonly lastUsedAt: string | null;
+};
+
+const patchResponse = z.enum(["resource", "noContent"]);
+
+/** A directory record, keyed by its own id so `findRecordByKey` finds its tenant. */
+export const directoryRecord = defineRecord<Directory>(
+  DIRECTORY,
+  z.object({
+    id: z.string(),
+    tenantId: z.string(),
+    name: z.string(),
+    idp: z.enum(idpKinds),
+    profile: z.enum(Object.keys(profiles) as [ProfileName, ...ProfileName[]]),
+    primary: z.boolean(),
+    enabled: z.boolean(),
+    patchResponse: z.object({ User: patchResponse, Group: patchResponse }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    lastUsedAt: z.string().nullable(),
+  }),
+);
+
+/** A token record, keyed by the SHA-256 of its secret. */
+export const tokenRecord = defineRecord<TokenInfo>(
+  TOKEN,
+  z.object({
+    id: z.string(),
+    directoryId: z.string(),
+    createdAt: z.string(),
+    expiresAt: z.string().nullable(),
+    revokedAt: z.string().nullable(),
+    lastUsedAt: z.string().nullable(),
+  }),
+);
+
+/** When a directory or token (the record's id) was last used. */
+export const usageRecord = defineRecord<{ readonly lastUsedAt: string }>(USAGE, z.object({ lastUsedAt: z.string() }));
+
+export function directoryFromRecord(data: JsonObject): Directory {
+  return directoryRecord.parse(data);
 }

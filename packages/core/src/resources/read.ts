@@ -1,12 +1,11 @@
 /** RFC 7644 §3.4: retrieving one resource, and listing/searching with filter, sort and paging. */
 import type { Filter, Sort } from "../filter/ast.js";
-import { evaluateFilter, compareForSort, sortValue } from "../filter/evaluate.js";
 import { parseFilter } from "../filter/parse.js";
 import { badRequest } from "../errors.js";
 import { isHidden } from "../schema/returned.js";
 import type { ListParams } from "../query/list-params.js";
 import type { Projector } from "../query/projection.js";
-import { resourceView } from "../store/view.js";
+import { answerQuery } from "../store/in-memory.js";
 import type { Membership, QueryResult, StoreQuery, StoredResource } from "../store/types.js";
 import type { OperationContext } from "./context.js";
 import { resourceNotFound } from "./errors.js";
@@ -17,13 +16,17 @@ export interface LoadedResource {
   readonly groups?: readonly Membership[] | undefined;
 }
 
-/** A resource with what the projection shows of it (members, a User's groups); null when absent. */
+/**
+ * A resource with what the projection shows of it (members, a User's groups); null when absent.
+ * One store read: a User's groups come with it (`projection.groups`).
+ */
 export async function findResource(ctx: OperationContext, typeId: string, id: string, projector: Projector): Promise<LoadedResource | null> {
-  const resource = await ctx.tx.getResource(typeId, id, { members: typeId === "Group" && projector.wants("members") });
+  const groups = typeId === "User" && projector.wants("groups");
+  const resource = await ctx.tx.getResource(typeId, id, { members: typeId === "Group" && projector.wants("members"), groups });
   if (!resource) return null;
-  if (typeId !== "User" || !projector.wants("groups")) return { resource };
-  const groups = (await ctx.tx.groupsOf([id])).get(id) ?? [];
-  return { resource, groups };
+  if (!groups) return { resource };
+  // A store object written without defineStore may not know `projection.groups` yet.
+  return { resource, groups: resource.groups ?? (await ctx.tx.groupsOf([id])).get(id) ?? [] };
 }
 
 export async function loadResource(ctx: OperationContext, typeId: string, id: string, projector: Projector): Promise<LoadedResource> {
@@ -49,28 +52,16 @@ export function compileSort(ctx: OperationContext, typeId: string, params: ListP
 }
 
 /**
- * Runs a query, letting the store evaluate what it declares it can; otherwise core fetches the
- * unfiltered candidates and filters, sorts and pages them itself.
+ * Runs a query, letting the store evaluate what it declares it can. What it cannot is done in
+ * memory over the candidates it lists: the filter, the sort, or both. Members are loaded only when
+ * the filter or sort reads them or the page shows them.
  */
 export async function runQuery(ctx: OperationContext, typeId: string, query: StoreQuery): Promise<QueryResult> {
-  const supports = query.filter ? ctx.supportsFilter(query.filter, typeId) : true;
-  if (supports) return ctx.tx.queryResources(typeId, query);
-  const all = await ctx.tx.queryResources(typeId, { startIndex: 1, count: Number.MAX_SAFE_INTEGER, projection: { members: true } });
-  const filter = query.filter;
-  let matches = all.resources.filter((r) => (filter ? evaluateFilter(filter, resourceView(r)) : true));
-  if (query.sort) {
-    const sort = query.sort;
-    const sign = sort.order === "descending" ? -1 : 1;
-    const keyed = matches.map((r) => ({ r, key: sortValue(sort.by, resourceView(r)) }));
-    keyed.sort((a, b) =>
-      a.key === undefined || b.key === undefined ? compareForSort(sort.by.leaf, a.key, b.key) : sign * compareForSort(sort.by.leaf, a.key, b.key),
-    );
-    matches = keyed.map((k) => k.r);
-  }
-  const skip = query.startIndex - 1;
-  const page = query.count > 0 ? matches.slice(skip, skip + query.count) : [];
-  const withMembers = query.projection?.members;
-  return { total: matches.length, resources: withMembers ? page : page.map(({ members: _m, ...r }) => r) };
+  const push = {
+    filter: query.filter === undefined || ctx.supportsFilter(query.filter, typeId),
+    sort: query.sort === undefined || ctx.supportsSort(query.sort, typeId),
+  };
+  return answerQuery(ctx.tx, typeId, query, push);
 }
 
 export interface ListResult {
@@ -82,20 +73,17 @@ export interface ListResult {
 export async function listResources(ctx: OperationContext, typeId: string, params: ListParams, projector: Projector): Promise<ListResult> {
   const filter = params.filter !== undefined ? compileFilter(ctx, typeId, params.filter) : undefined;
   const sort = compileSort(ctx, typeId, params);
+  // A User page comes with its groups (`projection.groups`): one store call.
   const result = await runQuery(ctx, typeId, {
     filter,
     sort,
     startIndex: params.startIndex,
     count: params.count,
-    projection: { members: typeId === "Group" && projector.wants("members") },
+    projection: { members: typeId === "Group" && projector.wants("members"), groups: typeId === "User" && projector.wants("groups") },
   });
-  let groups: ReadonlyMap<string, readonly Membership[]> | undefined;
-  if (typeId === "User" && projector.wants("groups") && result.resources.length > 0) {
-    groups = await ctx.tx.groupsOf(result.resources.map((r) => r.id));
-  }
   return {
     total: result.total,
     startIndex: params.startIndex,
-    items: result.resources.map((resource) => ({ resource, groups: groups?.get(resource.id) })),
+    items: result.resources.map((resource) => ({ resource, groups: resource.groups })),
   };
 }

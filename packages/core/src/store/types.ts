@@ -165,14 +165,24 @@ export interface StoreTransaction {
   readLog(log: LogName, query: LogQuery): Promise<readonly LogEntry[]>;
 }
 
-/** What a store evaluates itself. Core evaluates the rest in memory. */
+/**
+ * What a store evaluates itself. Core evaluates the rest in memory. A store built with
+ * `defineStore` that leaves a capability out has core evaluate all of it; a store object written
+ * by hand that leaves one out is trusted with everything.
+ */
 export interface StoreCapabilities {
   /**
    * True when the store evaluates `filter` natively (with sort and paging). When false, core asks
    * for the candidates without that filter and filters, sorts and pages them itself.
-   * @default every filter
+   * @default every filter (none, with `defineStore`)
    */
   readonly supportsFilter?: ((filter: Filter, type: ResourceTypeId) => boolean) | undefined;
+  /**
+   * True when the store orders results by `sort` natively (then paging too). When false, core asks
+   * for every match in the default order and sorts and pages them itself.
+   * @default every sort (none, with `defineStore`)
+   */
+  readonly supportsSort?: ((sort: Sort, type: ResourceTypeId) => boolean) | undefined;
 }
 
 export interface ScimStore {

@@ -5,8 +5,8 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { rename, writeFile, mkdir } from "node:fs/promises";
 import { dirname } from "node:path";
-import { TenantData } from "./memory-tables.js";
-import type { LogEntry, Member, StoreRecord, StoredResource } from "./types.js";
+import { TenantData } from "./tables.js";
+import type { LogEntry, Member, StoreRecord, StoredResource } from "../store/types.js";
 
 export interface MemoryState {
   tenants: Map<string, TenantData>;

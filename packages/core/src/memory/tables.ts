@@ -3,8 +3,8 @@
  * the lookups IdPs make on every sync (userName, externalId, displayName), and membership both
  * ways (group → members, member → groups) so one member change is one map operation.
  */
-import { SortedIndex } from "./memory-sorted-index.js";
-import type { Member, StoredResource } from "./types.js";
+import { SortedIndex } from "./sorted-index.js";
+import type { Member, StoredResource } from "../store/types.js";
 
 /** Attributes the memory store indexes for `eq`, with whether the index is case-insensitive. */
 export const indexedAttributes: Readonly<Record<string, readonly (readonly [name: string, caseInsensitive: boolean])[]>> = {

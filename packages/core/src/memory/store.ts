@@ -9,10 +9,11 @@
  */
 import { evaluateFilter } from "../filter/evaluate.js";
 import { copyJson } from "../json-diff.js";
-import type { Filter } from "../filter/ast.js";
-import { TenantData } from "./memory-tables.js";
-import { loadSnapshot, saveSnapshot, type MemoryState } from "./memory-snapshot.js";
-import { defaultOrder, queryTable } from "./memory-query.js";
+import { defineStore, type TransactionDefinition } from "../store/define-store.js";
+import { referencesMembers } from "../store/in-memory.js";
+import { TenantData } from "./tables.js";
+import { loadSnapshot, saveSnapshot, type MemoryState } from "./snapshot.js";
+import { defaultOrder, queryTable } from "./query.js";
 import {
   UniquenessError,
   VersionConflictError,
@@ -20,12 +21,14 @@ import {
   type LogName,
   type Member,
   type Membership,
+  type MembershipWrite,
+  type NewLogEntry,
+  type Projection,
   type ScimStore,
   type StoreRecord,
-  type StoreTransaction,
   type StoredResource,
   type WriteGuard,
-} from "./types.js";
+} from "../store/types.js";
 
 export interface MemoryStoreOptions {
   /**
@@ -82,31 +85,61 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
     });
   };
 
-  function makeTransaction(tenantId: string, undo: Undo[] | null): StoreTransaction {
+  /** Every operation of the contract: the memory store implements the derived ones too, for speed. */
+  function makeTransaction(tenantId: string, undo: Undo[] | null): Required<TransactionDefinition> {
     const data = tenant(tenantId);
     const write = (fn: Undo) => {
       if (!undo) throw new Error("write attempted in a read-only unit of work");
       undo.push(fn);
     };
     const withMembers = (r: StoredResource): StoredResource => ({ ...r, members: data.membersOf(r.id) });
-    const bump = (groupId: string, at: string, guard: WriteGuard) => {
+    const membershipsOf = (id: string): Membership[] => {
+      const groups = data.table("Group");
+      return data.groupIdsOf(id).map((groupId) => {
+        const display = groups.byId.get(groupId)?.attributes["displayName"];
+        return { groupId, display: typeof display === "string" ? display : undefined };
+      });
+    };
+    const project = (r: StoredResource, projection: Projection | undefined): StoredResource => {
+      if (!projection?.members && !projection?.groups) return r;
+      return {
+        ...r,
+        ...(projection.members ? { members: data.membersOf(r.id) } : {}),
+        ...(projection.groups ? { groups: membershipsOf(r.id) } : {}),
+      };
+    };
+    /**
+     * Checks the guard, and returns what sets the group's version and lastModified to the values
+     * the write carries (core owns versions): called once the change turned out to change something.
+     */
+    const stamp = (groupId: string, w: MembershipWrite) => {
       const table = data.table("Group");
       const group = table.byId.get(groupId);
       if (!group) throw new Error(`group ${groupId} does not exist`);
-      checkVersion(group, guard);
+      checkVersion(group, w);
       return () => {
-        const next = { ...group, version: group.version + 1, lastModified: at };
+        const next = { ...group, version: w.version, lastModified: w.modifiedAt };
         table.update(group, next);
         write(() => table.update(next, group));
       };
     };
 
+    const append = (log: LogName, entry: NewLogEntry): number => {
+      const list = state.logs[log];
+      write(() => {
+        list.pop();
+        state.seq -= 1;
+      });
+      state.seq += 1;
+      list.push({ tenantId, entry: { ...copyJson(entry), seq: state.seq } });
+      return state.seq;
+    };
+
     return {
-      tenantId,
       async getResource(type, id, projection) {
         const r = data.table(type).byId.get(id);
         if (!r) return null;
-        return projection?.members ? withMembers(r) : r;
+        return project(r, projection);
       },
       async createResource(resource) {
         const table = data.table(resource.resourceType);
@@ -151,12 +184,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       },
       async queryResources(type, query) {
         const table = data.table(type);
-        const result = queryTable(table, query, (r) => (needsMembers(query.filter) ? withMembers(r) : r), evaluateFilter);
-        if (!query.projection?.members) return result;
-        return { total: result.total, resources: result.resources.map(withMembers) };
+        const result = queryTable(table, query, referencesMembers(query.filter) ? withMembers : (r) => r, evaluateFilter);
+        if (!query.projection?.members && !query.projection?.groups) return result;
+        return { total: result.total, resources: result.resources.map((r) => project(r, query.projection)) };
       },
       async addMembers(groupId, members, w) {
-        const commit = bump(groupId, w.modifiedAt, w);
+        const commit = stamp(groupId, w);
         const added: string[] = [];
         for (const m of members) {
           if (data.isMember(groupId, m.value)) continue;
@@ -168,7 +201,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
         return added;
       },
       async removeMembers(groupId, memberIds, w) {
-        const commit = bump(groupId, w.modifiedAt, w);
+        const commit = stamp(groupId, w);
         const removed: string[] = [];
         for (const id of memberIds) {
           const m = data.unlink(groupId, id);
@@ -180,7 +213,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
         return removed;
       },
       async replaceMembers(groupId, members, w) {
-        const commit = bump(groupId, w.modifiedAt, w);
+        const commit = stamp(groupId, w);
         const wanted = new Map(members.map((m) => [m.value, m]));
         const removed: string[] = [];
         const added: string[] = [];
@@ -204,15 +237,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       },
       async groupsOf(memberIds) {
         const out = new Map<string, Membership[]>();
-        const groups = data.table("Group");
-        for (const id of memberIds) {
-          const list: Membership[] = [];
-          for (const groupId of data.groupIdsOf(id)) {
-            const display = groups.byId.get(groupId)?.attributes["displayName"];
-            list.push({ groupId, display: typeof display === "string" ? display : undefined });
-          }
-          out.set(id, list);
-        }
+        for (const id of memberIds) out.set(id, membershipsOf(id));
         return out;
       },
       async existing(type, ids) {
@@ -262,14 +287,10 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
         return out;
       },
       async appendLog(log, entry) {
-        const list = state.logs[log];
-        state.seq += 1;
-        list.push({ tenantId, entry: { ...copyJson(entry), seq: state.seq } });
-        write(() => {
-          list.pop();
-          state.seq -= 1;
-        });
-        return state.seq;
+        return append(log, entry);
+      },
+      async appendLogs(entries) {
+        return entries.map(({ log, entry }) => append(log, entry));
       },
       async readLog(log, q) {
         const list = state.logs[log];
@@ -291,11 +312,12 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
     };
   }
 
-  return {
+  return defineStore({
     name: "memory",
-    capabilities: {},
+    // Every filter and sort: indexed lookups where they help, a scan otherwise.
+    capabilities: { supportsFilter: () => true, supportsSort: () => true },
     async transaction(tenantId, work, opts) {
-      if (opts?.readOnly) return work(makeTransaction(tenantId, null));
+      if (opts.readOnly) return work(makeTransaction(tenantId, null));
       const previous = lock;
       let release!: () => void;
       lock = new Promise((r) => (release = r));
@@ -326,7 +348,7 @@ export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
       await saving;
       if (options.file) await saveSnapshot(options.file, state);
     },
-  };
+  });
 }
 
 function firstAfter(list: readonly { entry: LogEntry }[], seq: number): number {
@@ -338,19 +360,6 @@ function firstAfter(list: readonly { entry: LogEntry }[], seq: number): number {
     else hi = mid;
   }
   return lo;
-}
-
-function needsMembers(filter: Filter | undefined): boolean {
-  if (!filter) return false;
-  switch (filter.kind) {
-    case "and":
-    case "or":
-      return filter.filters.some(needsMembers);
-    case "not":
-      return needsMembers(filter.filter);
-    default:
-      return filter.attr.name === "members";
-  }
 }
 
 export type { Member, LogName };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SortedIndex } from "./memory-sorted-index.js";
+import { SortedIndex } from "./sorted-index.js";
 
 /** A tiny deterministic generator, so a failure reproduces. */
 function random(seed: number): () => number {

@@ -6,8 +6,8 @@ import { profiles } from "../compat/profiles.js";
 import { toleranceContext } from "../compat/tolerances.js";
 import { parseFilter } from "../filter/parse.js";
 import { SchemaRegistry } from "../schema/registry.js";
-import { memoryStore } from "./memory-store.js";
-import type { ResourceWrite } from "./types.js";
+import { memoryStore } from "./store.js";
+import type { ResourceWrite } from "../store/types.js";
 
 const at = "2026-01-01T00:00:00.000Z";
 const resource = (resourceType: string, id: string, attributes: ResourceWrite["attributes"]): ResourceWrite => ({
@@ -43,8 +43,8 @@ describe("memory store snapshot", () => {
       await tx.createResource(resource("User", "u-2", { userName: "bob@example.com" }));
       await tx.createResource(resource("Group", "g-1", { displayName: "One" }));
       await tx.createResource(resource("Group", "g-2", { displayName: "Two" }));
-      await tx.addMembers("g-1", [{ value: "u-1", type: "User", display: "Ann" }, { value: "u-2", type: "User" }], { modifiedAt: at });
-      await tx.addMembers("g-2", [{ value: "u-1", type: "User" }, { value: "g-1", type: "Group" }], { modifiedAt: at });
+      await tx.addMembers("g-1", [{ value: "u-1", type: "User", display: "Ann" }, { value: "u-2", type: "User" }], { modifiedAt: at, version: 2 });
+      await tx.addMembers("g-2", [{ value: "u-1", type: "User" }, { value: "g-1", type: "Group" }], { modifiedAt: at, version: 2 });
     });
     await first.close?.();
 
@@ -55,6 +55,8 @@ describe("memory store snapshot", () => {
         one: (await tx.getResource("Group", "g-1", { members: true }))?.members,
         two: (await tx.getResource("Group", "g-2", { members: true }))?.members,
         groups: await tx.groupsOf(["u-1", "u-2", "g-1"]),
+        user: await tx.getResource("User", "u-2", { groups: true }),
+        group: await tx.getResource("Group", "g-1"),
         byName: await tx.queryResources("User", { filter: userNameEq("ann@example.COM"), startIndex: 1, count: 10 }),
       }),
       { readOnly: true },
@@ -65,5 +67,7 @@ describe("memory store snapshot", () => {
     expect([...(read.groups.get("u-2") ?? [])].map((m) => m.groupId)).toEqual(["g-1"]);
     expect([...(read.groups.get("g-1") ?? [])].map((m) => m.groupId)).toEqual(["g-2"]);
     expect(read.byName.resources.map((r) => r.id)).toEqual(["u-1"]);
+    expect(read.user?.groups).toEqual([{ groupId: "g-1", display: "One" }]);
+    expect([read.group?.version, read.group?.lastModified]).toEqual([2, at]);
   });
 });

@@ -4,10 +4,11 @@
  * filter or sort, a page is read straight from insertion order.
  */
 import type { Filter } from "../filter/ast.js";
-import { compareForSort, sortValue } from "../filter/evaluate.js";
-import type { TypeTable } from "./memory-tables.js";
-import { resourceView } from "./view.js";
-import type { JsonObject, QueryResult, StoreQuery, StoredResource } from "./types.js";
+import { sortValue } from "../filter/evaluate.js";
+import { compareSortKeys } from "../store/in-memory.js";
+import type { TypeTable } from "./tables.js";
+import { resourceView } from "../store/view.js";
+import type { JsonObject, QueryResult, StoreQuery, StoredResource } from "../store/types.js";
 
 type Evaluate = (filter: Filter, view: JsonObject) => boolean;
 
@@ -70,12 +71,7 @@ export function queryTable(
   } else matches = [...table.byId.values()];
   if (sort) {
     const keyed = matches.map((r) => ({ r, key: sortValue(sort.by, cachedView(r)) }));
-    const sign = sort.order === "descending" ? -1 : 1;
-    keyed.sort((a, b) => {
-      // Missing values go last in either order; present values follow the requested order.
-      if (a.key === undefined || b.key === undefined) return compareForSort(sort.by.leaf, a.key, b.key);
-      return sign * compareForSort(sort.by.leaf, a.key, b.key);
-    });
+    keyed.sort((a, b) => compareSortKeys(sort, a.key, b.key));
     matches = keyed.map((k) => k.r);
   }
   return { resources: query.count > 0 ? matches.slice(skip, skip + query.count) : [], total: matches.length };
