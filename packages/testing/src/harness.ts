@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe } from "vitest";
 import type { JsonObject, LogEntry, LogName, ResourceWrite, ScimStore, StoreRecord, StoreTransaction, StoredResource } from "@scimkit/core";
-import type { ConformanceOptions, StoreCapability } from "./options.js";
+import type { ConformanceOptions, OptionalCapability } from "./options.js";
 
 export interface Harness {
   /** The store under test (available inside tests and hooks). */
@@ -63,8 +63,8 @@ export function createHarness(options: ConformanceOptions): Harness {
   };
 }
 
-/** A `describe` that is skipped, with the store's reason in its title, when the store lacks `capability`. */
-export function describeCapability(options: ConformanceOptions, capability: StoreCapability, body: () => void): void {
+/** A `describe` that is skipped, with the store's reason in its title, when the store leaves `capability` to core. */
+export function describeOptional(options: ConformanceOptions, capability: OptionalCapability, body: () => void): void {
   const reason = options.skip?.[capability];
   if (reason !== undefined) describe.skip(`${capability} (skipped: ${reason})`, body);
   else describe(capability, body);

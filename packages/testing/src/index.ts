@@ -16,5 +16,5 @@
  */
 export { runStoreConformance } from "./run.js";
 export { runProvisioningScenarios, type ProvisioningOptions } from "./provisioning.js";
-export { storeCapabilities, type ConformanceOptions, type StoreCapability, type StoreInspector } from "./options.js";
+export { optionalCapabilities, type ConformanceOptions, type OptionalCapability, type StoreInspector } from "./options.js";
 export { conformanceRegistry, TEST_EXTENSION } from "./fixtures.js";

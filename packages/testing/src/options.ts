@@ -1,25 +1,16 @@
-/** What a host passes to {@link runStoreConformance}, and the capabilities a store may lack. */
+/** What a host passes to {@link runStoreConformance}, and the push-down capabilities a store may leave to core. */
 import type { LogEntry, LogName, ScimStore, StoreRecord, StoredResource } from "@scimkit/core";
 
 /**
- * The parts of the contract the suite checks, one `describe` block each. A store that cannot offer
- * one names it in `skip` with the reason, and the block is reported as skipped with that reason.
+ * The blocks of the suite that check something a store may leave to core: evaluating filters and
+ * sorting natively. A store that declares it does not (`capabilities.supportsFilter` /
+ * `supportsSort` false) has core evaluate them in memory, so it may skip these blocks with a reason.
+ * Everything else (resources, uniqueness, version guards, paging, members, projections, tenant
+ * isolation, rollback, records, logs) is called by core on every store and cannot be skipped.
  */
-export const storeCapabilities = [
-  "resources",
-  "uniqueness",
-  "versionGuards",
-  "filters",
-  "sorting",
-  "paging",
-  "members",
-  "tenantIsolation",
-  "rollback",
-  "records",
-  "logs",
-] as const;
+export const optionalCapabilities = ["filters", "sorting"] as const;
 
-export type StoreCapability = (typeof storeCapabilities)[number];
+export type OptionalCapability = (typeof optionalCapabilities)[number];
 
 /**
  * Reads what a store persisted without going through the store under test (for a SQL store: plain
@@ -56,8 +47,9 @@ export interface ConformanceOptions {
    */
   readonly inspect?: StoreInspector | undefined;
   /**
-   * Capabilities the store does not offer, each with the reason it gives.
+   * Push-down capabilities the store leaves to core, each with the reason it gives: the block is
+   * reported as skipped with that reason.
    * @default {}
    */
-  readonly skip?: { readonly [capability in StoreCapability]?: string } | undefined;
+  readonly skip?: { readonly [capability in OptionalCapability]?: string } | undefined;
 }

@@ -6,7 +6,7 @@
 import { expect, it } from "vitest";
 import { URN } from "@scimkit/core";
 import { filter, g, TEST_EXTENSION, u } from "../fixtures.js";
-import { describeCapability, type Harness } from "../harness.js";
+import { describeOptional, type Harness } from "../harness.js";
 import type { ConformanceOptions } from "../options.js";
 import { useQueryData } from "./query-data.js";
 
@@ -136,7 +136,7 @@ export const groupFilterCases: readonly (readonly [string, readonly string[]])[]
 ];
 
 export function filterSuite(h: Harness, options: ConformanceOptions): void {
-  describeCapability(options, "filters", () => {
+  describeOptional(options, "filters", () => {
     const data = useQueryData(h);
     for (const [title, cases] of Object.entries(userFilterCases)) {
       it(`users: ${title}`, async () => {

@@ -1,8 +1,7 @@
 /** The audit and events logs: append in the unit of work, `seq` strictly increasing, cursor reads and filters. */
-import { beforeAll, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { LogEntry, LogQuery, NewLogEntry } from "@scimkit/core";
-import { describeCapability, stamp, type Harness } from "../harness.js";
-import type { ConformanceOptions } from "../options.js";
+import { stamp, type Harness } from "../harness.js";
 
 const entry = (second: number, directoryId: string | null, resourceType: string | null, resourceId: string | null, n: number): NewLogEntry => ({
   at: stamp(second),
@@ -12,8 +11,8 @@ const entry = (second: number, directoryId: string | null, resourceType: string 
   data: { n, nested: { ok: true } },
 });
 
-export function logsSuite(h: Harness, options: ConformanceOptions): void {
-  describeCapability(options, "logs", () => {
+export function logsSuite(h: Harness): void {
+  describe("logs", () => {
     let t = "";
     let seqs: number[] = [];
     const written: NewLogEntry[] = [
@@ -64,6 +63,29 @@ export function logsSuite(h: Harness, options: ConformanceOptions): void {
       expect(ns(await read({ resourceId: "u-1", directoryId: "d-1" }))).toEqual([1, 5]);
       expect(ns(await read({ from: stamp(2), to: stamp(4) }))).toEqual([2, 3]);
       expect(ns(await read({ from: stamp(5), directoryId: "d-1", after: seqs[0] }))).toEqual([5]);
+    });
+
+    it("appendLogs, when the store offers it, appends in order to each log and returns each seq", async () => {
+      const own = h.tenant("logs");
+      const result = await h.write(own, async (tx) =>
+        tx.appendLogs
+          ? tx.appendLogs([
+              { log: "audit", entry: entry(1, "d-1", "User", "u-1", 1) },
+              { log: "events", entry: entry(1, "d-1", "User", "u-1", 2) },
+              { log: "audit", entry: entry(2, null, null, null, 3) },
+            ])
+          : undefined,
+      );
+      if (result === undefined) return;
+      expect(result).toHaveLength(3);
+      for (let i = 1; i < result.length; i++) expect(result[i]).toBeGreaterThan(result[i - 1] ?? Number.POSITIVE_INFINITY);
+      const audit = await h.persisted.logEntries("audit", own);
+      const events = await h.persisted.logEntries("events", own);
+      expect(audit.map((e) => [e.seq, e.data["n"]])).toEqual([
+        [result[0], 1],
+        [result[2], 3],
+      ]);
+      expect(events.map((e) => [e.seq, e.data["n"]])).toEqual([[result[1], 2]]);
     });
 
     it("keeps the audit and events logs apart", async () => {

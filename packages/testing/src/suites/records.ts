@@ -1,12 +1,11 @@
 /** Admin records: per tenant and kind, with a `key` unique per kind across all tenants. */
-import { expect, it } from "vitest";
-import { describeCapability, rejectionName, type Harness } from "../harness.js";
-import type { ConformanceOptions } from "../options.js";
+import { describe, expect, it } from "vitest";
+import { rejectionName, type Harness } from "../harness.js";
 
 const plain = (r: { id: string; key?: string | null | undefined; data: unknown } | null) => (r ? { id: r.id, key: r.key ?? null, data: r.data } : null);
 
-export function recordsSuite(h: Harness, options: ConformanceOptions): void {
-  describeCapability(options, "records", () => {
+export function recordsSuite(h: Harness): void {
+  describe("records", () => {
     it("stores, replaces and deletes a record", async () => {
       const t = h.tenant("rec");
       const key = h.unique("key");

@@ -3,10 +3,10 @@
  * either direction), then `created`, then `id`, both ascending; without a sort, by `created` then
  * `id`. Totals count every match whatever the page.
  */
-import { expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Sort } from "@scimkit/core";
 import { filter, TEST_EXTENSION, u } from "../fixtures.js";
-import { describeCapability, resource, stamp, type Harness } from "../harness.js";
+import { describeOptional, resource, stamp, type Harness } from "../harness.js";
 import type { ConformanceOptions } from "../options.js";
 import { sortBy, useQueryData } from "./query-data.js";
 
@@ -33,7 +33,7 @@ export const userSortCases: readonly (readonly [string, Sort["order"], readonly 
 ];
 
 export function sortingSuite(h: Harness, options: ConformanceOptions): void {
-  describeCapability(options, "sorting", () => {
+  describeOptional(options, "sorting", () => {
     const data = useQueryData(h);
 
     for (const [path, order, expected] of userSortCases) {
@@ -69,7 +69,7 @@ export function sortingSuite(h: Harness, options: ConformanceOptions): void {
     });
   });
 
-  describeCapability(options, "paging", () => {
+  describe("paging", () => {
     const data = useQueryData(h);
 
     it("returns the requested window and the total of all matches", async () => {
