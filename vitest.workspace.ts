@@ -1,9 +1,12 @@
 /**
  * One vitest project per kind of workspace member that has tests. Every `@scimkit/*` sibling
  * resolves to its TypeScript sources, so the whole suite runs without a prior build.
+ *
+ * The list is the root `vitest.config.ts`'s `test.projects`: vitest reads it from there, and this
+ * file is not loaded as a workspace file on its own (that form is deprecated).
  */
-import { defineWorkspace } from "vitest/config";
 import { fileURLToPath } from "node:url";
+import type { TestProjectConfiguration } from "vitest/config";
 
 const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import.meta.url));
 
@@ -17,7 +20,7 @@ const sourceAliases = [
   { find: /^@scimkit\/next$/, replacement: src("next/src/index.ts") },
 ];
 
-export default defineWorkspace([
+const projects: TestProjectConfiguration[] = [
   {
     resolve: { alias: sourceAliases },
     test: {
@@ -39,4 +42,6 @@ export default defineWorkspace([
       fileParallelism: false,
     },
   },
-]);
+];
+
+export default projects;
