@@ -12,6 +12,7 @@ const src = (path: string) => fileURLToPath(new URL(`./packages/${path}`, import
 
 const sourceAliases = [
   { find: /^@scimkit\/core\/node$/, replacement: src("core/src/node/index.ts") },
+  { find: /^@scimkit\/core\/store$/, replacement: src("core/src/store/index.ts") },
   { find: /^@scimkit\/core$/, replacement: src("core/src/index.ts") },
   { find: /^@scimkit\/testing$/, replacement: src("testing/src/index.ts") },
   { find: /^@scimkit\/postgres$/, replacement: src("postgres/src/index.ts") },

@@ -51,3 +51,12 @@ export const notFound = (detail: string) => new ScimError(404, detail);
 export function isScimError(e: unknown): e is ScimError {
   return e instanceof ScimError || (e instanceof Error && e.name === "ScimError" && typeof (e as ScimError).status === "number");
 }
+
+/**
+ * Anything thrown that is not a ScimError becomes a 500 with a generic detail: internals (and
+ * anything secret they might hold) go to the host's logger, never to the client.
+ */
+export function toScimError(error: unknown): ScimError {
+  if (isScimError(error)) return error;
+  return new ScimError(500, "The service provider could not complete the request");
+}

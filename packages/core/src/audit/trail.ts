@@ -1,14 +1,14 @@
 /**
  * The audit trail: one entry per SCIM change and per admin action, written in the same unit of work
- * as the change (no change without its entry, no entry without its change). Entries name the
+ * as the change (no change without its entry, no entry without its change; engine/journal.ts
+ * appends them). Entries name the
  * directory and token id (never the secret), the IdP's user agent and request id, the operation, the
  * before/after difference as JSON Patch (RFC 6902, via fast-json-patch), the tolerances that fired
  * and the outcome. Passwords never reach an entry: they are not attributes.
  */
 import { ScimConfigError } from "../errors.js";
-import { jsonDiff } from "../json-diff.js";
-import type { ResourceChange } from "../resources/context.js";
-import type { JsonObject, JsonValue, LogEntry, LogQuery, StoreTransaction } from "../store/types.js";
+import { diffOf, type ResourceChange } from "../resources/change.js";
+import type { JsonObject, JsonValue, LogEntry, LogQuery, NewLogEntry, StoreTransaction } from "../store/types.js";
 
 /** Who made a change. */
 export interface Actor {
@@ -42,16 +42,6 @@ export interface AuditEntry {
   readonly facts: Readonly<Record<string, JsonValue>>;
 }
 
-// The audit entry and the events of one change need the same difference: compute it once.
-const diffs = new WeakMap<ResourceChange, JsonObject[]>();
-
-/** The RFC 6902 difference a change made (memoised per change, which is never mutated). */
-export function diffOf(change: ResourceChange): JsonObject[] {
-  let diff = diffs.get(change);
-  if (!diff) diffs.set(change, (diff = jsonDiff(change.before ?? {}, change.after ?? {})));
-  return diff;
-}
-
 export interface AuditWrite {
   readonly at: string;
   readonly actor: Actor;
@@ -66,7 +56,8 @@ export interface AuditWrite {
   readonly facts?: Readonly<Record<string, JsonValue>> | undefined;
 }
 
-export async function writeAudit(tx: StoreTransaction, w: AuditWrite): Promise<void> {
+/** The log row of one audit entry; the journal appends it with the rest of the unit of work's rows. */
+export function auditRecord(w: AuditWrite): NewLogEntry {
   const c = w.change;
   const data: JsonObject = {
     tokenId: w.actor.tokenId,
@@ -84,13 +75,13 @@ export async function writeAudit(tx: StoreTransaction, w: AuditWrite): Promise<v
     detail: w.detail ?? null,
     facts: { ...(w.facts ?? {}) },
   };
-  await tx.appendLog("audit", {
+  return {
     at: w.at,
     directoryId: w.actor.directoryId,
     resourceType: w.resourceType ?? c?.resourceType ?? null,
     resourceId: w.resourceId ?? c?.id ?? null,
     data,
-  });
+  };
 }
 
 export function toAuditEntry(e: LogEntry): AuditEntry {

@@ -4,7 +4,7 @@
  * code); it is stored, but like the password it must never reach an audit entry or an event, which
  * hosts ship to log pipelines and webhooks.
  */
-import type { ResourceChange } from "../resources/context.js";
+import type { ResourceChange } from "../resources/change.js";
 import { withoutHidden } from "../schema/returned.js";
 import type { SchemaRegistry } from "../schema/registry.js";
 

@@ -5,16 +5,21 @@
  * when HTTPS is required → 403. Hosts may replace token auth with their own function.
  */
 import { ScimError } from "../errors.js";
-import type { ScimRequest } from "../http/exchange.js";
 import type { ScimStore } from "../store/types.js";
 import type { AuthCache } from "./auth-cache.js";
-import { DIRECTORY, TOKEN, directoryFromRecord, type Directory, type TokenInfo } from "./model.js";
+import { DIRECTORY, TOKEN, directoryFromRecord, tokenRecord, type Directory, type TokenInfo } from "./model.js";
 import { digestToken, digestsEqual } from "./tokens.js";
 
 export interface Caller {
   readonly directory: Directory;
   /** The token used, when bearer-token auth identified the caller. */
   readonly tokenId: string | null;
+}
+
+/** What authentication reads of a request: its headers, and the Web Request a host's own check gets. */
+export interface AuthRequest {
+  header(name: string): string | null;
+  webRequest(maxBodyBytes: number): Promise<Request>;
 }
 
 /** A host's own authentication: return the directory id the request may act for, or null to refuse. */
@@ -34,7 +39,7 @@ export interface AuthOptions {
 const unauthorized = (detail: string) =>
   new ScimError(401, detail, undefined, { "www-authenticate": 'Bearer realm="SCIM", error="invalid_token"' });
 
-export function isHttps(request: ScimRequest, url: URL, trustProxy: boolean): boolean {
+export function isHttps(request: AuthRequest, url: URL, trustProxy: boolean): boolean {
   if (url.protocol === "https:") return true;
   if (!trustProxy) return false;
   const forwarded = request.header("x-forwarded-proto");
@@ -59,7 +64,7 @@ async function tokenByDigest(options: AuthOptions, digest: string): Promise<{ in
   const generation = options.cache.generation;
   const found = await options.store.findRecordByKey(TOKEN, digest);
   if (!found || !digestsEqual(found.record.key ?? "", digest)) return null;
-  const info = found.record.data as unknown as TokenInfo;
+  const info = tokenRecord.parse(found.record.data);
   const directory = await directoryById(options, info.directoryId);
   if (!directory) return null;
   options.cache.putToken(generation, digest, info, directory);
@@ -73,7 +78,7 @@ async function tokenByDigest(options: AuthOptions, digest: string): Promise<{ in
  * settings page must show as failing.
  */
 export async function authenticateRequest(
-  request: ScimRequest,
+  request: AuthRequest,
   url: URL,
   routedDirectoryId: string | null,
   options: AuthOptions,

@@ -3,9 +3,8 @@
  * outbox the host can replay from a cursor after downtime) and delivered to handlers after commit,
  * in order per directory. A failing handler is logged and never touches SCIM state.
  */
-import type { ResourceChange } from "../resources/context.js";
-import { diffOf } from "../audit/trail.js";
-import type { JsonObject, JsonValue, LogEntry, StoreTransaction } from "../store/types.js";
+import { diffOf, type ResourceChange } from "../resources/change.js";
+import type { JsonObject, JsonValue, LogEntry, NewLogEntry } from "../store/types.js";
 
 export type ScimEventType =
   | "user.created"
@@ -61,15 +60,10 @@ export function eventsOf(change: ResourceChange, directoryId: string | null): Ne
   return out;
 }
 
-/** Writes events to the outbox and returns them as they will be delivered after commit. */
-export async function persistEvents(tx: StoreTransaction, at: string, events: readonly NewEvent[]): Promise<ScimEvent[]> {
-  const out: ScimEvent[] = [];
-  for (const e of events) {
-    const data: JsonObject = { type: e.type, ...e.data };
-    const seq = await tx.appendLog("events", { at, directoryId: e.directoryId, resourceType: e.resourceType, resourceId: e.resourceId, data });
-    out.push({ ...e, seq, at, tenantId: tx.tenantId });
-  }
-  return out;
+/** The outbox row of one event; the journal appends it with the rest of the unit of work's rows. */
+export function eventRecord(at: string, e: NewEvent): NewLogEntry {
+  const data: JsonObject = { type: e.type, ...e.data };
+  return { at, directoryId: e.directoryId, resourceType: e.resourceType, resourceId: e.resourceId, data };
 }
 
 export function toEvent(tenantId: string, e: LogEntry): ScimEvent {

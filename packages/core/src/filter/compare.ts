@@ -5,7 +5,7 @@
  * timestamp) is done once when the test is built, not once per candidate resource.
  */
 import type { AttributeDefinition } from "../schema/attribute.js";
-import type { JsonValue } from "../store/types.js";
+import type { JsonValue } from "../json.js";
 import type { CompareOperator } from "./ast.js";
 
 /** Tests one present (non-null) value. */

@@ -4,7 +4,7 @@
  * per-candidate cost is reading values and comparing them: no regex, no literal re-parsing.
  */
 import type { AttributeRef } from "../schema/registry.js";
-import type { JsonObject, JsonValue } from "../store/types.js";
+import type { JsonObject, JsonValue } from "../json.js";
 import type { Filter } from "./ast.js";
 import { isPresent, valueTest } from "./compare.js";
 

@@ -2,6 +2,7 @@
  * RFC 7644 §4 discovery: `/ServiceProviderConfig`, `/ResourceTypes[/{id}]`, `/Schemas[/{id}]`,
  * describing exactly what this server supports (no bulk, no /Me; PATCH, filter, sort, ETags yes).
  */
+import { listResponse } from "../query/list-response.js";
 import { ScimError } from "../errors.js";
 import type { AttributeDefinition, SchemaDefinition } from "../schema/attribute.js";
 import type { SchemaRegistry } from "../schema/registry.js";
@@ -37,9 +38,6 @@ export function serviceProviderConfig(baseUrl: string, o: DiscoveryOptions): Jso
   };
 }
 
-export function listResponse(resources: readonly JsonValue[], total = resources.length, startIndex = 1): JsonObject {
-  return { schemas: [URN.ListResponse], totalResults: total, startIndex, itemsPerPage: resources.length, Resources: [...resources] };
-}
 
 export function resourceTypeDocs(registry: SchemaRegistry, baseUrl: string): JsonObject[] {
   return registry.resourceTypes().map(({ type }) => ({

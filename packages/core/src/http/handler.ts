@@ -13,20 +13,22 @@ import { compileProjection } from "../query/projection.js";
 import { createResource } from "../resources/create.js";
 import { deleteResource } from "../resources/delete.js";
 import { patchResource } from "../resources/patch.js";
-import { findResource, listResources, loadResource, type LoadedResource } from "../resources/read.js";
+import { listResources, loadResource, type LoadedResource } from "../resources/read.js";
 import { renderResource } from "../resources/render.js";
 import { replaceResource } from "../resources/replace.js";
 import { searchAll } from "../resources/search-all.js";
-import type { JsonObject } from "../store/types.js";
-import type { OperationContext } from "../resources/context.js";
+import { NO_ANSWER, type AnswerNeeds } from "../resources/write.js";
+import type { JsonObject, StoredResource } from "../store/types.js";
 import { readJsonBody } from "./body.js";
-import { discoveryResponse, listResponse, type DiscoveryOptions } from "./discovery.js";
-import { etagOf, notModified } from "./etag.js";
+import { discoveryResponse, type DiscoveryOptions } from "./discovery.js";
+import { listResponse } from "../query/list-response.js";
+import { etagOf, notModified } from "../resources/etag.js";
 import { errorReply, noContent, scimJson, toScimError } from "./respond.js";
 import type { ScimReply, ScimRequest } from "./exchange.js";
 import { routeRequest, type Route } from "./route.js";
-import { runRead, runWrite, type RequestScope, type UnitOfWorkDeps } from "../server/unit-of-work.js";
-import type { ScimLogger } from "../server/options.js";
+import { runRead, runWrite, type RequestScope, type UnitOfWorkDeps } from "../engine/unit-of-work.js";
+import type { ScimLogger } from "../logger.js";
+import type { SchemaRegistry } from "../schema/registry.js";
 
 export interface HandlerDeps extends UnitOfWorkDeps {
   readonly auth: AuthOptions;
@@ -49,8 +51,8 @@ function originOf(request: ScimRequest, url: URL, trustProxy: boolean): string {
   return `${proto || url.protocol.replace(":", "")}://${host || url.host}`;
 }
 
-function render(ctx: OperationContext, loaded: LoadedResource, projection: ReturnType<typeof compileProjection>): JsonObject {
-  return projection.apply(renderResource(ctx.registry, loaded.resource, ctx.baseUrl, loaded.groups));
+function render(registry: SchemaRegistry, baseUrl: string, loaded: LoadedResource, projection: ReturnType<typeof compileProjection>): JsonObject {
+  return projection.apply(renderResource(registry, loaded.resource, baseUrl, loaded.groups ?? loaded.resource.groups));
 }
 
 export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Promise<ScimReply> {
@@ -58,12 +60,13 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
     const method = request.method;
     const asked = projectionFromQuery(url.searchParams);
     const projection = compileProjection(deps.registry, typeId, asked);
-    const single = async (ctx: OperationContext, id: string, status: number) => {
+    // The answer to a write is rendered from what the write wrote: no read after it.
+    const needs: AnswerNeeds = { members: typeId === "Group" && projection.wants("members"), groups: typeId === "User" && projection.wants("groups") };
+    const single = (written: StoredResource | null, status: number) => {
       // A policy may have removed the resource during this request (hard-delete deprovisioning): 204.
-      const loaded = status === 201 ? await loadResource(ctx, typeId, id, projection) : await findResource(ctx, typeId, id, projection);
-      if (!loaded) return noContent();
-      const body = render(ctx, loaded, projection);
-      const headers: Record<string, string> = { etag: etagOf(loaded.resource.version) };
+      if (!written) return noContent();
+      const body = render(deps.registry, scope.baseUrl, { resource: written }, projection);
+      const headers: Record<string, string> = { etag: etagOf(written.version) };
       if (status === 201) headers["location"] = String((body["meta"] as JsonObject)["location"]);
       return scimJson(status, body, headers);
     };
@@ -72,7 +75,7 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       runRead(deps, scope, async (ctx) => {
         const listProjection = compileProjection(deps.registry, typeId, params);
         const result = await listResources(ctx, typeId, params, listProjection);
-        return scimJson(200, listResponse(result.items.map((item) => render(ctx, item, listProjection)), result.total, result.startIndex));
+        return scimJson(200, listResponse(result.items.map((item) => render(deps.registry, scope.baseUrl, item, listProjection)), result.total, result.startIndex));
       });
 
     if (route.kind === "search") {
@@ -84,7 +87,7 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       if (method === "GET") return list(listParamsFromQuery(url.searchParams, deps.discovery.maxResults, deps.defaultCount));
       if (method !== "POST") throw methodNotAllowed("GET, POST");
       const body = await readJsonBody(request, deps.maxBodyBytes);
-      return runWrite(deps, { ...scope, operation: `create ${typeId}`, resourceType: typeId }, (ctx) => createResource(ctx, typeId, body), (ctx, r) => single(ctx, r.id, 201));
+      return single(await runWrite(deps, { ...scope, operation: `create ${typeId}`, resourceType: typeId }, (ctx) => createResource(ctx, typeId, body)), 201);
     }
     const id = route.id;
     const ifMatch = request.header("if-match");
@@ -96,26 +99,24 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
           if (notModified(request.header("if-none-match"), loaded.resource.version)) {
             return noContent({ etag: etagOf(loaded.resource.version) }, 304);
           }
-          return scimJson(200, render(ctx, loaded, projection), { etag: etagOf(loaded.resource.version) });
+          return scimJson(200, render(deps.registry, scope.baseUrl, loaded, projection), { etag: etagOf(loaded.resource.version) });
         });
       case "PUT": {
         const body = await readJsonBody(request, deps.maxBodyBytes);
-        return runWrite(deps, { ...scope, ...aimed, operation: `replace ${typeId}` }, (ctx) => replaceResource(ctx, typeId, id, body, ifMatch), (ctx, r) => single(ctx, r.id, 200));
+        return single(await runWrite(deps, { ...scope, ...aimed, operation: `replace ${typeId}` }, (ctx) => replaceResource(ctx, typeId, id, body, ifMatch, needs)), 200);
       }
       case "PATCH": {
         const body = await readJsonBody(request, deps.maxBodyBytes);
         // Asking for a projection asks for a body, whatever the directory's default.
         const wantsBody =
           caller.directory.patchResponse[typeId === "Group" ? "Group" : "User"] === "resource" || asked.attributes.length > 0 || asked.excludedAttributes.length > 0;
-        return runWrite(
-          deps,
-          { ...scope, ...aimed, operation: `patch ${typeId}` },
-          (ctx) => patchResource(ctx, typeId, id, body, ifMatch),
-          async (ctx, stored) => (wantsBody ? single(ctx, stored.id, 200) : noContent({ etag: etagOf(stored.version) })),
-        );
+        const written = await runWrite(deps, { ...scope, ...aimed, operation: `patch ${typeId}` }, (ctx) => patchResource(ctx, typeId, id, body, ifMatch, wantsBody ? needs : NO_ANSWER));
+        if (!written) return noContent();
+        return wantsBody ? single(written, 200) : noContent({ etag: etagOf(written.version) });
       }
       case "DELETE":
-        return runWrite(deps, { ...scope, ...aimed, operation: `delete ${typeId}` }, (ctx) => deleteResource(ctx, typeId, id, ifMatch), async () => noContent());
+        await runWrite(deps, { ...scope, ...aimed, operation: `delete ${typeId}` }, (ctx) => deleteResource(ctx, typeId, id, ifMatch));
+        return noContent();
       default:
         throw methodNotAllowed("GET, PUT, PATCH, DELETE");
     }

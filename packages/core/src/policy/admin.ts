@@ -4,14 +4,12 @@
  * delayed deletes, check synced passwords. Each call is one unit of work that writes its own audit
  * entries; its events are persisted with it and delivered after commit.
  */
-import type { ResourceChange } from "../resources/context.js";
 import type { Actor } from "../audit/trail.js";
 import { DIRECTORY } from "../directories/model.js";
 import { ScimConfigError } from "../errors.js";
-import type { ScimEvent } from "../events/outbox.js";
 import type { JsonObject, ScimStore, StoreTransaction } from "../store/types.js";
 import { applyRoles, planRoles } from "./apply-roles.js";
-import { HOST_ACTOR, inPolicyUnit, type PolicyJournal } from "./journal.js";
+import { HOST_ACTOR, inPolicyUnit, type PolicyJournal, type PolicyUnitDeps } from "./journal.js";
 import { checkDeprovisioning, type DeprovisioningPolicy, type ResolvedPolicy, type RoleChange, type RoleDefinition } from "./options.js";
 import { verifyPasswordHash } from "./password.js";
 import {
@@ -27,13 +25,8 @@ import {
 import { sameRoles, storedRoles, type Roles } from "./roles.js";
 import { sweepTenant, type SweepResult } from "./sweep.js";
 
-export interface PolicyAdminDeps {
-  readonly store: ScimStore;
+export interface PolicyAdminDeps extends PolicyUnitDeps {
   readonly now: () => Date;
-  /** Hands committed events to the server's event handlers. */
-  readonly deliver: (events: ScimEvent[]) => void;
-  /** What of a change its audit entry and events may show (never-returned values taken out). */
-  readonly visible?: ((change: ResourceChange) => ResourceChange) | undefined;
 }
 
 export type { SweepResult };
@@ -80,7 +73,7 @@ export class PolicyAdmin {
 
   /** Runs `work` as one unit of work, then delivers the events it persisted. */
   #write<T>(tenantId: string, actor: Actor, work: (journal: PolicyJournal) => Promise<T>): Promise<T> {
-    return inPolicyUnit(this.deps.store, tenantId, actor, this.deps.now().toISOString(), this.deps.deliver, work);
+    return inPolicyUnit(this.deps, tenantId, actor, this.deps.now().toISOString(), work);
   }
 
   #read<T>(tenantId: string, work: (tx: StoreTransaction) => Promise<T>): Promise<T> {
@@ -105,7 +98,7 @@ export class PolicyAdmin {
       const members = await this.#groupMembers(journal.tx, groupId);
       const previous = (await journal.tx.getRecord(MAPPING, groupId))?.data["roleId"];
       await journal.tx.putRecord(MAPPING, { id: groupId, data: { groupId, roleId, mappedAt: journal.at } });
-      await journal.audit({ operation: "policy.group.mapped", resourceType: "Group", resourceId: groupId, facts: { roleId, previousRoleId: typeof previous === "string" ? previous : null } });
+      journal.audit({ operation: "policy.group.mapped", resourceType: "Group", resourceId: groupId, facts: { roleId, previousRoleId: typeof previous === "string" ? previous : null } });
       const planned = await planRoles(journal.tx, this.policy, members, await loadMappings(journal.tx));
       return applyRoles(journal, this.policy, planned.plans, () => "group.mapped");
     });
@@ -118,7 +111,7 @@ export class PolicyAdmin {
       if (!previous) return [];
       const members = await this.#groupMembers(journal.tx, groupId);
       await journal.tx.deleteRecord(MAPPING, groupId);
-      await journal.audit({ operation: "policy.group.unmapped", resourceType: "Group", resourceId: groupId, facts: { roleId: previous.data["roleId"] ?? null, reason: "admin" } });
+      journal.audit({ operation: "policy.group.unmapped", resourceType: "Group", resourceId: groupId, facts: { roleId: previous.data["roleId"] ?? null, reason: "admin" } });
       const planned = await planRoles(journal.tx, this.policy, members, await loadMappings(journal.tx));
       return applyRoles(journal, this.policy, planned.plans, () => "group.unmapped");
     });
@@ -173,7 +166,7 @@ export class PolicyAdmin {
       const existing = (await journal.tx.getRecord(EXCLUSION, userId))?.data as unknown as Exclusion | undefined;
       const exclusion: Exclusion = { userId, excludedAt: existing?.excludedAt ?? journal.at, note: note ?? existing?.note ?? null };
       await journal.tx.putRecord(EXCLUSION, { id: userId, data: { ...exclusion } });
-      await journal.audit({ operation: "policy.user.excluded", resourceType: "User", resourceId: userId, facts: { note: exclusion.note } });
+      journal.audit({ operation: "policy.user.excluded", resourceType: "User", resourceId: userId, facts: { note: exclusion.note } });
       return exclusion;
     });
   }
@@ -182,7 +175,7 @@ export class PolicyAdmin {
   async include(tenantId: string, userId: string): Promise<RoleChange[]> {
     return this.#write(tenantId, HOST_ACTOR, async (journal) => {
       if (!(await journal.tx.deleteRecord(EXCLUSION, userId))) return [];
-      await journal.audit({ operation: "policy.user.included", resourceType: "User", resourceId: userId, facts: {} });
+      journal.audit({ operation: "policy.user.included", resourceType: "User", resourceId: userId, facts: {} });
       if (this.policy.roles.length === 0) return [];
       const planned = await planRoles(journal.tx, this.policy, [userId], await loadMappings(journal.tx));
       return applyRoles(journal, this.policy, planned.plans, () => "user.included");
@@ -201,7 +194,7 @@ export class PolicyAdmin {
       const next = checkDeprovisioning({ ...current, ...setting }, "setDeprovisioning");
       const data = deprovisioningToRecord(next);
       await journal.tx.putRecord(DEPROVISIONING, { id: directoryId, data });
-      await journal.audit({ operation: "policy.deprovisioning.set", resourceType: null, resourceId: null, facts: { ...data } });
+      journal.audit({ operation: "policy.deprovisioning.set", resourceType: null, resourceId: null, facts: { ...data } });
       return next;
     });
   }

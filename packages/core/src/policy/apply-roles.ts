@@ -4,8 +4,9 @@
  * `internal.roles`, keep the protected-role holder index in step, and tell the host (hook, audit
  * entry, `role.changed` event) with the reason.
  */
+import type { Journal } from "../engine/journal.js";
 import type { StoreTransaction, StoredResource } from "../store/types.js";
-import type { PolicyJournal } from "./journal.js";
+import { tellHost } from "./hooks.js";
 import type { ResolvedPolicy, RoleChange, RoleChangeReason } from "./options.js";
 import { holdersOf, isExcluded, updateInternal } from "./records.js";
 import { effectiveRoles, sameRoles, storedRoles, type Roles } from "./roles.js";
@@ -54,7 +55,7 @@ export async function planRoles(
 
 /** Writes the plans that change something and reports each change. Returns the changes made. */
 export async function applyRoles(
-  journal: PolicyJournal,
+  journal: Journal,
   policy: ResolvedPolicy,
   plans: readonly RolePlan[],
   reasonOf: (userId: string) => RoleChangeReason,
@@ -62,8 +63,8 @@ export async function applyRoles(
   const out: RoleChange[] = [];
   for (const plan of plans) {
     if (sameRoles(plan.before, plan.after)) continue;
-    const fresh = (await journal.tx.getResource("User", plan.user.id)) ?? plan.user;
-    await updateInternal(journal.tx, fresh, (internal) => {
+    // The plan read the user in this unit of work: it is current, no second read is needed.
+    await updateInternal(journal.tx, plan.user, (internal) => {
       if (plan.after === null) delete internal["roles"];
       else internal["roles"] = [...plan.after];
       return internal;
@@ -76,12 +77,12 @@ export async function applyRoles(
 }
 
 /** The roles a deleted user held are gone with it: report that, and drop it from the holder index. */
-export async function rolesGone(journal: PolicyJournal, policy: ResolvedPolicy, userId: string, before: Roles): Promise<void> {
+export async function rolesGone(journal: Journal, policy: ResolvedPolicy, userId: string, before: Roles): Promise<void> {
   if (before === null || before.length === 0) return;
   await reportRoleChange(journal, policy, { tenantId: journal.tenantId, userId, before, after: [], reason: "user.deleted" });
 }
 
-async function reportRoleChange(journal: PolicyJournal, policy: ResolvedPolicy, change: RoleChange): Promise<void> {
+export async function reportRoleChange(journal: Journal, policy: ResolvedPolicy, change: RoleChange): Promise<void> {
   const guarded = policy.protectLastAdmin;
   if (guarded !== null) {
     const had = change.before?.includes(guarded) ?? false;
@@ -91,7 +92,7 @@ async function reportRoleChange(journal: PolicyJournal, policy: ResolvedPolicy, 
   }
   const before = change.before === null ? null : [...change.before];
   const after = change.after === null ? null : [...change.after];
-  await journal.audit({ operation: "policy.role.changed", resourceType: "User", resourceId: change.userId, facts: { before, after, reason: change.reason } });
+  journal.audit({ operation: "policy.role.changed", resourceType: "User", resourceId: change.userId, facts: { before, after, reason: change.reason } });
   journal.event({
     type: "role.changed",
     directoryId: journal.actor.directoryId,
@@ -99,5 +100,5 @@ async function reportRoleChange(journal: PolicyJournal, policy: ResolvedPolicy, 
     resourceId: change.userId,
     data: { roles: after, previousRoles: before, reason: change.reason },
   });
-  await policy.onRoleChange?.(change);
+  await tellHost(journal, policy.inTransaction.onRoleChange, policy.onRoleChange, change);
 }

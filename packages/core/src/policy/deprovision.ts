@@ -4,12 +4,13 @@
  * is what Okta and OneLogin need; a hard delete removes it inside the same unit of work; a
  * tombstone keeps a hidden copy under a resource type no SCIM route serves.
  */
-import { deleteStored } from "../resources/delete.js";
-import type { ResourceChange } from "../resources/context.js";
+import type { Journal } from "../engine/journal.js";
+import type { ResourceChange } from "../resources/change.js";
+import { deleteStored } from "../resources/write.js";
 import type { JsonObject, JsonValue, StoreTransaction, StoredResource } from "../store/types.js";
-import type { PolicyJournal } from "./journal.js";
-import type { DeprovisioningPolicy, DeprovisionNotice, ResolvedPolicy } from "./options.js";
-import { PENDING_DELETE, TOMBSTONE_TYPE, updateInternal } from "./records.js";
+import { tellHost } from "./hooks.js";
+import type { DeprovisionNotice, ResolvedPolicy } from "./options.js";
+import { PENDING_DELETE, TOMBSTONE_TYPE } from "./records.js";
 
 export type DeprovisionTrigger = "deactivate" | "delete" | "sweep";
 
@@ -21,12 +22,12 @@ export async function deleteByPolicy(tx: StoreTransaction, user: StoredResource)
 }
 
 /**
- * Calls the host's hook in the unit of work that deprovisions, and audits the decision when the
- * audit entry of the change itself would not explain it (`facts: null` for a plain soft
- * deactivation or a plain DELETE, whose own entries already say everything).
+ * Tells the host (its hooks) and audits the decision when the audit entry of the change itself
+ * would not explain it (`facts: null` for a plain soft deactivation or a plain DELETE, whose own
+ * entries already say everything).
  */
 export async function noteDeprovision(
-  journal: PolicyJournal,
+  journal: Journal,
   policy: ResolvedPolicy,
   userId: string,
   mode: DeprovisionNotice["mode"],
@@ -34,45 +35,10 @@ export async function noteDeprovision(
   facts: Record<string, JsonValue> | null,
 ): Promise<void> {
   if (facts !== null) {
-    await journal.audit({ operation: "policy.user.deprovisioned", resourceType: "User", resourceId: userId, facts: { mode, trigger, ...facts } });
+    journal.audit({ operation: "policy.user.deprovisioned", resourceType: "User", resourceId: userId, facts: { mode, trigger, ...facts } });
   }
-  await policy.onDeprovision?.({ tenantId: journal.tenantId, directoryId: journal.actor.directoryId, userId, mode });
-}
-
-/**
- * Applies the directory's `onDeactivate` to a user SCIM just set inactive. Returns the delete
- * change when the policy removed the user, else null.
- */
-export async function deactivated(
-  journal: PolicyJournal,
-  policy: ResolvedPolicy,
-  setting: DeprovisioningPolicy,
-  user: StoredResource,
-): Promise<ResourceChange | null> {
-  const rule = setting.onDeactivate;
-  if (rule === "delete") {
-    const change = await deleteByPolicy(journal.tx, user);
-    await noteDeprovision(journal, policy, user.id, "delete", "deactivate", {});
-    return change;
-  }
-  await updateInternal(journal.tx, user, (internal) => ({ ...internal, deactivatedAt: journal.at }));
-  if (typeof rule === "object") {
-    await journal.tx.putRecord(PENDING_DELETE, { id: user.id, data: { userId: user.id, directoryId: journal.actor.directoryId, deactivatedAt: journal.at } });
-    await noteDeprovision(journal, policy, user.id, "deactivate", "deactivate", { deleteAfterDays: rule.deactivateThenDeleteAfterDays });
-  } else {
-    await noteDeprovision(journal, policy, user.id, "deactivate", "deactivate", null);
-  }
-  return null;
-}
-
-/** A reactivated user is no longer awaiting deletion. */
-export async function reactivated(tx: StoreTransaction, user: StoredResource): Promise<void> {
-  await tx.deleteRecord(PENDING_DELETE, user.id);
-  if (user.internal["deactivatedAt"] === undefined) return;
-  await updateInternal(tx, user, (internal) => {
-    delete internal["deactivatedAt"];
-    return internal;
-  });
+  const notice: DeprovisionNotice = { tenantId: journal.tenantId, directoryId: journal.actor.directoryId, userId, mode };
+  await tellHost(journal, policy.inTransaction.onDeprovision, policy.onDeprovision, notice);
 }
 
 /**
@@ -81,7 +47,7 @@ export async function reactivated(tx: StoreTransaction, user: StoredResource): P
  * credential has no reason to outlive it.
  */
 export async function writeTombstone(tx: StoreTransaction, user: StoredResource, at: string, directoryId: string | null): Promise<void> {
-  const groups = ((await tx.groupsOf([user.id])).get(user.id) ?? []).map((g) => g.groupId);
+  const groups = (user.groups ?? (await tx.groupsOf([user.id])).get(user.id) ?? []).map((g) => g.groupId);
   const { passwordHash: _secret, ...kept } = user.internal;
   const internal: JsonObject = { ...kept, deletedAt: at, deletedBy: directoryId, groups };
   const existing = await tx.getResource(TOMBSTONE_TYPE, user.id);

@@ -3,7 +3,7 @@
  *
  * Provisioning policy: IdP groups → host roles (activated one group at a time by an admin),
  * exclusions, per-directory deprovisioning (soft, hard, delayed, tombstone), and password sync.
- * It plugs into the write path of `createScimServer` as a `WriteStep` plus a `BeforeDelete`, and
+ * It plugs into the write pipeline of `createScimServer` as the reviewer of every write, and
  * gives the host a typed admin API.
  *
  * @example
@@ -19,18 +19,16 @@
  * await scim.policy.mapGroup("acme", adminsGroupId, "admin");
  * ```
  */
-import type { BeforeDelete, WriteStep } from "../server/unit-of-work.js";
+import type { WritePolicy } from "../engine/unit-of-work.js";
 import { PolicyAdmin, type PolicyAdminDeps } from "./admin.js";
 import { resolvePolicyOptions, type PolicyOptions, type ResolvedPolicy } from "./options.js";
-import { requestHooks } from "./request-hooks.js";
+import { writePolicy } from "./review.js";
 
 export interface Policy {
   /** The options with their defaults applied. */
   readonly options: ResolvedPolicy;
-  /** Install in the server's write path, after the operation and before audit and response. */
-  readonly steps: WriteStep[];
-  /** Install as the server's `beforeDelete`. */
-  readonly beforeDelete: BeforeDelete;
+  /** The reviewer the write pipeline consults in every write request. */
+  readonly write: WritePolicy;
   /** The admin API over a server's store and event delivery. */
   admin(deps: PolicyAdminDeps): PolicyAdmin;
 }
@@ -38,11 +36,9 @@ export interface Policy {
 /** Validates `options` (throwing `ScimConfigError` on a mistake) and builds the policy. */
 export function createPolicy(options: PolicyOptions = {}): Policy {
   const resolved = resolvePolicyOptions(options);
-  const hooks = requestHooks(resolved);
   return {
     options: resolved,
-    steps: [hooks.step],
-    beforeDelete: hooks.beforeDelete,
+    write: writePolicy(resolved),
     admin: (deps) => new PolicyAdmin(resolved, deps),
   };
 }
@@ -60,6 +56,7 @@ export type {
   DeprovisioningPolicy,
   DeprovisionNotice,
   PasswordNotice,
+  InTransactionHooks,
 } from "./options.js";
 export type { Exclusion } from "./records.js";
 export type { Roles } from "./roles.js";

@@ -4,6 +4,7 @@
  * Validated once by {@link resolvePolicyOptions}, so a mistake fails at start-up, not mid-sync.
  */
 import { ScimConfigError } from "../errors.js";
+import type { StoreTransaction } from "../store/types.js";
 
 /** A role of the host application that IdP groups can grant. */
 export interface RoleDefinition {
@@ -111,18 +112,33 @@ export interface PolicyOptions {
   readonly passwordMinLength?: number | undefined;
   /**
    * Receives each synced password instead of scimkit hashing it. Runs inside the request's unit of
-   * work: throwing fails the request and nothing is written.
+   * work and gets its transaction: a password acknowledged to the IdP must be stored, so throwing
+   * fails the request and nothing is written.
    * @default undefined (scrypt hash kept in the user's internal data)
    */
-  readonly onPassword?: ((notice: PasswordNotice) => void | Promise<void>) | undefined;
+  readonly onPassword?: ((notice: PasswordNotice, tx: StoreTransaction) => void | Promise<void>) | undefined;
   /**
-   * Called for every role change, inside the unit of work that makes it: throwing fails the
-   * request (or admin call) and nothing is written. A `role.changed` event follows after commit.
+   * Called for every role change, after the unit of work that made it has committed (so it sees only
+   * committed state). A throw is reported to the logger and undoes nothing. A `role.changed` event
+   * is delivered too. For a write that must be atomic with the change, use `inTransaction`.
    * @default undefined
    */
   readonly onRoleChange?: ((change: RoleChange) => void | Promise<void>) | undefined;
-  /** Called when SCIM deactivates or deletes a user, inside the same unit of work (throwing fails it). @default undefined */
+  /** Called after commit when SCIM deactivates or deletes a user (a throw is logged, never undoes anything). @default undefined */
   readonly onDeprovision?: ((notice: DeprovisionNotice) => void | Promise<void>) | undefined;
+  /**
+   * Hooks that run inside the unit of work, before commit, with its transaction: the host's own
+   * write (its users table, a session revocation) commits or rolls back with the SCIM change, and a
+   * throw fails the request (or admin call, or that user's sweep) with nothing written.
+   * @default {}
+   */
+  readonly inTransaction?: InTransactionHooks | undefined;
+}
+
+/** Hooks atomic with the change: see {@link PolicyOptions.inTransaction}. */
+export interface InTransactionHooks {
+  readonly onRoleChange?: ((change: RoleChange, tx: StoreTransaction) => void | Promise<void>) | undefined;
+  readonly onDeprovision?: ((notice: DeprovisionNotice, tx: StoreTransaction) => void | Promise<void>) | undefined;
 }
 
 /** The validated options with every default applied. */
@@ -140,6 +156,7 @@ export interface ResolvedPolicy {
   readonly onPassword: PolicyOptions["onPassword"];
   readonly onRoleChange: PolicyOptions["onRoleChange"];
   readonly onDeprovision: PolicyOptions["onDeprovision"];
+  readonly inTransaction: InTransactionHooks;
 }
 
 export const defaultDeprovisioning: DeprovisioningPolicy = { onDeactivate: "deactivate", onDelete: "hard" };
@@ -192,5 +209,6 @@ export function resolvePolicyOptions(options: PolicyOptions): ResolvedPolicy {
     onPassword: options.onPassword,
     onRoleChange: options.onRoleChange,
     onDeprovision: options.onDeprovision,
+    inTransaction: options.inTransaction ?? {},
   };
 }

@@ -6,10 +6,9 @@
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 import { ScimError } from "../errors.js";
-import type { ResourceChange } from "../resources/context.js";
-import type { PolicyJournal } from "./journal.js";
+import type { Journal } from "../engine/journal.js";
+import type { JsonObject } from "../store/types.js";
 import type { ResolvedPolicy } from "./options.js";
-import { updateInternal } from "./records.js";
 
 // N = 2^15, r = 8: 32 MiB and a few tens of milliseconds per hash, affordable because IdPs push
 // passwords rarely. maxmem is raised because Node's default ceiling is exactly 32 MiB.
@@ -38,31 +37,27 @@ export async function verifyPasswordHash(encoded: string, candidate: string): Pr
   return expected.length === actual.length && timingSafeEqual(expected, actual);
 }
 
-/** Applies the password policy to a User change that carried `password`. Throws 400 when refused. */
-export async function applyPassword(journal: PolicyJournal, policy: ResolvedPolicy, change: ResourceChange, password: string): Promise<void> {
+/**
+ * Applies the password policy to a User write that carried `password`, before it is written:
+ * returns the user's internal data to write (with the hash, when scimkit keeps it). Throws 400 when
+ * refused. The host's `onPassword` runs inside the unit of work: a password acknowledged to the IdP
+ * must be stored, or the request must fail.
+ */
+export async function applyPassword(journal: Journal, policy: ResolvedPolicy, userId: string, password: string, internal: JsonObject): Promise<JsonObject> {
   if (!policy.passwordSync) {
     if (policy.passwordWhenOff === "reject") {
       throw new ScimError(400, 'Attribute "password" is not accepted: this service does not sync passwords', "invalidValue");
     }
-    await journal.audit({ operation: "policy.password.ignored", resourceType: "User", resourceId: change.id, facts: { reason: "passwordSyncOff" } });
-    return;
+    journal.audit({ operation: "policy.password.ignored", resourceType: "User", resourceId: userId, facts: { reason: "passwordSyncOff" } });
+    return internal;
   }
   // Length in characters as a person counts them, not UTF-16 units.
   if ([...password].length < policy.passwordMinLength) {
     throw new ScimError(400, `Attribute "password" must be at least ${policy.passwordMinLength} characters long`, "invalidValue");
   }
-  if (policy.onPassword) {
-    await policy.onPassword({ tenantId: journal.tenantId, userId: change.id, password });
-  } else {
-    const user = await journal.tx.getResource("User", change.id);
-    if (!user) return;
-    const hash = await hashPassword(password);
-    await updateInternal(journal.tx, user, (internal) => ({ ...internal, passwordHash: hash, passwordChangedAt: journal.at }));
-  }
-  await journal.audit({
-    operation: "policy.password.set",
-    resourceType: "User",
-    resourceId: change.id,
-    facts: { method: policy.onPassword ? "hook" : "hash" },
-  });
+  let next = internal;
+  if (policy.onPassword) await policy.onPassword({ tenantId: journal.tenantId, userId, password }, journal.tx);
+  else next = { ...internal, passwordHash: await hashPassword(password), passwordChangedAt: journal.at };
+  journal.audit({ operation: "policy.password.set", resourceType: "User", resourceId: userId, facts: { method: policy.onPassword ? "hook" : "hash" } });
+  return next;
 }

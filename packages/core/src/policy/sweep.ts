@@ -4,13 +4,12 @@
  * switched back to soft deactivation keeps its users). Each user is its own unit of work — delete,
  * audit entry, `user.deleted` event, `onDeprovision` — so one failure does not hold back the rest.
  */
-import type { ResourceChange } from "../resources/context.js";
-import { eventsOf, type ScimEvent } from "../events/outbox.js";
-import type { ScimStore } from "../store/types.js";
+import { visibleChange } from "../audit/visible.js";
+import { eventsOf } from "../events/outbox.js";
 import { rolesGone } from "./apply-roles.js";
 import { deleteByPolicy, noteDeprovision } from "./deprovision.js";
 import { deprovisionBlocked, type GuardReason } from "./guards.js";
-import { HOST_ACTOR, inPolicyUnit } from "./journal.js";
+import { HOST_ACTOR, inPolicyUnit, type PolicyUnitDeps } from "./journal.js";
 import type { ResolvedPolicy } from "./options.js";
 import { deprovisioningFor, PENDING_DELETE, type PendingDelete } from "./records.js";
 import { storedRoles } from "./roles.js";
@@ -26,11 +25,8 @@ export interface SweepResult {
 
 const DAY_MS = 86_400_000;
 
-export interface SweepDeps {
-  readonly store: ScimStore;
+export interface SweepDeps extends PolicyUnitDeps {
   readonly now: () => Date;
-  readonly deliver: (events: ScimEvent[]) => void;
-  readonly visible?: ((change: ResourceChange) => ResourceChange) | undefined;
 }
 
 export async function sweepTenant(policy: ResolvedPolicy, deps: SweepDeps, tenantId: string, now: Date): Promise<SweepResult> {
@@ -41,7 +37,7 @@ export async function sweepTenant(policy: ResolvedPolicy, deps: SweepDeps, tenan
   for (const p of pending) {
     try {
       const actor = { ...HOST_ACTOR, directoryId: p.directoryId };
-      const outcome = await inPolicyUnit(deps.store, tenantId, actor, deps.now().toISOString(), deps.deliver, async (journal): Promise<GuardReason | "deleted" | null> => {
+      const outcome = await inPolicyUnit(deps, tenantId, actor, deps.now().toISOString(), async (journal): Promise<GuardReason | "deleted" | null> => {
         const tx = journal.tx;
         const user = await tx.getResource("User", p.userId);
         // Reactivated or deleted meanwhile: nothing is pending any more.
@@ -54,9 +50,9 @@ export async function sweepTenant(policy: ResolvedPolicy, deps: SweepDeps, tenan
         const blocked = await deprovisionBlocked(tx, policy, user);
         if (blocked) return blocked;
         const deletion = await deleteByPolicy(tx, user);
-        const change = deps.visible ? deps.visible(deletion) : deletion;
+        const change = visibleChange(deps.registry, deletion);
         const facts = { deactivatedAt: p.deactivatedAt, deleteAfterDays: rule.deactivateThenDeleteAfterDays };
-        await journal.audit({ operation: "policy.sweep", resourceType: "User", resourceId: user.id, change, status: 204, facts });
+        journal.audit({ operation: "policy.sweep", resourceType: "User", resourceId: user.id, change, status: 204, facts });
         journal.event(...eventsOf(change, p.directoryId));
         await noteDeprovision(journal, policy, user.id, "delete", "sweep", {});
         await rolesGone(journal, policy, user.id, storedRoles(user.internal));

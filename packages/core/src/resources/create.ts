@@ -1,15 +1,13 @@
 /** RFC 7644 §3.3: creating a resource. */
 import { decodeResourceBody } from "../schema/resource-body.js";
 import { assertRequired } from "../schema/rules.js";
-import type { JsonObject, StoredResource } from "../store/types.js";
+import type { JsonObject, Member, StoredResource } from "../store/types.js";
 import type { OperationContext } from "./context.js";
-import { mapStoreError } from "./errors.js";
 import { resolveMembers } from "./members.js";
 import { uniqueKeyOf } from "./unique-key.js";
+import { changeOf, reviewed, storeCall } from "./write.js";
 
-/** Client-visible attributes for change records (before/after), with externalId and id. */
-export const snapshotOf = (r: StoredResource): JsonObject => ({ id: r.id, ...r.attributes });
-
+/** Creates the resource and returns it as written, with its members (a Group) or no groups (a User). */
 export async function createResource(ctx: OperationContext, typeId: string, body: unknown): Promise<StoredResource> {
   const decoded = decodeResourceBody(ctx.registry, typeId, body, ctx.tol);
   const attributes: JsonObject = { ...decoded.attributes };
@@ -18,35 +16,25 @@ export async function createResource(ctx: OperationContext, typeId: string, body
   assertRequired(ctx.registry.resourceType(typeId), attributes);
   const now = ctx.settings.now().toISOString();
   const id = ctx.settings.newId();
-  let stored: StoredResource;
-  try {
-    stored = await ctx.tx.createResource({
-      id,
-      resourceType: typeId,
-      attributes,
-      internal: ctx.directoryId !== null ? { directoryId: ctx.directoryId } : {},
-      uniqueKey: uniqueKeyOf(typeId, attributes, ctx.settings),
-      created: now,
-      lastModified: now,
-      version: 1,
-    });
-  } catch (error) {
-    throw mapStoreError(error, typeId);
-  }
+  const planned = {
+    id,
+    resourceType: typeId,
+    attributes,
+    internal: ctx.directoryId !== null ? { directoryId: ctx.directoryId } : {},
+    uniqueKey: uniqueKeyOf(typeId, attributes, ctx.settings),
+    created: now,
+    lastModified: now,
+    version: 1,
+  };
+  const { write } = await reviewed(ctx, "create", null, planned, decoded.password);
+  const stored = await storeCall(typeId, () => ctx.tx.createResource(write));
+  let members: readonly Member[] = [];
   let added: readonly string[] = [];
   if (typeId === "Group" && decoded.members && decoded.members.length > 0) {
-    const members = await resolveMembers(ctx, id, decoded.members);
-    added = await ctx.tx.addMembers(id, members, { modifiedAt: now });
+    members = await resolveMembers(ctx, id, decoded.members);
+    // Version 1 still: a group created with members is one creation.
+    added = await ctx.tx.addMembers(id, members, { modifiedAt: now, version: 1 });
   }
-  ctx.changes.push({
-    operation: "create",
-    resourceType: typeId,
-    id,
-    before: null,
-    after: snapshotOf(stored),
-    membersAdded: added,
-    membersRemoved: [],
-    password: decoded.password,
-  });
-  return (await ctx.tx.getResource(typeId, id)) ?? stored;
+  ctx.record(changeOf("create", null, stored, { added }));
+  return typeId === "Group" ? { ...stored, members } : typeId === "User" ? { ...stored, groups: [] } : stored;
 }

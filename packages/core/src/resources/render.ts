@@ -4,7 +4,7 @@
  * Attributes whose definition says `returned: "never"` or writeOnly are left out here, once, so no
  * response path (POST, GET, list, search, PATCH) can show them whatever its projection asks for.
  */
-import { etagOf } from "../http/etag.js";
+import { etagOf } from "./etag.js";
 import type { SchemaRegistry } from "../schema/registry.js";
 import { withoutHidden } from "../schema/returned.js";
 import type { JsonObject, JsonValue, Membership, StoredResource } from "../store/types.js";

@@ -6,29 +6,17 @@
  * readOnly values echoed back (`id`, `meta`, `groups`) are ignored. Immutable values must match
  * what is stored; omitted immutable, readOnly and never-returned values are kept (schema/rules.ts).
  */
-import { expectedVersion } from "../http/etag.js";
-import { ScimError } from "../errors.js";
 import { decodeResourceBody } from "../schema/resource-body.js";
 import { assertRequired, replacedAttributes } from "../schema/rules.js";
-import type { JsonObject, StoredResource } from "../store/types.js";
+import type { JsonObject, Member, StoredResource } from "../store/types.js";
 import type { OperationContext } from "./context.js";
-import { snapshotOf } from "./create.js";
-import { mapStoreError, resourceNotFound } from "./errors.js";
 import { resolveMembers } from "./members.js";
 import { uniqueKeyOf } from "./unique-key.js";
+import { changeOf, deleteStored, loadForWrite, reviewed, storeCall, writeOf, type AnswerNeeds } from "./write.js";
 
-export const preconditionFailed = () => new ScimError(412, "The resource has changed since the version given in If-Match");
-
-/** Reads the current resource and checks `If-Match` against it. */
-export async function loadForWrite(ctx: OperationContext, typeId: string, id: string, ifMatch: string | null): Promise<StoredResource> {
-  const current = await ctx.tx.getResource(typeId, id);
-  if (!current) throw resourceNotFound(typeId, id);
-  if (expectedVersion(ifMatch, current.version) === -1) throw preconditionFailed();
-  return current;
-}
-
-export async function replaceResource(ctx: OperationContext, typeId: string, id: string, body: unknown, ifMatch: string | null): Promise<StoredResource> {
-  const current = await loadForWrite(ctx, typeId, id, ifMatch);
+/** Replaces the resource; returns it as written, or null when the policy then deleted it. */
+export async function replaceResource(ctx: OperationContext, typeId: string, id: string, body: unknown, ifMatch: string | null, needs: AnswerNeeds): Promise<StoredResource | null> {
+  const current = await loadForWrite(ctx, typeId, id, ifMatch, needs);
   const decoded = decodeResourceBody(ctx.registry, typeId, body, ctx.tol);
   const schemas = ctx.registry.resourceType(typeId);
   const attributes: JsonObject = replacedAttributes(schemas, current.attributes, decoded.attributes);
@@ -38,30 +26,23 @@ export async function replaceResource(ctx: OperationContext, typeId: string, id:
   }
   assertRequired(schemas, attributes);
   const now = ctx.settings.now().toISOString();
-  let stored: StoredResource;
-  try {
-    stored = await ctx.tx.replaceResource(
-      { ...current, attributes, uniqueKey: uniqueKeyOf(typeId, attributes, ctx.settings), lastModified: now, version: current.version + 1 },
-      { expectedVersion: current.version },
-    );
-  } catch (error) {
-    throw mapStoreError(error, typeId);
+  const version = current.version + 1;
+  const planned = { ...writeOf(current), attributes, uniqueKey: uniqueKeyOf(typeId, attributes, ctx.settings), lastModified: now, version };
+  const verdict = await reviewed(ctx, "replace", current, planned, decoded.password);
+  if (verdict.thenDelete) {
+    // The directory deletes users it deactivates: the deactivation is recorded, then the deletion.
+    ctx.record(changeOf("replace", current, verdict.write));
+    ctx.record(await storeCall(typeId, () => deleteStored(ctx.tx, current, { expectedVersion: current.version })));
+    return null;
   }
+  const stored = await storeCall(typeId, () => ctx.tx.replaceResource(verdict.write, { expectedVersion: current.version }));
   let added: readonly string[] = [];
   let removed: readonly string[] = [];
+  let members: readonly Member[] | undefined = current.members;
   if (typeId === "Group" && decoded.members !== undefined) {
-    const members = await resolveMembers(ctx, id, decoded.members);
-    ({ added, removed } = await ctx.tx.replaceMembers(id, members, { modifiedAt: now }));
+    members = await resolveMembers(ctx, id, decoded.members);
+    ({ added, removed } = await ctx.tx.replaceMembers(id, members, { modifiedAt: now, version }));
   }
-  ctx.changes.push({
-    operation: "replace",
-    resourceType: typeId,
-    id,
-    before: snapshotOf(current),
-    after: snapshotOf(stored),
-    membersAdded: added,
-    membersRemoved: removed,
-    password: decoded.password,
-  });
-  return (await ctx.tx.getResource(typeId, id)) ?? stored;
+  ctx.record(changeOf("replace", current, stored, { added, removed }));
+  return { ...stored, members, groups: current.groups };
 }

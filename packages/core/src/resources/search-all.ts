@@ -7,7 +7,7 @@
  */
 import { badRequest } from "../errors.js";
 import { parseFilter } from "../filter/parse.js";
-import { listResponse } from "../http/discovery.js";
+import { listResponse } from "../query/list-response.js";
 import type { ListParams } from "../query/list-params.js";
 import { compileProjection } from "../query/projection.js";
 import type { JsonObject, JsonValue } from "../store/types.js";

@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { AttributeDefinition } from "./attribute.js";
 import type { ToleranceContext } from "../compat/tolerances.js";
 import { badRequest } from "../errors.js";
-import type { JsonObject, JsonValue } from "../store/types.js";
+import type { JsonObject, JsonValue } from "../json.js";
 
 const zString = z.string();
 const zBoolean = z.boolean();

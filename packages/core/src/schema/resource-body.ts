@@ -7,7 +7,7 @@
  */
 import type { ToleranceContext } from "../compat/tolerances.js";
 import { badRequest } from "../errors.js";
-import type { JsonObject, JsonValue } from "../store/types.js";
+import type { JsonObject, JsonValue } from "../json.js";
 import type { SchemaDefinition } from "./attribute.js";
 import { decodeValue, findByName, isPlainObject, unknownAttribute } from "./codec.js";
 import type { SchemaRegistry } from "./registry.js";

@@ -3,7 +3,7 @@
  * (core and host-registered extensions alike) rather than from attribute names. Each rule set is
  * compiled once per resource type, so rendering a resource only visits the attributes a rule names.
  */
-import type { JsonObject, JsonValue } from "../store/types.js";
+import type { JsonObject, JsonValue } from "../json.js";
 import type { AttributeDefinition } from "./attribute.js";
 import { isPlainObject } from "./codec.js";
 import type { ResourceTypeSchemas } from "./registry.js";

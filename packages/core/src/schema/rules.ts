@@ -12,7 +12,7 @@
  *   (`returned: "never"`, writeOnly: a GET-then-PUT would otherwise wipe them), and readOnly ones.
  */
 import { badRequest } from "../errors.js";
-import type { JsonObject, JsonValue } from "../store/types.js";
+import type { JsonObject, JsonValue } from "../json.js";
 import type { AttributeDefinition } from "./attribute.js";
 import { findByName, isPlainObject } from "./codec.js";
 import type { ResourceTypeSchemas } from "./registry.js";

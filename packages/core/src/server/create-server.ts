@@ -3,7 +3,7 @@
  * a typed API for host code (directories, tokens, audit, events). No module-level state: every
  * server owns its store, registry, caches and counters, so two servers never see each other.
  */
-import { readAudit, type AuditEntry } from "../audit/trail.js";
+import { readAudit, type Actor, type AuditEntry } from "../audit/trail.js";
 import { DirectoryAdmin } from "../directories/admin.js";
 import { AuthCache } from "../directories/auth-cache.js";
 import type { Caller } from "../directories/authenticate.js";
@@ -15,11 +15,9 @@ import { createHandler } from "../http/handler.js";
 import { uuidv7Generator } from "../ids.js";
 import type { EngineSettings } from "../resources/context.js";
 import { SchemaRegistry } from "../schema/registry.js";
-import { memoryStore } from "../store/memory-store.js";
-import type { LogQuery, ScimStore } from "../store/types.js";
-import { writeAudit } from "../audit/trail.js";
-import { recordChanges } from "../audit/record.js";
-import { visibleChange } from "../audit/visible.js";
+import { memoryStore } from "../memory/store.js";
+import type { LogQuery, ScimStore, StoreTransaction } from "../store/types.js";
+import { Journal } from "../engine/journal.js";
 import type { ScimServerOptions } from "./options.js";
 import { createPolicy, type PolicyAdmin } from "../policy/index.js";
 
@@ -69,22 +67,24 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
   const policy = createPolicy(options.policy ?? {});
   const health = new HealthTracker(60, now);
   const authCache = new AuthCache((options.authCacheSeconds ?? 1) * 1000, () => now().getTime());
+  // Admin calls on directories and tokens journal like everything else: one append per call.
+  const hostActor = (directoryId: string): Actor => ({ directoryId, tokenId: null, userAgent: null, requestId: null });
+  const journalOf = (tx: StoreTransaction, directoryId: string) => new Journal(tx, hostActor(directoryId), now().toISOString(), registry);
   const admin = new DirectoryAdmin(
     store,
     now,
-    (tx, action, directoryId, facts) =>
-    writeAudit(tx, {
-      at: now().toISOString(),
-      actor: { directoryId, tokenId: null, userAgent: null, requestId: null },
-      operation: action,
-      outcome: "success",
-      status: 200,
-      facts,
-    }),
+    async (tx, action, directoryId, facts) => {
+      const journal = journalOf(tx, directoryId);
+      journal.audit({ operation: action, resourceType: null, resourceId: null, facts });
+      await journal.commit();
+    },
     () => authCache.clear(),
     {
-      record: (tx, directoryId, changes) =>
-        recordChanges(tx, { registry, at: now().toISOString(), actor: { directoryId, tokenId: null, userAgent: null, requestId: null }, operation: "directory.deleted" }, changes),
+      record: async (tx, directoryId, changes) => {
+        const journal = journalOf(tx, directoryId);
+        for (const change of changes) journal.change(change, "directory.deleted");
+        return journal.commit();
+      },
       deliver: (events) => void dispatcher.deliver(events),
     },
   );
@@ -110,8 +110,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     registry,
     settings,
     dispatcher,
-    steps: policy.steps,
-    beforeDelete: policy.beforeDelete,
+    policy: policy.write,
     auth: { store, now, authenticate: options.authenticate, requireHttps: options.requireHttps ?? false, trustProxy: options.trustProxy ?? false, cache: authCache, maxBodyBytes },
     basePath: options.basePath,
     maxBodyBytes,
@@ -130,7 +129,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     handle,
     directories,
     store,
-    policy: policy.admin({ store, now, deliver: (events) => void dispatcher.deliver(events), visible: (change) => visibleChange(registry, change) }),
+    policy: policy.admin({ store, registry, now, logger, deliver: (events) => void dispatcher.deliver(events) }),
     audit: (tenantId, query = {}) => store.transaction(tenantId, (tx) => readAudit(tx, { limit: 100, ...query }), { readOnly: true }),
     events: {
       subscribe: (handler) => dispatcher.subscribe(handler),

@@ -5,11 +5,9 @@ import type { PolicyOptions } from "../policy/options.js";
 import type { ExtensionRegistration } from "../schema/registry.js";
 import type { ScimStore } from "../store/types.js";
 
-/** Where internals go. Never receives secrets, Authorization headers or request bodies. */
-export interface ScimLogger {
-  error(message: string, details?: Record<string, unknown>): void;
-  warn?(message: string, details?: Record<string, unknown>): void;
-}
+import type { ScimLogger } from "../logger.js";
+
+export type { ScimLogger } from "../logger.js";
 
 export interface ScimServerOptions {
   /** Where SCIM data lives. @default memoryStore() */

@@ -9,9 +9,9 @@
  */
 import type { Filter, Sort } from "../filter/ast.js";
 
-/** JSON as stored and returned. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+import type { JsonObject } from "../json.js";
+
+export type { JsonObject, JsonValue } from "../json.js";
 
 /** The type of a SCIM resource: `User`, `Group`, or a host-defined type id. */
 export type ResourceTypeId = string;
@@ -36,10 +36,12 @@ export interface StoredResource {
   readonly version: number;
   /** Present only when the read asked for members (Groups). */
   readonly members?: readonly Member[] | undefined;
+  /** Present only when the read asked for the groups a resource belongs to directly (Users). */
+  readonly groups?: readonly Membership[] | undefined;
 }
 
 /** What core hands the store to create or replace a resource. */
-export type ResourceWrite = Omit<StoredResource, "members">;
+export type ResourceWrite = Omit<StoredResource, "members" | "groups">;
 
 /** A Group member. */
 export interface Member {
@@ -60,6 +62,8 @@ export interface Membership {
 export interface Projection {
   /** Load Group members. @default false */
   readonly members?: boolean | undefined;
+  /** Load the groups the resource belongs to directly (a User's `groups`). @default false */
+  readonly groups?: boolean | undefined;
 }
 
 export interface StoreQuery {
@@ -84,9 +88,13 @@ export interface WriteGuard {
   readonly expectedVersion?: number | undefined;
 }
 
-/** Options for a membership change: the group's new lastModified, and an optional version guard. */
+/**
+ * Options for a membership change: the group's new `lastModified` and `version`, which the store
+ * sets as given (core owns versions; the store bumps nothing), and an optional version guard.
+ */
 export interface MembershipWrite extends WriteGuard {
   readonly modifiedAt: string;
+  readonly version: number;
 }
 
 /** A small admin record (directory, token, role mapping, exclusion …). */
@@ -162,6 +170,11 @@ export interface StoreTransaction {
 
   /** Appends an entry and returns the `seq` the store assigned to it. */
   appendLog(log: LogName, entry: NewLogEntry): Promise<number>;
+  /**
+   * Appends several entries, in order, and returns the `seq` of each. Core writes a unit of work's
+   * whole journal with one call; a store without it gets one `appendLog` per entry.
+   */
+  appendLogs?(entries: readonly { readonly log: LogName; readonly entry: NewLogEntry }[]): Promise<readonly number[]>;
   readLog(log: LogName, query: LogQuery): Promise<readonly LogEntry[]>;
 }
 

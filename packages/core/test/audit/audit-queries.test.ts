@@ -22,8 +22,10 @@ describe("audit queries", () => {
       tenantId: "t-hook",
       logger: { error: () => undefined },
       policy: {
-        onDeprovision: () => {
-          throw new Error("session store down: secret-dsn://user:hunter2@db");
+        inTransaction: {
+          onDeprovision: () => {
+            throw new Error("session store down: secret-dsn://user:hunter2@db");
+          },
         },
       },
     });

@@ -114,8 +114,10 @@ describe("deactivation", () => {
     const h = await policyHarness({
       roles,
       deprovisioning: { onDeactivate: { deactivateThenDeleteAfterDays: 1 } },
-      onDeprovision: (n) => {
-        if (n.mode === "delete" && n.userId === refuse) throw new Error("legal hold");
+      inTransaction: {
+        onDeprovision: (n) => {
+          if (n.mode === "delete" && n.userId === refuse) throw new Error("legal hold");
+        },
       },
     });
     const ada = await createUser(h.call, "ada@example.com");
@@ -129,11 +131,13 @@ describe("deactivation", () => {
     expect((await h.server.events.read(h.tenantId)).filter((e) => e.type === "user.deleted").map((e) => e.resourceId)).toEqual([bob]);
   });
 
-  it("fails the request and writes nothing when onDeprovision throws", async () => {
+  it("fails the request and writes nothing when an in-transaction onDeprovision throws", async () => {
     const h = await policyHarness({
       roles,
-      onDeprovision: () => {
-        throw new Error("host refused");
+      inTransaction: {
+        onDeprovision: () => {
+          throw new Error("host refused");
+        },
       },
     });
     const ada = await createUser(h.call, "ada@example.com");

@@ -228,11 +228,13 @@ describe("role change notifications", () => {
     expect(replay.map((e) => e.type)).toEqual(["membership.added", "role.changed", "membership.added", "role.changed", "membership.removed", "role.changed"]);
   });
 
-  it("rolls the whole request back when onRoleChange throws", async () => {
+  it("rolls the whole request back when an in-transaction onRoleChange throws", async () => {
     const h = await policyHarness({
       roles,
-      onRoleChange: () => {
-        throw new Error("host database is down");
+      inTransaction: {
+        onRoleChange: () => {
+          throw new Error("host database is down");
+        },
       },
     });
     const ada = await createUser(h.call, "ada@example.com");

@@ -1,0 +1,142 @@
+/**
+ * The journal of one unit of work: every audit entry and event it produces, whoever produces them
+ * (a SCIM write, the policy's decisions, an admin call, the sweep, a directory's deletion), kept in
+ * memory while the work runs and appended in one go just before commit. So a change and its entries
+ * commit or roll back together, and the store sees one append per unit of work, not one per row.
+ *
+ * Rows go down in the order a reader expects: the decisions behind a change, then each change's
+ * audit entry and events, then the events the policy derived from them (a cause before its effect).
+ */
+import { auditRecord, type Actor, type AuditWrite } from "../audit/trail.js";
+import { visibleChange } from "../audit/visible.js";
+import { eventRecord, eventsOf, type NewEvent, type ScimEvent } from "../events/outbox.js";
+import type { ResourceChange } from "../resources/change.js";
+import type { SchemaRegistry } from "../schema/registry.js";
+import type { JsonValue, LogName, NewLogEntry, StoreTransaction } from "../store/types.js";
+
+export interface JournalEntry {
+  readonly operation: string;
+  readonly resourceType: string | null;
+  readonly resourceId: string | null;
+  readonly facts: Readonly<Record<string, JsonValue>>;
+  /** A resource change the entry explains (e.g. a sweep's delete), audited with its difference. */
+  readonly change?: ResourceChange | undefined;
+  readonly status?: number | undefined;
+}
+
+/** A host hook the journal runs once the unit of work has committed. */
+export type AfterCommit = () => void | Promise<void>;
+
+const statusOf = (change: ResourceChange) => (change.operation === "create" ? 201 : change.operation === "delete" ? 204 : 200);
+
+export class Journal {
+  readonly #decisions: AuditWrite[] = [];
+  readonly #changes: { readonly change: ResourceChange; readonly operation: string }[] = [];
+  readonly #derived: NewEvent[] = [];
+  readonly #afterCommit: AfterCommit[] = [];
+
+  constructor(
+    readonly tx: StoreTransaction,
+    readonly actor: Actor,
+    readonly at: string,
+    private readonly registry: SchemaRegistry,
+    /** The request's tolerance list, which keeps filling while the request runs. */
+    private readonly tolerances: readonly string[] = [],
+  ) {}
+
+  get tenantId(): string {
+    return this.tx.tenantId;
+  }
+
+  /** A decision or an admin action, with the facts that explain it (never a secret). */
+  audit(entry: JournalEntry): void {
+    this.#decisions.push({
+      at: this.at,
+      actor: this.actor,
+      operation: entry.operation,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId,
+      change: entry.change && visibleChange(this.registry, entry.change),
+      outcome: "success",
+      status: entry.status ?? 200,
+      facts: entry.facts,
+    });
+  }
+
+  /** A request that failed and rolled back: its entry carries the status and the client's detail. */
+  failure(f: { operation: string; resourceType: string | null; resourceId: string | null; status: number; detail: string | null }): void {
+    this.#decisions.push({
+      at: this.at,
+      actor: this.actor,
+      operation: f.operation,
+      resourceType: f.resourceType,
+      resourceId: f.resourceId,
+      tolerances: this.tolerances,
+      outcome: "failure",
+      status: f.status,
+      detail: f.detail,
+    });
+  }
+
+  /** A resource change, audited under `operation` with the events it implies. */
+  change(change: ResourceChange, operation: string): void {
+    this.#changes.push({ change: visibleChange(this.registry, change), operation });
+  }
+
+  /** Events derived from the changes (a role change), delivered after theirs. */
+  event(...events: NewEvent[]): void {
+    this.#derived.push(...events);
+  }
+
+  /** A host hook to run after commit; it never runs if the unit of work rolls back. */
+  afterCommit(hook: AfterCommit): void {
+    this.#afterCommit.push(hook);
+  }
+
+  /** Appends every row in one call and returns the events, with their cursors, for delivery. */
+  async commit(): Promise<ScimEvent[]> {
+    const rows: { log: LogName; entry: NewLogEntry }[] = [];
+    const events: NewEvent[] = [];
+    const eventRow = (e: NewEvent) => {
+      events.push(e);
+      rows.push({ log: "events", entry: eventRecord(this.at, e) });
+    };
+    for (const d of this.#decisions) rows.push({ log: "audit", entry: auditRecord(d) });
+    for (const { change, operation } of this.#changes) {
+      const status = statusOf(change);
+      rows.push({ log: "audit", entry: auditRecord({ at: this.at, actor: this.actor, operation, change, tolerances: this.tolerances, outcome: "success", status }) });
+      for (const e of eventsOf(change, this.actor.directoryId)) eventRow(e);
+    }
+    for (const e of this.#derived) eventRow(e);
+    if (rows.length === 0) return [];
+    const seqs = await appendAll(this.tx, rows);
+    const out: ScimEvent[] = [];
+    let i = 0;
+    rows.forEach((row, at) => {
+      if (row.log !== "events") return;
+      const e = events[i++];
+      const seq = seqs[at];
+      if (e !== undefined && seq !== undefined) out.push({ ...e, seq, at: this.at, tenantId: this.tenantId });
+    });
+    return out;
+  }
+
+  /** Runs the hooks queued for after commit, in order; a failing hook is reported, never rethrown. */
+  async runAfterCommit(onError: (error: unknown) => void): Promise<void> {
+    for (const hook of this.#afterCommit.splice(0)) {
+      try {
+        await hook();
+      } catch (error) {
+        onError(error);
+      }
+    }
+  }
+}
+
+/** One append of many rows: the store's batch method when it has one. */
+async function appendAll(tx: StoreTransaction, rows: readonly { log: LogName; entry: NewLogEntry }[]): Promise<readonly number[]> {
+  if (tx.appendLogs) return tx.appendLogs(rows);
+  const seqs: number[] = [];
+  for (const row of rows) seqs.push(await tx.appendLog(row.log, row.entry));
+  return seqs;
+}
