@@ -133,7 +133,8 @@ try {
   await measure("emails[type eq work].value eq (Entra)", iterations, (i) =>
     query({ ...page, filter: filter(`emails[type eq "work"].value eq "user${rand(i)}@example.com"`) }),
   );
-  const at = () => ({ modifiedAt: new Date().toISOString() });
+  let version = 1;
+  const at = () => ({ modifiedAt: new Date().toISOString(), version: ++version });
   const outsider = (i: number) => id(groupSize + (i % Math.max(1, users - groupSize)));
   await measure(`add 1 member to the ${groupSize.toLocaleString()}-member group`, iterations, (i) =>
     store.transaction(tenant, (tx) => tx.addMembers("big", [{ value: outsider(i), type: "User" }], at())),

@@ -35,11 +35,19 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 
 const asMembers = (list: readonly string[]): Member[] => list.map((value) => ({ value, type: value.startsWith("g") ? "Group" : "User", display: value.toUpperCase() }));
 
-/** Runs one operation; the version a client would send comes from a read in the same unit of work. */
+/**
+ * Runs one operation; the version a client would send comes from a read in the same unit of work,
+ * and a membership change gives the group the next version, as core does.
+ */
 async function apply(tx: StoreTransaction, o: Op, step: number): Promise<unknown> {
   const version = async (type: string, id: string, stale: boolean) => {
     const current = await tx.getResource(type, id);
     return current ? current.version - (stale ? 1 : 0) : 0;
+  };
+  const membership = async (groupId: string, stale: boolean) => {
+    const current = await tx.getResource("Group", groupId);
+    const seen = current?.version ?? 0;
+    return { modifiedAt: stamp(step), version: seen + 1, expectedVersion: seen - (current && stale ? 1 : 0) };
   };
   switch (o.op) {
     case "createUser":
@@ -55,11 +63,11 @@ async function apply(tx: StoreTransaction, o: Op, step: number): Promise<unknown
     case "delete":
       return tx.deleteResource(o.type, o.id, o.stale ? { expectedVersion: await version(o.type, o.id, true) } : undefined);
     case "add":
-      return [...(await tx.addMembers(o.group, asMembers(o.members), { modifiedAt: stamp(step), expectedVersion: await version("Group", o.group, o.stale) }))].sort();
+      return [...(await tx.addMembers(o.group, asMembers(o.members), await membership(o.group, o.stale)))].sort();
     case "remove":
-      return [...(await tx.removeMembers(o.group, o.members, { modifiedAt: stamp(step), expectedVersion: await version("Group", o.group, o.stale) }))].sort();
+      return [...(await tx.removeMembers(o.group, o.members, await membership(o.group, o.stale)))].sort();
     case "replaceMembers": {
-      const diff = await tx.replaceMembers(o.group, asMembers(o.members), { modifiedAt: stamp(step), expectedVersion: await version("Group", o.group, o.stale) });
+      const diff = await tx.replaceMembers(o.group, asMembers(o.members), await membership(o.group, o.stale));
       return { added: [...diff.added].sort(), removed: [...diff.removed].sort() };
     }
   }

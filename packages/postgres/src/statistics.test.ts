@@ -19,7 +19,7 @@ const user = (id: string): ResourceWrite => ({
   version: 1,
 });
 const group = (id: string): ResourceWrite => ({ ...user(id), resourceType: "Group", attributes: { displayName: id }, uniqueKey: null });
-const at = { modifiedAt: "2024-01-02T00:00:00.000Z" };
+const at = { modifiedAt: "2024-01-02T00:00:00.000Z", version: 2 };
 
 /** Creates `count` users named `${prefix}-0` … through the store contract, in one unit of work. */
 const createUsers = (store: ScimStore, prefix: string, count: number) =>

@@ -5,6 +5,7 @@
  * PGlite.
  */
 import type { Filter, ScimStore, StoreTransaction } from "@scimkit/core";
+import { defineStore } from "@scimkit/core/store";
 import type { SqlDriver, SqlExecutor } from "./driver.js";
 import { DEFAULT_SCHEMA, LOCK_CLASS, lockKey, tablesIn, type Tables } from "./identifiers.js";
 import { canCompile } from "./query/filter-sql.js";
@@ -49,7 +50,7 @@ function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, wrote: (
   return {
     tenantId,
     async getResource(type, id, projection) {
-      const r = await resources.getResource(s, type, id);
+      const r = await resources.getResource(s, type, id, projection);
       if (!r || !projection?.members) return r;
       return { ...r, members: (await resources.membersOf(s, [r.id])).get(r.id) ?? [] };
     },
@@ -68,6 +69,7 @@ function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, wrote: (
     deleteRecord: (kind, id) => records.deleteRecord(s, kind, id),
     listRecords: (kind) => records.listRecords(s, kind),
     appendLog: (log, entry) => logs.appendLog(s, log, entry),
+    appendLogs: (entries) => logs.appendLogs(s, entries),
     readLog: (log, query) => logs.readLog(s, log, query),
   };
 }
@@ -90,14 +92,17 @@ export function postgresStore(options: PostgresStoreOptions): ScimStore {
   const { driver } = options;
   const t = tablesIn(options.schema ?? DEFAULT_SCHEMA);
   const stats = statistics(driver, t);
-  return {
+  // Every operation, derived ones included, is implemented here in SQL, and every filter the
+  // compiler handles and every sort is declared, so defineStore derives nothing on this path.
+  return defineStore({
     name: `postgres (${driver.name})`,
     capabilities: {
       supportsFilter: (filter: Filter) => canCompile(filter),
+      // sort-sql.ts orders by any attribute, multi-valued, extension and members ones included.
+      supportsSort: () => true,
     },
-    async transaction(tenantId, work, opts) {
+    async transaction(tenantId, work, { readOnly }) {
       let written = 0;
-      const readOnly = opts?.readOnly === true;
       const result = await driver.transaction(
         async (sql) => {
           if (!readOnly) await lockTenant(sql, t, tenantId);
@@ -114,5 +119,5 @@ export function postgresStore(options: PostgresStoreOptions): ScimStore {
       await stats.settled();
       await driver.close?.();
     },
-  };
+  });
 }

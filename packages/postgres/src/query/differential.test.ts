@@ -35,7 +35,7 @@ describe("memory and PostgreSQL (PGlite) stores answer every query alike", () =>
   async function load(store: ScimStore, tenant: string, data: Dataset): Promise<void> {
     await store.transaction(tenant, async (tx) => {
       for (const r of [...data.users, ...data.groups]) await tx.createResource(r);
-      for (const [groupId, members] of data.members) if (members.length > 0) await tx.addMembers(groupId, members, { modifiedAt: "2024-01-03T00:00:00.000Z" });
+      for (const [groupId, members] of data.members) if (members.length > 0) await tx.addMembers(groupId, members, { modifiedAt: "2024-01-03T00:00:00.000Z", version: 2 });
     });
   }
 

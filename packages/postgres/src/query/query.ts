@@ -1,9 +1,11 @@
 /**
- * `queryResources` in SQL: filter, sort and page in one statement; the total from the page itself
- * when the page proves it (a short page), else from a COUNT over the same predicate.
+ * `queryResources` in SQL: filter, sort and page in one statement (with each row's groups when the
+ * projection asks for them); the total from the page itself when the page proves it (a short
+ * page), else from a COUNT over the same predicate.
  */
 import type { QueryResult, StoreQuery } from "@scimkit/core";
 import { Params } from "../sql/params.js";
+import { groupsColumn, toMemberships } from "../sql/members.js";
 import { membersOf, type Scope } from "../sql/resources.js";
 import { RESOURCE_COLUMNS, num, toResource } from "../sql/rows.js";
 import { filterCompiler } from "./filter-sql.js";
@@ -32,15 +34,17 @@ export async function queryResources(s: Scope, type: string, query: StoreQuery):
   const count = Math.max(0, Math.floor(query.count));
   if (count === 0) return { resources: [], total: await countAll(s, type, query) };
 
+  // A page's groups come in the page's statement; the planner computes them for the returned rows only.
+  const groups = query.projection?.groups === true;
   const p = new Params();
   const filter = where(s, type, query, p);
   const order = sortSql(query.sort, s.t.members, context(s, p));
   const res = await s.sql.query(
-    `SELECT ${RESOURCE_COLUMNS} FROM ${s.t.resources} r ${order.join}
+    `SELECT ${RESOURCE_COLUMNS}${groups ? `, ${groupsColumn(s.t)}` : ""} FROM ${s.t.resources} r ${order.join}
      WHERE ${filter} ORDER BY ${order.orderBy} LIMIT ${p.add(String(count))}::bigint OFFSET ${p.add(String(skip))}::bigint`,
     p.values,
   );
-  let resources = res.rows.map(toResource);
+  let resources = res.rows.map((row) => (groups ? { ...toResource(row), groups: toMemberships(row["groups"]) } : toResource(row)));
   // A short page that starts inside the results ends them, so it tells the total without a COUNT.
   const total = resources.length < count && (resources.length > 0 || skip === 0) ? skip + resources.length : await countAll(s, type, query);
   if (query.projection?.members && resources.length > 0) {

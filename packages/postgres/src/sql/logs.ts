@@ -19,6 +19,37 @@ export async function appendLog(s: Scope, log: LogName, entry: NewLogEntry): Pro
   return num(res.rows[0]?.["seq"]);
 }
 
+/**
+ * Appends entries in one statement and returns each one's seq, in the order given. Rows are inserted
+ * in that order, so the sequence hands them increasing seqs: sorting what RETURNING reports gives
+ * the seq of each entry by position.
+ */
+export async function appendLogs(s: Scope, entries: readonly { readonly log: LogName; readonly entry: NewLogEntry }[]): Promise<readonly number[]> {
+  if (entries.length === 0) return [];
+  if (entries.length === 1) {
+    const [only] = entries;
+    return only ? [await appendLog(s, only.log, only.entry)] : [];
+  }
+  const column = <T>(pick: (e: NewLogEntry, log: LogName) => T) => entries.map(({ log, entry }) => pick(entry, log));
+  const res = await s.sql.query(
+    `INSERT INTO ${s.t.logs} (log, tenant, at, directory_id, resource_type, resource_id, data)
+     SELECT l, $1, a, d, rt, ri, x::jsonb
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) WITH ORDINALITY AS e(l, a, d, rt, ri, x, o)
+     ORDER BY o
+     RETURNING seq`,
+    [
+      s.tenant,
+      column((_e, log) => log),
+      column((e) => e.at),
+      column((e) => e.directoryId),
+      column((e) => e.resourceType),
+      column((e) => e.resourceId),
+      column((e) => JSON.stringify(e.data)),
+    ],
+  );
+  return res.rows.map((row) => num(row["seq"])).sort((x, y) => x - y);
+}
+
 export async function readLog(s: Scope, log: LogName, q: LogQuery): Promise<readonly LogEntry[]> {
   const p = new Params();
   const where = [`tenant = ${p.add(s.tenant)}`, `log = ${p.add(log)}`];

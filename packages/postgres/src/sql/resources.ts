@@ -3,10 +3,11 @@
  * of the UPDATE/DELETE itself, so a check and the write it guards cannot be separated by another
  * transaction. Failures are diagnosed only after a statement changed nothing.
  */
-import { UniquenessError, VersionConflictError, type Member, type ResourceWrite, type StoredResource, type WriteGuard } from "@scimkit/core";
+import { UniquenessError, VersionConflictError, type Member, type Projection, type ResourceWrite, type StoredResource, type WriteGuard } from "@scimkit/core";
 import type { SqlExecutor } from "../driver.js";
 import type { Tables } from "../identifiers.js";
 import { isUniqueViolation } from "./errors.js";
+import { groupsColumn, toMemberships } from "./members.js";
 import { extract } from "./extract.js";
 import { RESOURCE_COLUMNS, num, str, strOrNull, toResource } from "./rows.js";
 
@@ -18,10 +19,19 @@ export interface Scope {
 
 const guardValue = (guard: WriteGuard | undefined): number | null => guard?.expectedVersion ?? null;
 
-export async function getResource(s: Scope, type: string, id: string): Promise<StoredResource | null> {
-  const res = await s.sql.query(`SELECT ${RESOURCE_COLUMNS} FROM ${s.t.resources} r WHERE r.tenant = $1 AND r.type = $2 AND r.id = $3`, [s.tenant, type, id]);
+/**
+ * One resource by key, in one statement. With `groups`, the groups it belongs to directly come in
+ * the same statement (a correlated subquery); without, the members table is not touched.
+ */
+export async function getResource(s: Scope, type: string, id: string, projection?: Projection): Promise<StoredResource | null> {
+  const groups = projection?.groups === true;
+  const res = await s.sql.query(
+    `SELECT ${RESOURCE_COLUMNS}${groups ? `, ${groupsColumn(s.t)}` : ""} FROM ${s.t.resources} r WHERE r.tenant = $1 AND r.type = $2 AND r.id = $3`,
+    [s.tenant, type, id],
+  );
   const row = res.rows[0];
-  return row ? toResource(row) : null;
+  if (!row) return null;
+  return groups ? { ...toResource(row), groups: toMemberships(row["groups"]) } : toResource(row);
 }
 
 export async function createResource(s: Scope, r: ResourceWrite): Promise<StoredResource> {
@@ -123,8 +133,8 @@ export async function membersOf(s: Scope, groupIds: readonly string[]): Promise<
   return out;
 }
 
-/** A write returns what was stored, never the members a caller might have attached. */
+/** A write returns what was stored, never the members or groups a caller might have attached. */
 function strip(r: ResourceWrite): StoredResource {
-  const { members: _members, ...rest } = r as StoredResource;
+  const { members: _members, groups: _groups, ...rest } = r as StoredResource;
   return rest;
 }
