@@ -7,7 +7,7 @@
  * directory's IdP: okta, entra, onelogin, jumpcloud, ping or generic; default generic).
  */
 import type { AddressInfo } from "node:net";
-import { scimExpress } from "@scimkit/express";
+import { createExpressMiddleware } from "@scimkit/express";
 import express from "express";
 import { announce, closeHttpServer, startScim, stopOnSignals } from "./scim.js";
 
@@ -15,7 +15,7 @@ const { server, token } = await startScim();
 
 const app = express();
 // The adapter reads bodies itself (scim+json included), so no body parser is needed in front of it.
-app.use("/scim/v2", scimExpress(server));
+app.use("/scim/v2", createExpressMiddleware(server));
 
 const listener = app.listen(Number(process.env["PORT"] ?? 3000), "127.0.0.1", (error?: Error) => {
   if (error) {

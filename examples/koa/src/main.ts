@@ -7,7 +7,7 @@
  * directory's IdP: okta, entra, onelogin, jumpcloud, ping or generic; default generic).
  */
 import type { AddressInfo } from "node:net";
-import { scimKoa } from "@scimkit/koa";
+import { createKoaMiddleware } from "@scimkit/koa";
 import Koa from "koa";
 import mount from "koa-mount";
 import { announce, closeHttpServer, startScim, stopOnSignals } from "./scim.js";
@@ -16,7 +16,7 @@ const { server, token } = await startScim();
 
 const app = new Koa();
 // The adapter reads bodies itself (scim+json included), so no body parser is needed in front of it.
-app.use(mount("/scim/v2", scimKoa(server)));
+app.use(mount("/scim/v2", createKoaMiddleware(server)));
 
 const listener = app.listen(Number(process.env["PORT"] ?? 3000), "127.0.0.1", () => {
   announce((listener.address() as AddressInfo).port, token);

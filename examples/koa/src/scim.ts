@@ -4,7 +4,7 @@
  */
 import type { Server } from "node:http";
 import { join } from "node:path";
-import { createScimServer, memoryStore, type IdpKind, type ScimServer } from "@scimkit/core";
+import { createScimServer, createMemoryStore, type IdpKind, type ScimServer } from "@scimkit/core";
 
 const TENANT = "demo";
 
@@ -23,7 +23,7 @@ const IDPS: readonly IdpKind[] = ["okta", "entra", "onelogin", "jumpcloud", "pin
 export async function startScim(env: NodeJS.ProcessEnv = process.env): Promise<DemoScim> {
   const dataDir = env["SCIMKIT_DATA_DIR"];
   const idp = IDPS.find((kind) => kind === env["SCIMKIT_IDP"]) ?? "generic";
-  const server = createScimServer({ store: memoryStore(dataDir ? { file: join(dataDir, "scimkit.json") } : {}) });
+  const server = createScimServer({ store: createMemoryStore(dataDir ? { file: join(dataDir, "scimkit.json") } : {}) });
   // On a data folder from an earlier run the directory is already there; keep using it.
   const directory =
     (await server.directories.list(TENANT))[0] ??

@@ -5,9 +5,12 @@
  * autocannon checks the time once a second: 1.5 s would run for 2.
  */
 import { parseArgs } from "node:util";
-import { err, ok, type Result } from "@scimkit/core";
 import { SERVER_KINDS, type ServerKind } from "./protocol.js";
 import { SCENARIO_IDS, type ScenarioId } from "./scenarios.js";
+
+type Result<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
+const ok = <T>(value: T): Result<T> => ({ ok: true, value });
+const err = (error: string): Result<never> => ({ ok: false, error });
 
 export interface BenchOptions {
   readonly quick: boolean;

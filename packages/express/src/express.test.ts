@@ -1,10 +1,10 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createScimServer, memoryStore } from "@scimkit/core";
+import { createScimServer, createMemoryStore } from "@scimkit/core";
 import express5 from "express";
 import express4 from "express4";
 import { afterEach, describe, expect, it } from "vitest";
-import { scimExpress } from "./index.js";
+import { createExpressMiddleware } from "./index.js";
 
 type Express = typeof express5;
 
@@ -40,10 +40,10 @@ const echo = async (request: Request) =>
 describe.each([
   ["Express 4", express4 as Express],
   ["Express 5", express5],
-])("scimExpress on %s", (_name, express) => {
+])("createExpressMiddleware on %s", (_name, express) => {
   it("passes the full URL under the mount path, query string intact", async () => {
     const app = express();
-    app.use("/scim/v2", scimExpress(echo));
+    app.use("/scim/v2", createExpressMiddleware(echo));
     const origin = await start(app);
     const url = `${origin}/scim/v2/Users?filter=userName%20eq%20%22a%40b.com%22&startIndex=1&count=100`;
     const seen = (await (await fetch(url)).json()) as Seen;
@@ -53,7 +53,7 @@ describe.each([
   it("reads an application/scim+json body that express.json() skipped", async () => {
     const app = express();
     app.use(express.json());
-    app.use("/scim/v2", scimExpress(echo));
+    app.use("/scim/v2", createExpressMiddleware(echo));
     const origin = await start(app);
     const body = '{"userName":"ada"}';
     const res = await fetch(`${origin}/scim/v2/Users`, {
@@ -67,7 +67,7 @@ describe.each([
   it("uses the body express.json() already parsed", async () => {
     const app = express();
     app.use(express.json({ type: ["application/json", "application/scim+json"] }));
-    app.use("/scim/v2", scimExpress(echo));
+    app.use("/scim/v2", createExpressMiddleware(echo));
     const origin = await start(app);
     const res = await fetch(`${origin}/scim/v2/Users/1`, {
       method: "PATCH",
@@ -81,7 +81,7 @@ describe.each([
   it("follows the app's trust proxy setting for the scheme and host", async () => {
     const app = express();
     app.set("trust proxy", true);
-    app.use("/scim/v2", scimExpress(echo));
+    app.use("/scim/v2", createExpressMiddleware(echo));
     const origin = await start(app);
     const res = await fetch(`${origin}/scim/v2/Groups`, {
       headers: { "x-forwarded-proto": "https", "x-forwarded-host": "hr.example.com" },
@@ -91,7 +91,7 @@ describe.each([
 
   it("answers an oversized body with a 413 SCIM error", async () => {
     const app = express();
-    app.use("/scim/v2", scimExpress(echo, { maxBodyBytes: 64 }));
+    app.use("/scim/v2", createExpressMiddleware(echo, { maxBodyBytes: 64 }));
     const origin = await start(app);
     const res = await fetch(`${origin}/scim/v2/Users`, {
       method: "POST",
@@ -103,12 +103,12 @@ describe.each([
   });
 
   it("serves the engine so meta.location and Location include the mount path", async () => {
-    const server = createScimServer({ store: memoryStore() });
+    const server = createScimServer({ store: createMemoryStore() });
     const dir = await server.directories.create({ tenantId: "acme", name: "Okta", idp: "okta" });
     const { token } = await server.directories.mintToken(dir.id);
     const app = express();
     app.use(express.json());
-    app.use("/api/scim/v2", scimExpress(server));
+    app.use("/api/scim/v2", createExpressMiddleware(server));
     const origin = await start(app);
     const res = await fetch(`${origin}/api/scim/v2/Users`, {
       method: "POST",

@@ -10,7 +10,7 @@ import { answerNodeRequest, writeNodeAnswer, type FetchTarget, type NodeHandlerO
 
 export type { FetchHandler, FetchTarget } from "@scimkit/core/node";
 
-/** Options of {@link scimExpress}. */
+/** Options of {@link createExpressMiddleware}. */
 export interface ScimExpressOptions extends Omit<NodeHandlerOptions, "trustProxy"> {
   /**
    * Take scheme and host from `X-Forwarded-Proto` / `X-Forwarded-Host`.
@@ -39,15 +39,15 @@ export type ScimExpressMiddleware = (req: ExpressRequestLike, res: ServerRespons
  * ```ts
  * import express from "express";
  * import { createScimServer } from "@scimkit/core";
- * import { scimExpress } from "@scimkit/express";
+ * import { createExpressMiddleware } from "@scimkit/express";
  *
  * const server = createScimServer();
  * const app = express();
- * app.use("/scim/v2", scimExpress(server));
+ * app.use("/scim/v2", createExpressMiddleware(server));
  * app.listen(3000);
  * ```
  */
-export function scimExpress(target: FetchTarget, options: ScimExpressOptions = {}): ScimExpressMiddleware {
+export function createExpressMiddleware(target: FetchTarget, options: ScimExpressOptions = {}): ScimExpressMiddleware {
   return (req, res, next) => {
     const trustProxy = options.trustProxy ?? req.app?.enabled("trust proxy") === true;
     answerNodeRequest(target, req, res, { ...options, trustProxy })

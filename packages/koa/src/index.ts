@@ -13,7 +13,7 @@ import { answerNodeRequest, headerRecord, type FetchTarget, type NodeHandlerOpti
 
 export type { FetchHandler, FetchTarget } from "@scimkit/core/node";
 
-/** Options of {@link scimKoa}. */
+/** Options of {@link createKoaMiddleware}. */
 export interface ScimKoaOptions extends Omit<NodeHandlerOptions, "trustProxy"> {
   /** Take scheme and host from `X-Forwarded-*` headers. @default the app's `proxy` setting */
   readonly trustProxy?: boolean | undefined;
@@ -45,14 +45,14 @@ const emptyStatuses = new Set([204, 205, 304]);
  * import Koa from "koa";
  * import mount from "koa-mount";
  * import { createScimServer } from "@scimkit/core";
- * import { scimKoa } from "@scimkit/koa";
+ * import { createKoaMiddleware } from "@scimkit/koa";
  *
  * const app = new Koa();
- * app.use(mount("/scim/v2", scimKoa(createScimServer())));
+ * app.use(mount("/scim/v2", createKoaMiddleware(createScimServer())));
  * app.listen(3000);
  * ```
  */
-export function scimKoa(target: FetchTarget, options: ScimKoaOptions = {}): ScimKoaMiddleware {
+export function createKoaMiddleware(target: FetchTarget, options: ScimKoaOptions = {}): ScimKoaMiddleware {
   return async (ctx) => {
     const answer = await answerNodeRequest(target, ctx.req, ctx.res, {
       ...options,

@@ -1,13 +1,13 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import Router from "@koa/router";
-import { createScimServer, memoryStore } from "@scimkit/core";
+import { createScimServer, createMemoryStore } from "@scimkit/core";
 import Koa3 from "koa";
 import Koa2 from "koa2";
 import bodyParser from "koa-bodyparser";
 import mount from "koa-mount";
 import { afterEach, describe, expect, it } from "vitest";
-import { scimKoa } from "./index.js";
+import { createKoaMiddleware } from "./index.js";
 
 let open: Server | undefined;
 afterEach(async () => {
@@ -35,10 +35,10 @@ const echo = async (request: Request) =>
 describe.each([
   ["Koa 2", Koa2 as typeof Koa3],
   ["Koa 3", Koa3],
-])("scimKoa on %s", (_name, Koa) => {
+])("createKoaMiddleware on %s", (_name, Koa) => {
   it("passes the full URL under koa-mount, query string intact", async () => {
     const app = new Koa();
-    app.use(mount("/scim/v2", scimKoa(echo)));
+    app.use(mount("/scim/v2", createKoaMiddleware(echo)));
     const origin = await start(app);
     const url = `${origin}/scim/v2/Users?filter=userName%20eq%20%22a%40b.com%22&count=2`;
     expect(((await (await fetch(url)).json()) as Seen).url).toBe(url);
@@ -47,7 +47,7 @@ describe.each([
   it("works under an @koa/router prefix", async () => {
     const app = new Koa();
     const router = new Router({ prefix: "/scim/v2" });
-    router.all("/{*path}", scimKoa(echo));
+    router.all("/{*path}", createKoaMiddleware(echo));
     app.use(router.routes());
     const origin = await start(app);
     const res = await fetch(`${origin}/scim/v2/Groups/g1`, { method: "DELETE" });
@@ -56,7 +56,7 @@ describe.each([
 
   it("reads an application/scim+json body itself without a body parser", async () => {
     const app = new Koa();
-    app.use(scimKoa(echo));
+    app.use(createKoaMiddleware(echo));
     const origin = await start(app);
     const body = '{"userName":"ada"}';
     const res = await fetch(`${origin}/scim/v2/Users`, { method: "POST", headers: { "content-type": "application/scim+json" }, body });
@@ -66,7 +66,7 @@ describe.each([
   it("uses the bytes koa-bodyparser already read", async () => {
     const app = new Koa();
     app.use(bodyParser({ extendTypes: { json: ["application/scim+json"] } }));
-    app.use(scimKoa(echo));
+    app.use(createKoaMiddleware(echo));
     const origin = await start(app);
     const body = '{ "userName" : "ada" }';
     const res = await fetch(`${origin}/scim/v2/Users`, { method: "POST", headers: { "content-type": "application/scim+json" }, body });
@@ -78,7 +78,7 @@ describe.each([
     const headers = new Headers({ "content-type": "application/scim+json", etag: 'W/"2"' });
     headers.append("set-cookie", "a=1");
     headers.append("set-cookie", "b=2");
-    app.use(scimKoa(async () => new Response('{"id":"u1"}', { status: 201, headers })));
+    app.use(createKoaMiddleware(async () => new Response('{"id":"u1"}', { status: 201, headers })));
     const origin = await start(app);
     const res = await fetch(`${origin}/scim/v2/Users`, { method: "POST", body: "{}" });
     expect(res.status).toBe(201);
@@ -90,8 +90,8 @@ describe.each([
 
   it("keeps a bodiless status as sent instead of Koa's defaults", async () => {
     const app = new Koa();
-    app.use(mount("/none", scimKoa(async () => new Response(null, { status: 204 }))));
-    app.use(mount("/accepted", scimKoa(async () => new Response(null, { status: 202 }))));
+    app.use(mount("/none", createKoaMiddleware(async () => new Response(null, { status: 204 }))));
+    app.use(mount("/accepted", createKoaMiddleware(async () => new Response(null, { status: 202 }))));
     const origin = await start(app);
     const none = await fetch(`${origin}/none/Users/1`, { method: "DELETE" });
     expect(none.status).toBe(204);
@@ -102,7 +102,7 @@ describe.each([
 
   it("answers an oversized body with a 413 SCIM error", async () => {
     const app = new Koa();
-    app.use(scimKoa(echo, { maxBodyBytes: 64 }));
+    app.use(createKoaMiddleware(echo, { maxBodyBytes: 64 }));
     const origin = await start(app);
     const res = await fetch(`${origin}/scim/v2/Users`, { method: "POST", body: "x".repeat(100) });
     expect(res.status).toBe(413);
@@ -112,19 +112,19 @@ describe.each([
   it("follows the app's proxy setting for the scheme and host", async () => {
     const app = new Koa();
     app.proxy = true;
-    app.use(scimKoa(echo));
+    app.use(createKoaMiddleware(echo));
     const origin = await start(app);
     const res = await fetch(`${origin}/scim/v2/Users`, { headers: { "x-forwarded-proto": "https", "x-forwarded-host": "hr.example.com" } });
     expect(((await res.json()) as Seen).url).toBe("https://hr.example.com/scim/v2/Users");
   });
 
   it("serves the engine so meta.location includes the mount path", async () => {
-    const server = createScimServer({ store: memoryStore() });
+    const server = createScimServer({ store: createMemoryStore() });
     const dir = await server.directories.create({ tenantId: "acme", name: "Entra", idp: "entra" });
     const { token } = await server.directories.mintToken(dir.id);
     const app = new Koa();
     app.use(bodyParser());
-    app.use(mount("/scim/v2", scimKoa(server)));
+    app.use(mount("/scim/v2", createKoaMiddleware(server)));
     const origin = await start(app);
     const res = await fetch(`${origin}/scim/v2/Users`, {
       method: "POST",

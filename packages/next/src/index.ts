@@ -10,7 +10,7 @@ import type { FetchTarget } from "@scimkit/core/node";
 
 export type { FetchHandler, FetchTarget } from "@scimkit/core/node";
 
-/** Options of {@link scimNext}. */
+/** Options of {@link createNextRouteHandlers}. */
 export interface ScimNextOptions {
   /**
    * Take the host from `X-Forwarded-Host` (first value) rather than `Host`. Turn on only behind a
@@ -52,14 +52,14 @@ function withClientHost(request: Request, trustProxy: boolean): Request {
  * @example
  * ```ts
  * // app/scim/v2/[[...path]]/route.ts
- * import { scimNext } from "@scimkit/next";
+ * import { createNextRouteHandlers } from "@scimkit/next";
  * import { server } from "@/lib/scim";
  *
  * export const dynamic = "force-dynamic";
- * export const { GET, POST, PUT, PATCH, DELETE } = scimNext(server);
+ * export const { GET, POST, PUT, PATCH, DELETE } = createNextRouteHandlers(server);
  * ```
  */
-export function scimNext(target: FetchTarget, options: ScimNextOptions = {}): ScimRouteHandlers {
+export function createNextRouteHandlers(target: FetchTarget, options: ScimNextOptions = {}): ScimRouteHandlers {
   const fetch = typeof target === "function" ? target : (request: Request) => target.fetch(request);
   const handler: ScimRouteHandler = (request) => fetch(withClientHost(request, options.trustProxy ?? false));
   return { GET: handler, POST: handler, PUT: handler, PATCH: handler, DELETE: handler };

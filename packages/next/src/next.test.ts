@@ -1,11 +1,11 @@
-import { createScimServer, memoryStore } from "@scimkit/core";
+import { createScimServer, createMemoryStore } from "@scimkit/core";
 import { describe, expect, it } from "vitest";
-import { scimNext } from "./index.js";
+import { createNextRouteHandlers } from "./index.js";
 
-describe("scimNext", () => {
+describe("createNextRouteHandlers", () => {
   it("gives every SCIM method a handler that passes the request to fetch unchanged", async () => {
     const seen: Request[] = [];
-    const handlers = scimNext(async (request) => {
+    const handlers = createNextRouteHandlers(async (request) => {
       seen.push(request);
       return new Response(request.method, { status: 299 });
     });
@@ -19,7 +19,7 @@ describe("scimNext", () => {
   });
 
   it("puts the client's Host back into the URL Next built on its own listening host, body intact", async () => {
-    const { POST } = scimNext(async (request) => Response.json({ url: request.url, body: await request.text() }));
+    const { POST } = createNextRouteHandlers(async (request) => Response.json({ url: request.url, body: await request.text() }));
     const response = await POST(
       new Request("http://localhost:3000/scim/v2/Users?x=1", {
         method: "POST",
@@ -31,7 +31,7 @@ describe("scimNext", () => {
   });
 
   it("takes the host from X-Forwarded-Host only with trustProxy", async () => {
-    const { GET } = scimNext(async (request) => new Response(request.url), { trustProxy: true });
+    const { GET } = createNextRouteHandlers(async (request) => new Response(request.url), { trustProxy: true });
     const request = new Request("https://localhost:3000/scim/v2/Groups", {
       headers: { host: "internal:8080", "x-forwarded-host": "idp-facing.example.com, proxy.local" },
     });
@@ -39,7 +39,7 @@ describe("scimNext", () => {
   });
 
   it("keeps the URL when the Host header is not a host name", async () => {
-    const { GET } = scimNext(async (request) => new Response(request.url));
+    const { GET } = createNextRouteHandlers(async (request) => new Response(request.url));
     const request = new Request("http://localhost:3000/scim/v2/Users", { headers: { host: "evil.example/path?" } });
     expect(await (await GET(request)).text()).toBe("http://localhost:3000/scim/v2/Users");
   });
@@ -51,14 +51,14 @@ describe("scimNext", () => {
         return new Response(this.greeting);
       },
     };
-    expect(await (await scimNext(server).GET(new Request("https://app.example/scim/v2"))).text()).toBe("hello");
+    expect(await (await createNextRouteHandlers(server).GET(new Request("https://app.example/scim/v2"))).text()).toBe("hello");
   });
 
   it("serves the engine: a user POSTed through one handler is read back through another", async () => {
-    const server = createScimServer({ store: memoryStore() });
+    const server = createScimServer({ store: createMemoryStore() });
     const dir = await server.directories.create({ tenantId: "acme", name: "Okta", idp: "okta" });
     const { token } = await server.directories.mintToken(dir.id);
-    const { POST, GET } = scimNext(server);
+    const { POST, GET } = createNextRouteHandlers(server);
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/scim+json" };
     const created = await POST(
       new Request("https://app.example/scim/v2/Users", {

@@ -4,14 +4,15 @@
  * types core's schemas lack (dateTime, integer, decimal, case-exact string, multi-valued string).
  * Creation order (and so `created`, then `id`) differs from every sort order tested.
  */
-import { attr, parseFilter, profiles, SchemaRegistry, toleranceContext, URN, type Filter, type JsonObject, type ResourceWrite } from "@scimkit/core";
+import { attr, type JsonObject } from "@scimkit/core";
+import { filterFromText, URN, type ExtensionRegistration, type Filter, type ResourceWrite } from "@scimkit/core/store";
 import { resource } from "./harness.js";
 
 /** The test extension's URN. */
 export const TEST_EXTENSION = "urn:scimkit:params:scim:schemas:extension:conformance:2.0:User";
 
-/** A registry with the core schemas plus the test extension on User. */
-export const conformanceRegistry = new SchemaRegistry([
+/** The test extension on User, as a server would be configured with it. */
+export const conformanceExtensions: readonly ExtensionRegistration[] = [
   {
     resourceType: "User",
     schema: {
@@ -28,13 +29,11 @@ export const conformanceRegistry = new SchemaRegistry([
       ],
     },
   },
-]);
+];
 
 /** Parses `text` into the AST a store receives; throws on a typo in the suite itself. */
 export function filter(type: "User" | "Group", text: string): Filter {
-  const parsed = parseFilter(conformanceRegistry, type, text, toleranceContext(profiles.rfc));
-  if (!parsed.ok) throw new Error(`conformance filter ${JSON.stringify(text)} does not parse: ${parsed.error}`);
-  return parsed.value;
+  return filterFromText(text, { resourceType: type, extensions: conformanceExtensions });
 }
 
 const E = URN.EnterpriseUser;

@@ -3,7 +3,8 @@
  * persisted state that go through the inspector when the host gave one.
  */
 import { afterAll, beforeAll, describe } from "vitest";
-import type { JsonObject, LogEntry, LogName, ResourceWrite, ScimStore, StoreRecord, StoreTransaction, StoredResource } from "@scimkit/core";
+import type { JsonObject, ScimStore } from "@scimkit/core";
+import type { LogEntry, LogName, ResourceWrite, StoreRecord, StoreTransaction, StoredResource } from "@scimkit/core/store";
 import type { ConformanceOptions, OptionalCapability } from "./options.js";
 
 export interface Harness {

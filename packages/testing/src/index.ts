@@ -17,4 +17,4 @@
 export { runStoreConformance } from "./run.js";
 export { runProvisioningScenarios, type ProvisioningOptions } from "./provisioning.js";
 export { optionalCapabilities, type ConformanceOptions, type OptionalCapability, type StoreInspector } from "./options.js";
-export { conformanceRegistry, TEST_EXTENSION } from "./fixtures.js";
+export { conformanceExtensions, TEST_EXTENSION } from "./fixtures.js";

@@ -1,5 +1,5 @@
-import { memoryStore } from "@scimkit/core";
+import { createMemoryStore } from "@scimkit/core";
 import { runProvisioningScenarios, runStoreConformance } from "./index.js";
 
-runStoreConformance({ name: "memory", makeStore: async () => memoryStore() });
-runProvisioningScenarios({ name: "memory", makeStore: async () => memoryStore() });
+runStoreConformance({ name: "memory", makeStore: async () => createMemoryStore() });
+runProvisioningScenarios({ name: "memory", makeStore: async () => createMemoryStore() });

@@ -5,7 +5,8 @@
  * answer every derived operation exactly as the memory store's own implementation does.
  */
 import { describe, expect, it } from "vitest";
-import { memoryStore, type Member, type MembershipWrite, type ScimStore, type StoreTransaction } from "@scimkit/core";
+import { createMemoryStore, type ScimStore } from "@scimkit/core";
+import { type Member, type MembershipWrite, type StoreTransaction } from "@scimkit/core/store";
 import { defineStore, requiredOperations, type RequiredTransaction, type StoreCapabilities } from "@scimkit/core/store";
 import { runProvisioningScenarios, runStoreConformance } from "./index.js";
 import { resource, stamp } from "./harness.js";
@@ -34,7 +35,7 @@ function requiredOnly(tx: StoreTransaction, capabilities: StoreCapabilities): Re
 }
 
 function minimalStore(capabilities: StoreCapabilities = {}): ScimStore {
-  const base = memoryStore();
+  const base = createMemoryStore();
   return defineStore({
     name: "minimal",
     capabilities,
@@ -70,7 +71,7 @@ describe("defineStore's derived operations answer as the memory store's own", ()
     ["filters declared", { supportsFilter: () => true }],
   ] as const) {
     it(`replaceMembers, hasMembers, existing, groupsOf and projection.groups (${label})`, async () => {
-      const stores = [memoryStore(), minimalStore(capabilities)] as const;
+      const stores = [createMemoryStore(), minimalStore(capabilities)] as const;
       const users = Array.from({ length: 12 }, (_, i) => `u-${i}`);
       const groups = Array.from({ length: 5 }, (_, i) => `g-${i}`);
       for (const store of stores) {

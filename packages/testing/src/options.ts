@@ -1,5 +1,6 @@
 /** What a host passes to {@link runStoreConformance}, and the push-down capabilities a store may leave to core. */
-import type { LogEntry, LogName, ScimStore, StoreRecord, StoredResource } from "@scimkit/core";
+import type { ScimStore } from "@scimkit/core";
+import type { LogEntry, LogName, StoreRecord, StoredResource } from "@scimkit/core/store";
 
 /**
  * The blocks of the suite that check something a store may leave to core: evaluating filters and

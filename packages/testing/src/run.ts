@@ -18,7 +18,7 @@ import { tenancySuite } from "./suites/tenancy.js";
  * ```ts
  * runStoreConformance({
  *   name: "postgres",
- *   makeStore: async () => { await migrate(driver); return postgresStore({ driver }); },
+ *   makeStore: async () => { await migrate(driver); return createPostgresStore({ driver }); },
  *   inspect: sqlInspector(driver),
  *   // Only the push-down capabilities core can take over may be skipped.
  *   skip: { sorting: "sorting is left to core" },

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import express from "express5";
-import { createScimServer, memoryStore, type ScimServer, type ScimStore } from "@scimkit/core";
-import { scimExpress } from "@scimkit/express";
+import { createScimServer, createMemoryStore, type ScimServer, type ScimStore } from "@scimkit/core";
+import { createExpressMiddleware } from "@scimkit/express";
 import { GROUP_SCHEMA, addMembersBody, outsiderName, userBody, userName } from "./people.js";
 import { withinBudget } from "./budget.js";
 import { SCIM_BASE, type ChildConfig, type Fixtures, type SeedReport } from "../protocol.js";
@@ -24,25 +24,25 @@ interface OpenedStore {
 }
 
 async function openStore(config: ChildConfig): Promise<OpenedStore> {
-  if (config.kind === "scimkit-memory") return { store: memoryStore(), close: async () => {}, afterSeed: async () => {} };
-  const { migrate, pgDriver, pgliteDriver, postgresStore } = await import("@scimkit/postgres");
+  if (config.kind === "scimkit-memory") return { store: createMemoryStore(), close: async () => {}, afterSeed: async () => {} };
+  const { migrate, createPgDriver, createPgliteDriver, createPostgresStore } = await import("@scimkit/postgres");
   if (config.kind === "scimkit-pglite") {
     const { PGlite } = await import("@electric-sql/pglite");
     const db = new PGlite();
-    const driver = pgliteDriver(db);
+    const driver = createPgliteDriver(db);
     await migrate(driver);
     // PGlite runs no autovacuum, so nothing collects planner statistics: left as a PGlite host has it.
-    return { store: postgresStore({ driver }), close: () => db.close(), afterSeed: async () => {} };
+    return { store: createPostgresStore({ driver }), close: () => db.close(), afterSeed: async () => {} };
   }
   if (config.pgUrl === undefined) throw new Error("scimkit-pg needs a connection string (SCIMKIT_TEST_PG_URL)");
   const pg = (await import("pg")).default;
   const pool = new pg.Pool({ connectionString: config.pgUrl, max: 8 });
-  const driver = pgDriver(pool);
+  const driver = createPgDriver(pool);
   // A schema of its own per run, dropped at the end, so a shared server is left as it was.
   const schema = `scimkit_bench_${process.pid}`;
   await migrate(driver, { schema });
   return {
-    store: postgresStore({ driver, schema }),
+    store: createPostgresStore({ driver, schema }),
     // Autovacuum would analyze the freshly loaded tables within a minute; do it now.
     afterSeed: async () => {
       await driver.query(`ANALYZE "${schema}".resources`);
@@ -167,7 +167,7 @@ export async function startScimkit(config: ChildConfig, progress: (text: string)
   const fixtures: Fixtures = { token, userIds: users.ids, outsiderIds: outsiders.ids, groupId };
   const app = express();
   app.disable("x-powered-by");
-  app.use(SCIM_BASE, scimExpress(server));
+  app.use(SCIM_BASE, createExpressMiddleware(server));
   return {
     listener: app,
     seed,

@@ -6,7 +6,7 @@ import { profiles } from "../compat/profiles.js";
 import { toleranceContext } from "../compat/tolerances.js";
 import { parseFilter } from "../filter/parse.js";
 import { SchemaRegistry } from "../schema/registry.js";
-import { memoryStore } from "./store.js";
+import { createMemoryStore } from "./store.js";
 import type { ResourceWrite } from "../store/types.js";
 
 const at = "2026-01-01T00:00:00.000Z";
@@ -37,7 +37,7 @@ describe("memory store snapshot", () => {
     const dir = mkdtempSync(join(tmpdir(), "scimkit-snapshot-"));
     dirs.push(dir);
     const file = join(dir, "store.json");
-    const first = memoryStore({ file });
+    const first = createMemoryStore({ file });
     await first.transaction("t", async (tx) => {
       await tx.createResource(resource("User", "u-1", { userName: "Ann@Example.com" }));
       await tx.createResource(resource("User", "u-2", { userName: "bob@example.com" }));
@@ -48,7 +48,7 @@ describe("memory store snapshot", () => {
     });
     await first.close?.();
 
-    const second = memoryStore({ file });
+    const second = createMemoryStore({ file });
     const read = await second.transaction(
       "t",
       async (tx) => ({

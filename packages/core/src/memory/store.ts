@@ -54,7 +54,7 @@ function checkVersion(current: StoredResource, guard: WriteGuard | undefined): v
 }
 
 /** Creates a memory store. Each call returns an independent store. */
-export function memoryStore(options: MemoryStoreOptions = {}): ScimStore {
+export function createMemoryStore(options: MemoryStoreOptions = {}): ScimStore {
   const state: MemoryState = options.file ? loadSnapshot(options.file) : { tenants: new Map(), records: new Map(), logs: { audit: [], events: [] }, seq: 0 };
   let lock: Promise<void> = Promise.resolve();
   let saving: Promise<void> = Promise.resolve();

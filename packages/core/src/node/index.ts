@@ -8,7 +8,7 @@
 export { disconnectSignal } from "./disconnect-signal.js";
 export { resolveFetch, resolveHandle, type FetchHandler, type FetchTarget, type ScimHandler } from "./fetch-target.js";
 export type { ScimReply, ScimRequest } from "../http/exchange.js";
-export { nodeScimRequest, type NodeScimRequestOptions } from "./node-scim-request.js";
+export { createNodeScimRequest, type NodeScimRequestOptions } from "./node-scim-request.js";
 export {
   answerNodeRequest,
   fetchNodeRequest,

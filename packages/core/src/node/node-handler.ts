@@ -13,7 +13,7 @@ import { toWebResponse, type ScimReply } from "../http/exchange.js";
 import { errorReply, toScimError } from "../http/respond.js";
 import { disconnectSignal } from "./disconnect-signal.js";
 import { resolveFetch, resolveHandle, type FetchTarget } from "./fetch-target.js";
-import { nodeScimRequest } from "./node-scim-request.js";
+import { createNodeScimRequest } from "./node-scim-request.js";
 import { toWebRequest, type NodeRequest, type ToWebRequestOptions } from "./to-web-request.js";
 import { writeWebResponse } from "./write-web-response.js";
 
@@ -68,7 +68,7 @@ export async function answerNodeRequest(target: FetchTarget, req: NodeRequest, r
   const handle = resolveHandle(target);
   if (!handle) return fetchNodeRequest(target, req, res, options);
   try {
-    return await handle(nodeScimRequest(req, res, options));
+    return await handle(createNodeScimRequest(req, res, options));
   } catch (error) {
     report(error, req, options, res.destroyed && !res.writableFinished);
     return errorReply(toScimError(error));

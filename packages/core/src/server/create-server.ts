@@ -15,7 +15,7 @@ import { createHandler } from "../http/handler.js";
 import { uuidv7Generator } from "../ids.js";
 import type { EngineSettings } from "../resources/context.js";
 import { SchemaRegistry } from "../schema/registry.js";
-import { memoryStore } from "../memory/store.js";
+import { createMemoryStore } from "../memory/store.js";
 import type { LogQuery, ScimStore, StoreTransaction } from "../store/types.js";
 import { Journal } from "../engine/journal.js";
 import type { ScimServerOptions } from "./options.js";
@@ -47,7 +47,7 @@ export interface ScimServer {
 }
 
 export function createScimServer(options: ScimServerOptions = {}): ScimServer {
-  const store = options.store ?? memoryStore();
+  const store = options.store ?? createMemoryStore();
   const now = options.now ?? (() => new Date());
   const logger = options.logger ?? { error: (m, d) => console.error(m, d) };
   const registry = new SchemaRegistry(options.extensions ?? []);

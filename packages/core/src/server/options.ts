@@ -10,7 +10,7 @@ import type { ScimLogger } from "../logger.js";
 export type { ScimLogger } from "../logger.js";
 
 export interface ScimServerOptions {
-  /** Where SCIM data lives. @default memoryStore() */
+  /** Where SCIM data lives. @default createMemoryStore() */
   readonly store?: ScimStore | undefined;
   /**
    * The path the SCIM base URL is mounted at, e.g. `/scim/v2`. When omitted it is found from each

@@ -34,4 +34,7 @@ export type { AttributeRef } from "../schema/registry.js";
 export type { AttributeDefinition, AttributeType } from "../schema/attribute.js";
 export { resourceView } from "./view.js";
 export { evaluateFilter, sortValue, compareForSort } from "../filter/evaluate.js";
+export { filterFromText, sortFromText, URN, type FilterTextOptions } from "./filter-text.js";
+export type { ExtensionRegistration } from "../schema/registry.js";
+export type { ProfileName } from "../compat/profiles.js";
 export { queryInMemory, compareSortKeys, referencesMembers, type InMemoryQuery } from "./in-memory.js";

@@ -3,7 +3,8 @@
  * is in flight must hold for every request after it, whatever that request wrote or cached.
  */
 import { describe, expect, it } from "vitest";
-import { createScimServer, memoryStore, type ScimStore, type StoreTransaction } from "../../src/index.js";
+import { createScimServer, createMemoryStore, type ScimStore } from "../../src/index.js";
+import type { StoreTransaction } from "../../src/store/index.js";
 
 const BASE = "https://app.example.com/scim/v2";
 const get = (server: ReturnType<typeof createScimServer>, token: string) =>
@@ -11,7 +12,7 @@ const get = (server: ReturnType<typeof createScimServer>, token: string) =>
 
 /** A store whose token lookups wait for `release()` while `hold` is set, and which records every record write. */
 function gatedStore() {
-  const inner = memoryStore();
+  const inner = createMemoryStore();
   const writes: string[] = [];
   let gate: Promise<void> | null = null;
   let release = () => {};
@@ -90,7 +91,7 @@ describe("admin writes racing requests", () => {
   it("another server sharing the store sees a revocation once its cache time has passed", async () => {
     let t = Date.parse("2026-01-01T00:00:00Z");
     const now = () => new Date(t);
-    const store = memoryStore();
+    const store = createMemoryStore();
     const admin = createScimServer({ store, now });
     const other = createScimServer({ store, now, authCacheSeconds: 2 });
     const dir = await admin.directories.create({ tenantId: "t1", name: "Okta" });

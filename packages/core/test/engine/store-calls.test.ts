@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { memoryStore } from "../../src/index.js";
+import { createMemoryStore } from "../../src/index.js";
 import { harness, user, type Harness } from "../support.js";
 import { countingStore, type CountingStore } from "./store-calls.js";
 
@@ -12,7 +12,7 @@ const group = (displayName: string) => ({ schemas: ["urn:ietf:params:scim:schema
  * write of the same resource fails the test.
  */
 async function setUp(policy = {}): Promise<{ h: Harness; c: CountingStore; ada: string; admins: string }> {
-  const c = countingStore(memoryStore());
+  const c = countingStore(createMemoryStore());
   const fixed = new Date("2026-12-07T10:00:00.000Z");
   const h = await harness({ store: c.store, now: () => fixed, policy });
   const ada = (await h.call("POST", "/Users", user("ada@example.com"))).body.id as string;

@@ -5,7 +5,7 @@
  * back with GET, or from the store for values no response may show.
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import { attr, memoryStore, type JsonObject, type ScimStore } from "../../src/index.js";
+import { attr, createMemoryStore, type JsonObject, type ScimStore } from "../../src/index.js";
 import { harness, user, type Harness } from "../support.js";
 
 const VAULT = "urn:example:params:scim:schemas:extension:vault:2.0:User";
@@ -34,7 +34,7 @@ const q = (s: string) => encodeURIComponent(s);
 let h: Harness;
 let store: ScimStore;
 beforeEach(async () => {
-  store = memoryStore();
+  store = createMemoryStore();
   h = await harness({ store, extensions: [{ resourceType: "User", schema: vaultSchema, required: true }] });
 });
 

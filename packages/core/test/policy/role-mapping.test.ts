@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { memoryStore, type ScimEvent, type ScimStore, type StoreTransaction } from "../../src/index.js";
+import { createMemoryStore, type ScimEvent, type ScimStore } from "../../src/index.js";
+import type { StoreTransaction } from "../../src/store/index.js";
 import type { RoleChange } from "../../src/policy/index.js";
 import { addMember, createGroup, createUser, deactivate, patchOp, policyHarness, reactivate, removeMember, settle } from "./support.js";
 
@@ -150,7 +151,7 @@ describe("group → role mapping", () => {
 
   it("reads only the users a membership change touches, never the whole tenant", async () => {
     const reads = { userQueries: 0, groupsOf: [] as string[][] };
-    const inner = memoryStore();
+    const inner = createMemoryStore();
     const spied: ScimStore = {
       ...inner,
       transaction: (tenantId, work, options) =>

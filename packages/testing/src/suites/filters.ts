@@ -4,7 +4,7 @@
  * follow RFC 7644 §3.4.2.2 as core's in-memory evaluator reads it (`filter/evaluate.ts`).
  */
 import { expect, it } from "vitest";
-import { URN } from "@scimkit/core";
+import { URN } from "@scimkit/core/store";
 import { filter, g, TEST_EXTENSION, u } from "../fixtures.js";
 import { describeOptional, type Harness } from "../harness.js";
 import type { ConformanceOptions } from "../options.js";

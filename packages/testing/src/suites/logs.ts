@@ -1,6 +1,6 @@
 /** The audit and events logs: append in the unit of work, `seq` strictly increasing, cursor reads and filters. */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { LogEntry, LogQuery, NewLogEntry } from "@scimkit/core";
+import type { LogEntry, LogQuery, NewLogEntry } from "@scimkit/core/store";
 import { stamp, type Harness } from "../harness.js";
 
 const entry = (second: number, directoryId: string | null, resourceType: string | null, resourceId: string | null, n: number): NewLogEntry => ({

@@ -5,7 +5,7 @@
  * them as given when the change changes something (it never bumps a version itself).
  */
 import { beforeEach, describe, expect, it } from "vitest";
-import type { Member, Membership, MembershipWrite } from "@scimkit/core";
+import type { Member, Membership, MembershipWrite } from "@scimkit/core/store";
 import { rejectionName, resource, stamp, type Harness } from "../harness.js";
 
 const user = (value: string, display?: string): Member => ({ value, type: "User", ...(display !== undefined ? { display } : {}) });

@@ -1,7 +1,7 @@
 /** Loads the query fixtures into a tenant of their own, once per block that searches them. */
 import { beforeAll } from "vitest";
-import type { Sort, StoreQuery } from "@scimkit/core";
-import { conformanceRegistry, fixtureGroups, fixtureMembers, fixtureUsers } from "../fixtures.js";
+import { sortFromText, type Sort, type StoreQuery } from "@scimkit/core/store";
+import { conformanceExtensions, fixtureGroups, fixtureMembers, fixtureUsers } from "../fixtures.js";
 import { stamp, type Harness } from "../harness.js";
 
 export interface QueryData {
@@ -35,7 +35,5 @@ export function useQueryData(h: Harness): QueryData {
 
 /** A sort on the path `by` of `type`. */
 export function sortBy(type: "User" | "Group", by: string, order: Sort["order"] = "ascending"): Sort {
-  const ref = conformanceRegistry.resolve(type, by);
-  if (!ref.ok) throw new Error(`conformance sort path ${by} does not resolve: ${ref.error}`);
-  return { by: ref.value, order };
+  return sortFromText(by, order, { resourceType: type, extensions: conformanceExtensions });
 }

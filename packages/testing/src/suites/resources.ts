@@ -1,6 +1,6 @@
 /** Create, read, replace and delete; uniqueness per tenant and type; version guards. */
 import { describe, expect, it } from "vitest";
-import { URN } from "@scimkit/core";
+import { URN } from "@scimkit/core/store";
 import { rejectionName, resource, stamp, type Harness } from "../harness.js";
 
 const richAttributes = {

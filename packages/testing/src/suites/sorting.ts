@@ -4,7 +4,7 @@
  * `id`. Totals count every match whatever the page.
  */
 import { describe, expect, it } from "vitest";
-import type { Sort } from "@scimkit/core";
+import type { Sort } from "@scimkit/core/store";
 import { filter, TEST_EXTENSION, u } from "../fixtures.js";
 import { describeOptional, resource, stamp, type Harness } from "../harness.js";
 import type { ConformanceOptions } from "../options.js";
