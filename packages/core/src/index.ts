@@ -26,12 +26,14 @@ export type { ScimStore, JsonObject, JsonValue } from "./store/types.js";
 export type { ExtensionRegistration } from "./schema/registry.js";
 export { attr, type AttributeDefinition } from "./schema/attribute.js";
 export type { ProfileName } from "./compat/profiles.js";
-export type { DirectoryAdmin, CreateDirectoryInput, UpdateDirectoryInput, TokenOptions, MintedToken } from "./directories/admin.js";
+export type { CreateDirectoryInput, UpdateDirectoryInput, TokenOptions, MintedToken } from "./directories/admin.js";
 export type { Directory, IdpKind, PatchResponse, TokenInfo } from "./directories/model.js";
 export type { DirectoryHealth } from "./directories/health.js";
 export type { AuthenticateFn } from "./directories/authenticate.js";
 export { TOKEN_PREFIX } from "./directories/tokens.js";
-export type { AuditEntry, Actor } from "./audit/trail.js";
+export type { AuditEntry } from "./audit/trail.js";
+export type { UserView, GroupView } from "./host/views.js";
+export type { ListOptions } from "./server/read-api.js";
 export type { ScimEvent, ScimEventType, EventHandler } from "./events/outbox.js";
 export {
   verifyPasswordHash,

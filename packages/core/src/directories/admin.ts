@@ -68,8 +68,16 @@ export interface RemovalJournal {
   deliver(events: readonly ScimEvent[]): void;
 }
 
-/** An audit hook the policy layer installs, so admin actions land in the audit trail. */
-export type AdminAudit = (tx: StoreTransaction, action: string, directoryId: string, detail: Record<string, string | number | boolean | null>) => Promise<void>;
+/**
+ * Journals an admin action in its unit of work: an audit entry and a lifecycle event
+ * (`directory.created`, `token.minted`, …), returned for delivery once the unit of work commits.
+ */
+export type AdminAudit = (
+  tx: StoreTransaction,
+  action: string,
+  directoryId: string,
+  detail: Record<string, string | number | boolean | null>,
+) => Promise<readonly ScimEvent[]>;
 
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const r = schema.safeParse(input);
@@ -135,6 +143,7 @@ export class DirectoryAdmin {
     const v = parse(createInput, input, "createDirectory");
     const at = this.now().toISOString();
     const idp = v.idp ?? "generic";
+    let events: readonly ScimEvent[] = [];
     const created = await this.store.transaction(v.tenantId, async (tx) => {
       const existing = await directoryRecord.list(tx);
       const d: Directory = {
@@ -151,9 +160,10 @@ export class DirectoryAdmin {
         lastUsedAt: null,
       };
       await this.#save(tx, d);
-      await this.audit(tx, "directory.created", d.id, { name: d.name, idp: d.idp });
+      events = await this.audit(tx, "directory.created", d.id, { name: d.name, idp: d.idp });
       return d;
     });
+    this.removals.deliver(events);
     // A new primary directory demotes the previous one.
     this.changed();
     return created;
@@ -175,7 +185,8 @@ export class DirectoryAdmin {
 
   async update(directoryId: string, input: UpdateDirectoryInput): Promise<Directory> {
     const v = parse(updateInput, input, "updateDirectory");
-    return this.#inDirectory(directoryId, async (tx, d) => {
+    let events: readonly ScimEvent[] = [];
+    const updated = await this.#inDirectory(directoryId, async (tx, d) => {
       const next: Directory = {
         ...d,
         ...(v.name !== undefined ? { name: v.name } : {}),
@@ -187,9 +198,11 @@ export class DirectoryAdmin {
         updatedAt: this.now().toISOString(),
       };
       await this.#save(tx, next);
-      await this.audit(tx, "directory.updated", d.id, { fields: Object.keys(v).join(",") });
+      events = await this.audit(tx, "directory.updated", d.id, { fields: Object.keys(v).join(",") });
       return DirectoryAdmin.#withUsage(tx, next);
     });
+    this.removals.deliver(events);
+    return updated;
   }
 
   enable(directoryId: string): Promise<Directory> {
@@ -237,8 +250,7 @@ export class DirectoryAdmin {
         if (next) await this.#save(tx, { ...next, primary: true });
       }
       const recorded = await this.removals.record(tx, directoryId, changes);
-      await this.audit(tx, "directory.deleted", directoryId, { resources: mode, deleted: changes.length, detached });
-      return recorded;
+      return [...recorded, ...(await this.audit(tx, "directory.deleted", directoryId, { resources: mode, deleted: changes.length, detached }))];
     });
     this.removals.deliver(events);
   }
@@ -266,7 +278,8 @@ export class DirectoryAdmin {
     const expiresAt = v.expiresAt === undefined ? null : new Date(v.expiresAt).toISOString();
     // A token born expired would still revoke the working ones, leaving the directory without any.
     if (expiresAt !== null && expiresAt <= now.toISOString()) throw new ScimConfigError("token options: expiresAt must be in the future");
-    return this.#inDirectory(directoryId, async (tx) => {
+    let events: readonly ScimEvent[] = [];
+    const minted = await this.#inDirectory(directoryId, async (tx) => {
       const overlapEnd = new Date(now.getTime() + (v.overlapSeconds ?? 0) * 1000).toISOString();
       for (const { id, key, value: info } of await tokenRecord.list(tx)) {
         if (info.directoryId !== directoryId || info.revokedAt !== null) continue;
@@ -277,23 +290,28 @@ export class DirectoryAdmin {
       }
       const info: TokenInfo = { id: prefixedId("tok"), directoryId, createdAt: at, expiresAt, revokedAt: null, lastUsedAt: null };
       await tokenRecord.put(tx, { id: info.id, key: digestToken(token), value: info });
-      await this.audit(tx, "token.minted", directoryId, { tokenId: info.id, overlapSeconds: v.overlapSeconds ?? 0 });
+      events = await this.audit(tx, "token.minted", directoryId, { tokenId: info.id, overlapSeconds: v.overlapSeconds ?? 0 });
       return { token, tokenId: info.id, expiresAt };
     });
+    this.removals.deliver(events);
+    return minted;
   }
 
   /** Revokes one token, or every token of the directory when `tokenId` is omitted. */
   async revokeToken(directoryId: string, tokenId?: string): Promise<number> {
-    return this.#inDirectory(directoryId, async (tx) => {
+    let events: readonly ScimEvent[] = [];
+    const revoked = await this.#inDirectory(directoryId, async (tx) => {
       let n = 0;
       for (const { id, key, value: info } of await tokenRecord.list(tx)) {
         if (info.directoryId !== directoryId || info.revokedAt !== null || (tokenId !== undefined && id !== tokenId)) continue;
         await tokenRecord.put(tx, { id, key, value: { ...info, revokedAt: this.now().toISOString() } });
         n += 1;
       }
-      await this.audit(tx, "token.revoked", directoryId, { tokenId: tokenId ?? "all", count: n });
+      events = await this.audit(tx, "token.revoked", directoryId, { tokenId: tokenId ?? "all", count: n });
       return n;
     });
+    this.removals.deliver(events);
+    return revoked;
   }
 
   /** Token metadata (never secrets) for the settings page. */

@@ -7,9 +7,10 @@
  * Rows go down in the order a reader expects: the decisions behind a change, then each change's
  * audit entry and events, then the events the policy derived from them (a cause before its effect).
  */
+import { randomUUID } from "node:crypto";
 import { auditRecord, type Actor, type AuditWrite } from "../audit/trail.js";
 import { visibleChange } from "../audit/visible.js";
-import { eventRecord, eventsOf, type NewEvent, type ScimEvent } from "../events/outbox.js";
+import { eventRecord, eventsOf, toEvent, type NewEvent, type ScimEvent } from "../events/outbox.js";
 import type { ResourceChange } from "../resources/change.js";
 import type { SchemaRegistry } from "../schema/registry.js";
 import type { JsonValue, LogName, NewLogEntry, StoreTransaction } from "../store/types.js";
@@ -96,11 +97,7 @@ export class Journal {
   /** Appends every row in one call and returns the events, with their cursors, for delivery. */
   async commit(): Promise<ScimEvent[]> {
     const rows: { log: LogName; entry: NewLogEntry }[] = [];
-    const events: NewEvent[] = [];
-    const eventRow = (e: NewEvent) => {
-      events.push(e);
-      rows.push({ log: "events", entry: eventRecord(this.at, e) });
-    };
+    const eventRow = (e: NewEvent) => rows.push({ log: "events", entry: eventRecord(this.at, randomUUID(), this.actor.tokenId, e) });
     for (const d of this.#decisions) rows.push({ log: "audit", entry: auditRecord(d) });
     for (const { change, operation } of this.#changes) {
       const status = statusOf(change);
@@ -110,13 +107,11 @@ export class Journal {
     for (const e of this.#derived) eventRow(e);
     if (rows.length === 0) return [];
     const seqs = await appendAll(this.tx, rows);
+    // Delivered events are built from their rows, exactly as a replay will read them.
     const out: ScimEvent[] = [];
-    let i = 0;
-    rows.forEach((row, at) => {
-      if (row.log !== "events") return;
-      const e = events[i++];
-      const seq = seqs[at];
-      if (e !== undefined && seq !== undefined) out.push({ ...e, seq, at: this.at, tenantId: this.tenantId });
+    rows.forEach((row, i) => {
+      const seq = seqs[i];
+      if (row.log === "events" && seq !== undefined) out.push(toEvent(this.tenantId, { ...row.entry, seq }));
     });
     return out;
   }

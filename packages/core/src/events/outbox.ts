@@ -3,72 +3,154 @@
  * outbox the host can replay from a cursor after downtime) and delivered to handlers after commit,
  * in order per directory. A failing handler is logged and never touches SCIM state.
  */
+import { changedPaths, groupView, userView, type GroupView, type UserView } from "../host/views.js";
 import { diffOf, type ResourceChange } from "../resources/change.js";
 import type { JsonObject, JsonValue, LogEntry, NewLogEntry } from "../store/types.js";
 
-export type ScimEventType =
-  | "user.created"
-  | "user.updated"
-  | "user.deactivated"
-  | "user.reactivated"
-  | "user.deleted"
-  | "group.created"
-  | "group.updated"
-  | "group.deleted"
-  | "membership.added"
-  | "membership.removed"
-  | "role.changed";
+export type ScimEventType = ScimEvent["type"];
 
-export interface ScimEvent {
+interface EventBase {
+  /** A unique id, the same on every delivery and replay: the handler's idempotency key. */
+  readonly id: string;
   /** Store-assigned cursor: strictly increasing. */
   readonly seq: number;
   readonly at: string;
-  readonly type: ScimEventType;
   readonly tenantId: string;
   readonly directoryId: string | null;
+  /** The id of the bearer token the change came through (never the secret); null for host actions. */
+  readonly tokenId: string | null;
   readonly resourceType: string | null;
   readonly resourceId: string | null;
-  /** Type-specific facts: `diff` for updates, `members` for membership events, `roles` for role changes. */
+  /** The compact facts earlier versions carried: `diff` for updates, `members`, `roles`. */
   readonly data: Readonly<Record<string, JsonValue>>;
 }
 
-export type NewEvent = Omit<ScimEvent, "seq" | "tenantId" | "at">;
+/** A user created, updated, deactivated or reactivated: the user as it is after the change. */
+export interface UserChangedEvent extends EventBase {
+  readonly type: "user.created" | "user.updated" | "user.deactivated" | "user.reactivated";
+  readonly user: UserView;
+  /** The SCIM attribute paths the change touched (`name.givenName`, `emails`, `active`). */
+  readonly changed: readonly string[];
+}
+
+/** A user deleted: the user as it last was. */
+export interface UserDeletedEvent extends EventBase {
+  readonly type: "user.deleted";
+  readonly user: UserView;
+}
+
+export interface GroupChangedEvent extends EventBase {
+  readonly type: "group.created" | "group.updated";
+  readonly group: GroupView;
+  readonly changed: readonly string[];
+}
+
+export interface GroupDeletedEvent extends EventBase {
+  readonly type: "group.deleted";
+  readonly group: GroupView;
+}
+
+/** Members added to or removed from a group (users or nested groups, by id). */
+export interface MembershipEvent extends EventBase {
+  readonly type: "membership.added" | "membership.removed";
+  readonly groupId: string;
+  readonly memberIds: readonly string[];
+}
+
+export interface RoleChangedEvent extends EventBase {
+  readonly type: "role.changed";
+  readonly userId: string;
+  readonly roles: readonly string[] | null;
+  readonly previousRoles: readonly string[] | null;
+  readonly reason: string;
+}
+
+/** A connection's lifecycle, from the host's admin calls. `facts` never hold a secret. */
+export interface DirectoryEvent extends EventBase {
+  readonly type: "directory.created" | "directory.updated" | "directory.deleted" | "token.minted" | "token.revoked";
+  readonly facts: Readonly<Record<string, JsonValue>>;
+}
+
+/** Every event a host can act on, told apart by `type`. */
+export type ScimEvent = UserChangedEvent | UserDeletedEvent | GroupChangedEvent | GroupDeletedEvent | MembershipEvent | RoleChangedEvent | DirectoryEvent;
+
+/** An event as its producer makes it, before the journal gives it an id and a cursor. */
+export interface NewEvent {
+  readonly type: ScimEventType;
+  readonly directoryId: string | null;
+  readonly resourceType: string | null;
+  readonly resourceId: string | null;
+  readonly data: Readonly<Record<string, JsonValue>>;
+  /** The typed fields of the event's type (user, group, changed, memberIds, …). */
+  readonly payload: JsonObject;
+}
+
+const viewJson = (v: UserView | GroupView): JsonObject =>
+  "userName" in v ? { ...v, name: { ...v.name }, roles: v.roles === null ? null : [...v.roles] } : { ...v };
 
 /** The events a change implies, in the order a host should see them. */
 export function eventsOf(change: ResourceChange, directoryId: string | null): NewEvent[] {
   const base = { directoryId, resourceType: change.resourceType, resourceId: change.id };
   const out: NewEvent[] = [];
-  const kind = change.resourceType === "Group" ? "group" : "user";
   if (change.resourceType !== "User" && change.resourceType !== "Group") return out;
-  if (change.operation === "create") out.push({ ...base, type: `${kind}.created`, data: {} });
-  else if (change.operation === "delete") out.push({ ...base, type: `${kind}.deleted`, data: {} });
-  else {
+  const isUser = change.resourceType === "User";
+  const state = change.after ?? change.before ?? {};
+  const view = viewJson(isUser ? userView(change.id, state, change.roles ?? null) : groupView(change.id, state));
+  const subject = isUser ? "user" : "group";
+  const kind = isUser ? "user" : "group";
+  if (change.operation === "create") {
+    out.push({ ...base, type: `${kind}.created`, data: {}, payload: { [subject]: view, changed: changedPaths(diffOf(change)) } });
+  } else if (change.operation === "delete") {
+    out.push({ ...base, type: `${kind}.deleted`, data: {}, payload: { [subject]: view } });
+  } else {
     const diff = diffOf(change);
     const wasActive = change.before?.["active"] !== false;
     const isActive = change.after?.["active"] !== false;
     const rest = diff.filter((op) => op["path"] !== "/active");
-    if (rest.length > 0) out.push({ ...base, type: `${kind}.updated`, data: { diff: rest } });
-    if (kind === "user" && wasActive && !isActive) out.push({ ...base, type: "user.deactivated", data: {} });
-    if (kind === "user" && !wasActive && isActive) out.push({ ...base, type: "user.reactivated", data: {} });
+    const changed = changedPaths(diff);
+    if (rest.length > 0) out.push({ ...base, type: `${kind}.updated`, data: { diff: rest }, payload: { [subject]: view, changed: changed.filter((p) => p !== "active") } });
+    if (isUser && wasActive && !isActive) out.push({ ...base, type: "user.deactivated", data: {}, payload: { user: view, changed: ["active"] } });
+    if (isUser && !wasActive && isActive) out.push({ ...base, type: "user.reactivated", data: {}, payload: { user: view, changed: ["active"] } });
   }
-  if (change.membersAdded.length > 0) out.push({ ...base, type: "membership.added", data: { members: [...change.membersAdded] } });
-  if (change.membersRemoved.length > 0) out.push({ ...base, type: "membership.removed", data: { members: [...change.membersRemoved] } });
+  const membership = (type: "membership.added" | "membership.removed", groupId: string, ids: readonly string[]): NewEvent => ({
+    directoryId,
+    resourceType: "Group",
+    resourceId: groupId,
+    type,
+    data: { members: [...ids] },
+    payload: { groupId, memberIds: [...ids] },
+  });
+  if (change.membersAdded.length > 0) out.push(membership("membership.added", change.id, change.membersAdded));
+  if (change.membersRemoved.length > 0) out.push(membership("membership.removed", change.id, change.membersRemoved));
   // A deleted user leaves its groups too: a host mirroring memberships from events must hear it.
-  for (const groupId of change.leftGroups ?? []) {
-    out.push({ directoryId, resourceType: "Group", resourceId: groupId, type: "membership.removed", data: { members: [change.id] } });
-  }
+  for (const groupId of change.leftGroups ?? []) out.push(membership("membership.removed", groupId, [change.id]));
   return out;
 }
 
 /** The outbox row of one event; the journal appends it with the rest of the unit of work's rows. */
-export function eventRecord(at: string, e: NewEvent): NewLogEntry {
-  const data: JsonObject = { type: e.type, ...e.data };
+export function eventRecord(at: string, id: string, tokenId: string | null, e: NewEvent): NewLogEntry {
+  const data: JsonObject = { ...e.data, type: e.type, id, tokenId, payload: e.payload };
   return { at, directoryId: e.directoryId, resourceType: e.resourceType, resourceId: e.resourceId, data };
 }
 
+/** An outbox row → the typed event it was written from. */
 export function toEvent(tenantId: string, e: LogEntry): ScimEvent {
-  const { type, ...data } = e.data;
-  return { seq: e.seq, at: e.at, type: type as ScimEventType, tenantId, directoryId: e.directoryId, resourceType: e.resourceType, resourceId: e.resourceId, data };
+  const { type, id, tokenId, payload, ...data } = e.data;
+  const typed = payload !== null && typeof payload === "object" && !Array.isArray(payload) ? payload : {};
+  // Rows are written by eventRecord alone, so their shape is the event's own.
+  return {
+    ...typed,
+    id: typeof id === "string" ? id : `${tenantId}:${e.seq}`,
+    seq: e.seq,
+    at: e.at,
+    type,
+    tenantId,
+    directoryId: e.directoryId,
+    tokenId: typeof tokenId === "string" ? tokenId : null,
+    resourceType: e.resourceType,
+    resourceId: e.resourceId,
+    data,
+  } as unknown as ScimEvent;
 }
 
 export type EventHandler = (event: ScimEvent) => void | Promise<void>;

@@ -99,6 +99,7 @@ export async function reportRoleChange(journal: Journal, policy: ResolvedPolicy,
     resourceType: "User",
     resourceId: change.userId,
     data: { roles: after, previousRoles: before, reason: change.reason },
+    payload: { userId: change.userId, roles: after, previousRoles: before, reason: change.reason },
   });
   await tellHost(journal, policy.inTransaction.onRoleChange, policy.onRoleChange, change);
 }

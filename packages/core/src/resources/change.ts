@@ -20,6 +20,8 @@ export interface ResourceChange {
   readonly membersRemoved: readonly string[];
   /** For a deleted User: the groups it was a member of, which the store left with it. */
   readonly leftGroups?: readonly string[] | undefined;
+  /** For a User: the roles it holds after the change (before it, for a deletion). */
+  readonly roles?: readonly string[] | null | undefined;
 }
 
 /** Client-visible attributes for change records (before/after), with externalId and id. */

@@ -9,6 +9,7 @@ import { snapshotOf, type ChangeOperation, type ResourceChange } from "./change.
 import type { OperationContext, UserVerdict } from "./context.js";
 import { expectedVersion } from "./etag.js";
 import { mapStoreError, resourceNotFound } from "./errors.js";
+import { rolesOf } from "../host/views.js";
 
 /** What the answer to a write shows, so the one read before the write loads it. */
 export interface AnswerNeeds {
@@ -60,11 +61,12 @@ export async function storeCall<T>(typeId: string, call: () => Promise<T>): Prom
 export function changeOf(
   operation: ChangeOperation,
   before: StoredResource | null,
-  after: Pick<StoredResource, "id" | "attributes" | "resourceType"> | null,
+  after: Pick<StoredResource, "id" | "attributes" | "resourceType" | "internal"> | null,
   members: { readonly added?: readonly string[]; readonly removed?: readonly string[] } = {},
 ): ResourceChange {
-  const subject = (after ?? before) as Pick<StoredResource, "id" | "resourceType">;
+  const subject = (after ?? before) as Pick<StoredResource, "id" | "resourceType" | "internal">;
   return {
+    ...(subject.resourceType === "User" ? { roles: rolesOf(subject.internal) } : {}),
     operation,
     resourceType: subject.resourceType,
     id: subject.id,

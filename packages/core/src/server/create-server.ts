@@ -9,7 +9,7 @@ import { AuthCache } from "../directories/auth-cache.js";
 import type { Caller } from "../directories/authenticate.js";
 import { HealthTracker, type DirectoryHealth } from "../directories/health.js";
 import { USAGE } from "../directories/model.js";
-import { EventDispatcher, toEvent, type EventHandler, type ScimEvent } from "../events/outbox.js";
+import { EventDispatcher, toEvent, type DirectoryEvent, type EventHandler, type ScimEvent } from "../events/outbox.js";
 import { fromWebRequest, toWebResponse, type ScimReply, type ScimRequest } from "../http/exchange.js";
 import { createHandler } from "../http/handler.js";
 import { uuidv7Generator } from "../ids.js";
@@ -18,6 +18,7 @@ import { SchemaRegistry } from "../schema/registry.js";
 import { createMemoryStore } from "../memory/store.js";
 import type { LogQuery, ScimStore, StoreTransaction } from "../store/types.js";
 import { Journal } from "../engine/journal.js";
+import { createReadApi, type GroupReads, type UserReads } from "./read-api.js";
 import type { ScimServerOptions } from "./options.js";
 import { createPolicy, type PolicyAdmin } from "../policy/index.js";
 
@@ -31,6 +32,10 @@ export interface ScimServer {
   handle(request: ScimRequest): Promise<ScimReply>;
   /** Directories and their tokens, for the host's settings page. */
   readonly directories: DirectoryAdmin & { health(directoryId: string): DirectoryHealth };
+  /** A tenant's users as typed views, read from the store (no HTTP round trip, no token). */
+  readonly users: UserReads;
+  /** A tenant's groups as typed views, with their members. */
+  readonly groups: GroupReads;
   /** The audit trail of a tenant, oldest first; page with `after`. */
   audit(tenantId: string, query?: Partial<LogQuery>): Promise<AuditEntry[]>;
   /** Host events: subscribe to live delivery, or read the outbox from a cursor. */
@@ -45,6 +50,9 @@ export interface ScimServer {
   /** Waits for pending work and closes the store. */
   close(): Promise<void>;
 }
+
+const LIFECYCLE = new Set(["directory.created", "directory.updated", "directory.deleted", "token.minted", "token.revoked"]);
+const isLifecycle = (action: string): action is DirectoryEvent["type"] => LIFECYCLE.has(action);
 
 export function createScimServer(options: ScimServerOptions = {}): ScimServer {
   const store = options.store ?? createMemoryStore();
@@ -76,7 +84,8 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     async (tx, action, directoryId, facts) => {
       const journal = journalOf(tx, directoryId);
       journal.audit({ operation: action, resourceType: null, resourceId: null, facts });
-      await journal.commit();
+      if (isLifecycle(action)) journal.event({ type: action, directoryId, resourceType: null, resourceId: null, data: {}, payload: { facts } });
+      return journal.commit();
     },
     () => authCache.clear(),
     {
@@ -105,12 +114,10 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     });
   };
 
+  const engine = { store, registry, settings, dispatcher, policy: policy.write, logger };
+  const reads = createReadApi(engine, maxResults);
   const handle = createHandler({
-    store,
-    registry,
-    settings,
-    dispatcher,
-    policy: policy.write,
+    ...engine,
     auth: { store, now, authenticate: options.authenticate, requireHttps: options.requireHttps ?? false, trustProxy: options.trustProxy ?? false, cache: authCache, maxBodyBytes },
     basePath: options.basePath,
     maxBodyBytes,
@@ -118,7 +125,6 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     trustProxy: options.trustProxy ?? false,
     discovery: { maxResults, changePassword: policy.options.passwordSync },
     health,
-    logger,
     touch,
   });
 
@@ -128,6 +134,8 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     fetch: async (request) => toWebResponse(await handle(fromWebRequest(request))),
     handle,
     directories,
+    users: reads.users,
+    groups: reads.groups,
     store,
     policy: policy.admin({ store, registry, now, logger, deliver: (events) => void dispatcher.deliver(events) }),
     audit: (tenantId, query = {}) => store.transaction(tenantId, (tx) => readAudit(tx, { limit: 100, ...query }), { readOnly: true }),

@@ -81,9 +81,12 @@ describe("events", () => {
     const h = await harness({ tenantId: "t-none" });
     const handler = vi.fn();
     h.server.events.subscribe(handler);
+    // The directory and its token were set up with their own lifecycle events.
+    const before = await h.server.events.read("t-none");
+    expect(before.map((e) => e.type)).toEqual(["directory.created", "token.minted"]);
     await h.call("POST", "/Users", { userName: 5 });
     await new Promise((r) => setTimeout(r, 10));
     expect(handler).not.toHaveBeenCalled();
-    expect(await h.server.events.read("t-none")).toEqual([]);
+    expect(await h.server.events.read("t-none")).toEqual(before);
   });
 });

@@ -46,6 +46,7 @@ describe("deleting a directory", () => {
     expect(events.map((e) => [e.type, e.resourceId])).toEqual([
       ["group.deleted", group],
       ["user.deleted", ada],
+      ["directory.deleted", null],
     ]);
     const audit = await server.audit("t1", { resourceId: ada });
     expect(audit.at(-1)).toMatchObject({ operation: "directory.deleted", outcome: "success", resourceType: "User", before: expect.objectContaining({ userName: "ada@example.com" }) });
