@@ -12,8 +12,8 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { parseFilter, profiles, SchemaRegistry, toleranceContext, type StoreQuery } from "@scimkit/core";
-import { migrate, pgDriver, pgliteDriver, postgresStore, type SqlDriver } from "../src/index.js";
+import { filterFromText, sortFromText, type StoreQuery } from "@scimkit/core/store";
+import { migrate, createPgDriver, createPgliteDriver, createPostgresStore, type SqlDriver } from "../src/index.js";
 import { extract } from "../src/sql/extract.js";
 
 const url = process.env["SCIMKIT_TEST_PG_URL"];
@@ -30,26 +30,20 @@ const groupSize = Math.min(users, Number(args.group ?? (url ? 100_000 : 5_000)))
 const iterations = Number(args.iterations);
 const schema = `scimkit_bench_${process.pid}`;
 const tenant = "bench";
-const registry = new SchemaRegistry();
-const tol = toleranceContext(profiles.okta);
 
 const id = (i: number) => `u${String(i).padStart(9, "0")}`;
 const base = Date.UTC(2024, 0, 1);
 const titles = ["Engineer", "Manager", "Director", "Designer", "Analyst"];
 
-function filter(text: string) {
-  const parsed = parseFilter(registry, "User", text, tol);
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.value;
-}
+const filter = (text: string) => filterFromText(text, { profile: "okta" });
 
 async function open(): Promise<{ driver: SqlDriver; close: () => Promise<void> }> {
   if (url) {
     const pool = new pg.Pool({ connectionString: url, max: 4 });
-    return { driver: pgDriver(pool), close: () => pool.end() };
+    return { driver: createPgDriver(pool), close: () => pool.end() };
   }
   const db = new PGlite();
-  return { driver: pgliteDriver(db), close: () => db.close() };
+  return { driver: createPgliteDriver(db), close: () => db.close() };
 }
 
 /** Multi-row INSERTs: one statement per batch, columns bound as parallel arrays. */
@@ -119,7 +113,7 @@ console.log(`scimkit postgres bench on ${url ? "PostgreSQL server" : "PGlite"}: 
 try {
   await migrate(driver, { schema });
   await load(driver);
-  const store = postgresStore({ driver, schema });
+  const store = createPostgresStore({ driver, schema });
   const rand = (i: number) => (i * 7_919 + 104_729) % users;
   const query = (q: StoreQuery) => store.transaction(tenant, (tx) => tx.queryResources("User", q), { readOnly: true });
   const page = { startIndex: 1, count: 100 };
@@ -127,7 +121,7 @@ try {
   await measure("userName eq (case differs)", iterations, (i) => query({ ...page, filter: filter(`userName eq "USER${rand(i)}@Example.com"`) }));
   await measure("externalId eq", iterations, (i) => query({ ...page, filter: filter(`externalId eq "ext-${rand(i)}"`) }));
   await measure("userName sw, page of 100", iterations, (i) => query({ ...page, filter: filter(`userName sw "user${rand(i) % 1000}"`) }));
-  const sortUserName = { by: (() => { const r = registry.resolve("User", "userName"); if (!r.ok) throw new Error(r.error); return r.value; })(), order: "ascending" as const };
+  const sortUserName = sortFromText("userName");
   await measure("sorted by userName, page of 100 (+ total)", iterations, (i) => query({ startIndex: 1 + (rand(i) % 10_000), count: 100, sort: sortUserName }));
   await measure("default order, page of 100 (+ total)", iterations, (i) => query({ startIndex: 1 + (rand(i) % 10_000), count: 100 }));
   await measure("emails[type eq work].value eq (Entra)", iterations, (i) =>

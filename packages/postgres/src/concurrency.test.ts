@@ -8,7 +8,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshSchema, PG_URL } from "../test/databases.js";
-import { migrate, pgDriver, postgresStore } from "./index.js";
+import { migrate, createPgDriver, createPostgresStore } from "./index.js";
 
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL("..", import.meta.url));
@@ -20,9 +20,9 @@ describe.runIf(PG_URL)("concurrent membership changes from several processes (Po
 
   beforeAll(async () => {
     pool = new pg.Pool({ connectionString: url, max: 2 });
-    const driver = pgDriver(pool);
+    const driver = createPgDriver(pool);
     await migrate(driver, { schema });
-    await postgresStore({ driver, schema }).transaction("t", (tx) =>
+    await createPostgresStore({ driver, schema }).transaction("t", (tx) =>
       tx.createResource({ id: "g", resourceType: "Group", attributes: { displayName: "Big" }, internal: {}, uniqueKey: null, created: "c", lastModified: "c", version: 1 }),
     );
   });

@@ -7,8 +7,9 @@
 import { PGlite } from "@electric-sql/pglite";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memoryStore, type Member, type ScimStore, type StoreTransaction } from "@scimkit/core";
-import { migrate, pgliteDriver, postgresStore } from "./index.js";
+import { createMemoryStore, type ScimStore } from "@scimkit/core";
+import { type Member, type StoreTransaction } from "@scimkit/core/store";
+import { migrate, createPgliteDriver, createPostgresStore } from "./index.js";
 
 const ids = ["a", "b", "c", "d", "e"];
 const groups = ["g1", "g2", "g3"];
@@ -110,10 +111,10 @@ describe("memory and PostgreSQL (PGlite) stores apply every write alike", () => 
 
   beforeAll(async () => {
     db = new PGlite();
-    const driver = pgliteDriver(db);
+    const driver = createPgliteDriver(db);
     await migrate(driver);
-    pgStore = postgresStore({ driver });
-    memStore = memoryStore();
+    pgStore = createPostgresStore({ driver });
+    memStore = createMemoryStore();
   });
   afterAll(async () => {
     await db.close();

@@ -1,6 +1,6 @@
 import { PGlite } from "@electric-sql/pglite";
 import { describe, expect, it } from "vitest";
-import { pgDriver, pgliteDriver, type PgPoolLike } from "./index.js";
+import { createPgDriver, createPgliteDriver, type PgPoolLike } from "./index.js";
 
 function fakePool(failOn: (text: string) => boolean = () => false) {
   const statements: string[] = [];
@@ -18,10 +18,10 @@ function fakePool(failOn: (text: string) => boolean = () => false) {
   return { pool, statements, released, ended: () => ended };
 }
 
-describe("pgDriver", () => {
+describe("createPgDriver", () => {
   it("runs a unit of work between BEGIN and COMMIT on one client and returns the client", async () => {
     const f = fakePool();
-    const result = await pgDriver(f.pool).transaction(async (sql) => (await sql.query("SELECT 1")).rows.length);
+    const result = await createPgDriver(f.pool).transaction(async (sql) => (await sql.query("SELECT 1")).rows.length);
     expect(result).toBe(1);
     expect(f.statements).toEqual(["BEGIN", "SELECT 1", "COMMIT"]);
     expect(f.released).toEqual([false]);
@@ -29,37 +29,37 @@ describe("pgDriver", () => {
 
   it("reads in one read-only snapshot", async () => {
     const f = fakePool();
-    await pgDriver(f.pool).transaction(async (sql) => sql.query("SELECT 1"), { readOnly: true });
+    await createPgDriver(f.pool).transaction(async (sql) => sql.query("SELECT 1"), { readOnly: true });
     expect(f.statements[0]).toBe("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   });
 
   it("rolls back and rethrows when the work throws", async () => {
     const f = fakePool();
-    await expect(pgDriver(f.pool).transaction(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    await expect(createPgDriver(f.pool).transaction(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(f.statements).toEqual(["BEGIN", "ROLLBACK"]);
     expect(f.released).toEqual([false]);
   });
 
   it("discards a client whose rollback failed instead of returning it to the pool", async () => {
     const f = fakePool((text) => text === "ROLLBACK");
-    await expect(pgDriver(f.pool).transaction(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    await expect(createPgDriver(f.pool).transaction(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(f.released[0]).toBeInstanceOf(Error);
   });
 
   it("ends the pool on close only when asked to", async () => {
     const shared = fakePool();
-    await pgDriver(shared.pool).close?.();
+    await createPgDriver(shared.pool).close?.();
     expect(shared.ended()).toBe(false);
     const owned = fakePool();
-    await pgDriver(owned.pool, { endPoolOnClose: true }).close?.();
+    await createPgDriver(owned.pool, { endPoolOnClose: true }).close?.();
     expect(owned.ended()).toBe(true);
   });
 });
 
-describe("pgliteDriver", () => {
+describe("createPgliteDriver", () => {
   it("commits, rolls back, and refuses writes in a read-only unit of work", async () => {
     const db = new PGlite();
-    const driver = pgliteDriver(db, { closeOnClose: true });
+    const driver = createPgliteDriver(db, { closeOnClose: true });
     await driver.query("CREATE TABLE t (v text)");
     await driver.transaction(async (sql) => sql.query("INSERT INTO t VALUES ($1)", ["kept"]));
     await expect(driver.transaction(async (sql) => (await sql.query("INSERT INTO t VALUES ($1)", ["dropped"]), Promise.reject(new Error("boom"))))).rejects.toThrow("boom");

@@ -28,7 +28,7 @@ export interface MigrateResult {
  *
  * @example
  * ```ts
- * await migrate(pgDriver(pool), { schema: "scim" });
+ * await migrate(createPgDriver(pool), { schema: "scim" });
  * ```
  */
 export async function migrate(driver: SqlDriver, options: MigrateOptions = {}): Promise<MigrateResult> {

@@ -34,13 +34,13 @@ export interface PgDriverOptions {
  * @example
  * ```ts
  * import pg from "pg";
- * import { pgDriver, postgresStore, migrate } from "@scimkit/postgres";
- * const driver = pgDriver(new pg.Pool({ connectionString: process.env.DATABASE_URL }));
+ * import { createPgDriver, createPostgresStore, migrate } from "@scimkit/postgres";
+ * const driver = createPgDriver(new pg.Pool({ connectionString: process.env.DATABASE_URL }));
  * await migrate(driver);
- * const store = postgresStore({ driver });
+ * const store = createPostgresStore({ driver });
  * ```
  */
-export function pgDriver(pool: PgPoolLike, options: PgDriverOptions = {}): SqlDriver {
+export function createPgDriver(pool: PgPoolLike, options: PgDriverOptions = {}): SqlDriver {
   return {
     name: "pg",
     autovacuum: true,

@@ -33,13 +33,13 @@ export interface PgliteDriverOptions {
  * @example
  * ```ts
  * import { PGlite } from "@electric-sql/pglite";
- * import { pgliteDriver, postgresStore, migrate } from "@scimkit/postgres";
- * const driver = pgliteDriver(new PGlite("./data/scim"));
+ * import { createPgliteDriver, createPostgresStore, migrate } from "@scimkit/postgres";
+ * const driver = createPgliteDriver(new PGlite("./data/scim"));
  * await migrate(driver);
- * const store = postgresStore({ driver });
+ * const store = createPostgresStore({ driver });
  * ```
  */
-export function pgliteDriver(db: PgliteLike, options: PgliteDriverOptions = {}): SqlDriver {
+export function createPgliteDriver(db: PgliteLike, options: PgliteDriverOptions = {}): SqlDriver {
   const bind = (params: readonly SqlParam[] | undefined) => (params ? [...params] : []);
   return {
     name: "pglite",

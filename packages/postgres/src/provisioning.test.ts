@@ -1,7 +1,7 @@
 /** The seeds' provisioning scenarios, end to end over HTTP, on PGlite and (when set) the server. */
 import { runProvisioningScenarios } from "@scimkit/testing";
 import { PG_URL, pgliteDatabase, serverDatabase, type TestDatabase } from "../test/databases.js";
-import { postgresStore } from "./index.js";
+import { createPostgresStore } from "./index.js";
 
 function scenarios(name: string, open: () => Promise<TestDatabase>): void {
   let db: TestDatabase | undefined;
@@ -9,7 +9,7 @@ function scenarios(name: string, open: () => Promise<TestDatabase>): void {
     name,
     makeStore: async () => {
       db = await open();
-      return postgresStore({ driver: db.driver, schema: db.schema });
+      return createPostgresStore({ driver: db.driver, schema: db.schema });
     },
     cleanup: async () => db?.dispose(),
   });

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { addMember, createGroup, createUser, deactivate, patchOp, policyHarness } from "../../core/test/policy/support.js";
 import { PG_URL, serverDatabase, type TestDatabase } from "../test/databases.js";
-import { postgresStore } from "./index.js";
+import { createPostgresStore } from "./index.js";
 
 let db: TestDatabase | undefined;
 afterEach(async () => {
@@ -16,7 +16,7 @@ afterEach(async () => {
 
 async function onServer(label: string, policy: Parameters<typeof policyHarness>[0] = {}) {
   db = await serverDatabase(label, PG_URL ?? "");
-  return policyHarness(policy, { store: postgresStore({ driver: db.driver, schema: db.schema }) });
+  return policyHarness(policy, { store: createPostgresStore({ driver: db.driver, schema: db.schema }) });
 }
 
 describe.runIf(PG_URL)("concurrent SCIM requests on the PostgreSQL server", () => {

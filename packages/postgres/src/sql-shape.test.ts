@@ -5,22 +5,15 @@
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { parseFilter, profiles, toleranceContext, type Member, type MembershipWrite, type ScimStore, type StoreQuery, type StoreTransaction } from "@scimkit/core";
-import { conformanceRegistry, TEST_EXTENSION } from "@scimkit/testing";
+import { type ScimStore } from "@scimkit/core";
+import { filterFromText, sortFromText, type Member, type MembershipWrite, type StoreQuery, type StoreTransaction } from "@scimkit/core/store";
+import { conformanceExtensions, TEST_EXTENSION } from "@scimkit/testing";
 import { freshSchema, PG_URL, pgliteDatabase, serverDatabase, type TestDatabase } from "../test/databases.js";
 import { recordingDriver } from "../test/recording.js";
-import { migrate, pgDriver, pgliteDriver, postgresStore, type SqlDriver } from "./index.js";
+import { migrate, createPgDriver, createPgliteDriver, createPostgresStore, type SqlDriver } from "./index.js";
 
-const filter = (type: "User" | "Group", text: string) => {
-  const parsed = parseFilter(conformanceRegistry, type, text, toleranceContext(profiles.rfc));
-  if (!parsed.ok) throw new Error(parsed.error);
-  return parsed.value;
-};
-const ref = (name: string) => {
-  const resolved = conformanceRegistry.resolve("User", name);
-  if (!resolved.ok) throw new Error(resolved.error);
-  return resolved.value;
-};
+const filter = (type: "User" | "Group", text: string) => filterFromText(text, { resourceType: type, extensions: conformanceExtensions });
+const ref = (name: string) => sortFromText(name, "ascending", { extensions: conformanceExtensions }).by;
 const user = (id: string, userName: string) => ({ id, resourceType: "User", attributes: { userName, externalId: `ext-${id}`, emails: [{ value: userName, type: "work" }] }, internal: {}, uniqueKey: userName.toLowerCase(), created: `2024-01-01T00:00:00.${id.padStart(3, "0").slice(-3)}Z`, lastModified: "2024-01-01T00:00:00.000Z", version: 1 });
 const group = (id: string) => ({ id, resourceType: "Group", attributes: { displayName: id }, internal: {}, uniqueKey: null, created: "2024-01-01T00:00:00.000Z", lastModified: "2024-01-01T00:00:00.000Z", version: 1 });
 const at = { modifiedAt: "2024-01-02T00:00:00.000Z", version: 2 };
@@ -32,10 +25,10 @@ describe("SQL sent by the store (PGlite)", () => {
 
   beforeAll(async () => {
     db = new PGlite();
-    const driver = pgliteDriver(db);
+    const driver = createPgliteDriver(db);
     await migrate(driver);
     recorder = recordingDriver(driver);
-    store = postgresStore({ driver: recorder });
+    store = createPostgresStore({ driver: recorder });
     await store.transaction("t", async (tx) => {
       for (let i = 0; i < 50; i++) await tx.createResource(user(String(i), `user${i}@example.com`));
       await tx.createResource(group("small"));
@@ -130,7 +123,7 @@ describe.each(databases)("a User's groups read with the resource (%s)", (_label,
   beforeAll(async () => {
     db = await open();
     recorder = recordingDriver(db.driver);
-    store = postgresStore({ driver: recorder, schema: db.schema });
+    store = createPostgresStore({ driver: recorder, schema: db.schema });
     await store.transaction("g", async (tx) => {
       for (const [id, name] of [["none", "none"], ["one", "one"], ["many", "many"]] as const) await tx.createResource(user(id, name));
       for (const id of ["g-a", "g-b"]) await tx.createResource(group(id));
@@ -210,7 +203,7 @@ describe.each(databases)("membership changes set the version core gives (%s)", (
   beforeAll(async () => {
     db = await open();
     recorder = recordingDriver(db.driver);
-    store = postgresStore({ driver: recorder, schema: db.schema });
+    store = createPostgresStore({ driver: recorder, schema: db.schema });
     await store.transaction("v", (tx) => tx.createResource(group("g")));
   });
   afterAll(async () => {
@@ -261,7 +254,7 @@ describe.each(databases)("a unit of work's log entries appended together (%s)", 
   it("inserts them in one statement and returns increasing seqs in the order given", async () => {
     db = await open();
     const recorder = recordingDriver(db.driver);
-    const store = postgresStore({ driver: recorder, schema: db.schema });
+    const store = createPostgresStore({ driver: recorder, schema: db.schema });
     const entry = (n: number) => ({ at: `2024-01-0${n}T00:00:00.000Z`, directoryId: n === 2 ? null : "d", resourceType: "User", resourceId: `u${n}`, data: { n, nested: { list: [n] } } });
     const rows = [1, 2, 3, 4].map((n) => ({ log: n === 3 ? ("events" as const) : ("audit" as const), entry: entry(n) }));
     recorder.log.length = 0;
@@ -284,7 +277,7 @@ describe.each(databases)("a unit of work's log entries appended together (%s)", 
 /** Plans for the lookups IdPs make on every sync use the indexes, not a scan over all resources. */
 async function explainPlans(driver: SqlDriver, schema: string): Promise<Record<string, string>> {
   const recorder = recordingDriver(driver);
-  const store = postgresStore({ driver: recorder, schema });
+  const store = createPostgresStore({ driver: recorder, schema });
   await store.transaction("t", async (tx) => {
     for (let i = 0; i < 500; i++) await tx.createResource(user(String(i), `user${i}@example.com`));
     for (let i = 0; i < 50; i++) await tx.createResource(group(`g${i}`));
@@ -337,7 +330,7 @@ function expectIndexed(plans: Record<string, string>): void {
 describe("index use", () => {
   it("serves userName, externalId, displayName, email, member lookups and default paging from indexes on PGlite", async () => {
     const db = new PGlite();
-    const driver = pgliteDriver(db);
+    const driver = createPgliteDriver(db);
     await migrate(driver);
     expectIndexed(await explainPlans(driver, "scimkit"));
     await db.close();
@@ -347,7 +340,7 @@ describe("index use", () => {
     const pool = new pg.Pool({ connectionString: PG_URL, max: 2 });
     const schema = freshSchema("explain");
     try {
-      const driver = pgDriver(pool);
+      const driver = createPgDriver(pool);
       await migrate(driver, { schema });
       expectIndexed(await explainPlans(driver, schema));
     } finally {

@@ -5,8 +5,9 @@
  */
 import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Member, ResourceWrite, ScimStore } from "@scimkit/core";
-import { migrate, pgDriver, pgliteDriver, postgresStore, type PgliteLike, type PgPoolLike, type SqlDriver, type SqlResult } from "./index.js";
+import type { ScimStore } from "@scimkit/core";
+import type { Member, ResourceWrite } from "@scimkit/core/store";
+import { migrate, createPgDriver, createPgliteDriver, createPostgresStore, type PgliteLike, type PgPoolLike, type SqlDriver, type SqlResult } from "./index.js";
 
 const user = (id: string): ResourceWrite => ({
   id,
@@ -29,7 +30,7 @@ const createUsers = (store: ScimStore, prefix: string, count: number) =>
 
 /** close() waits for an ANALYZE in flight; these drivers leave PGlite open, so the store stays usable. */
 async function settle(store: ScimStore): Promise<void> {
-  if (!store.close) throw new Error("postgresStore has close()");
+  if (!store.close) throw new Error("createPostgresStore has close()");
   await store.close();
 }
 
@@ -59,7 +60,7 @@ afterAll(async () => {
 /** A freshly migrated schema, and what ANALYZE left in the catalogues for its tables. */
 async function migrated() {
   const schema = `stats_${++schemas}`;
-  const driver = pgliteDriver(db);
+  const driver = createPgliteDriver(db);
   await migrate(driver, { schema });
   return {
     driver,
@@ -79,8 +80,8 @@ describe("planner statistics without autovacuum (PGlite)", () => {
   it("declares PGlite without autovacuum and a PostgreSQL server with it", () => {
     const pool: PgPoolLike = { query: async () => ({ rows: [], rowCount: 0 }), connect: async () => Promise.reject(new Error("unused")) };
     const pglite: PgliteLike = { query: async () => ({ rows: [] }), transaction: async () => Promise.reject(new Error("unused")) };
-    expect(pgliteDriver(pglite).autovacuum).toBe(false);
-    expect(pgDriver(pool).autovacuum).toBe(true);
+    expect(createPgliteDriver(pglite).autovacuum).toBe(false);
+    expect(createPgDriver(pool).autovacuum).toBe(true);
   });
 
   it("analyzes the resource and membership tables in migrate(), including rows loaded before it", async () => {
@@ -100,7 +101,7 @@ describe("planner statistics without autovacuum (PGlite)", () => {
 
   it("analyzes once the store has committed more than 1,000 resource and membership rows, and not before", async () => {
     const { driver, schema, reltuples, analyzeCount } = await migrated();
-    const store = postgresStore({ driver, schema });
+    const store = createPostgresStore({ driver, schema });
     const before = { resources: await analyzeCount("resources"), members: await analyzeCount("members") };
 
     await createUsers(store, "a", 600);
@@ -124,7 +125,7 @@ describe("planner statistics without autovacuum (PGlite)", () => {
 
   it("waits for a tenth of the rows once the tables are larger than 10,000 rows", async () => {
     const { driver, schema, reltuples } = await migrated();
-    const store = postgresStore({ driver, schema });
+    const store = createPostgresStore({ driver, schema });
     await store.transaction("t", async (tx) => {
       await tx.createResource(group("big"));
       await tx.addMembers("big", Array.from({ length: 14_999 }, (_, i): Member => ({ value: `m-${i}`, type: "User" })), at);
@@ -144,7 +145,7 @@ describe("planner statistics without autovacuum (PGlite)", () => {
   it("does not count reads or units of work that rolled back", async () => {
     const { driver: inner, schema } = await migrated();
     const analyzes: string[] = [];
-    const store = postgresStore({ schema, driver: intercepted(inner, (text) => (isAnalyze(text) ? (analyzes.push(text), undefined) : undefined)) });
+    const store = createPostgresStore({ schema, driver: intercepted(inner, (text) => (isAnalyze(text) ? (analyzes.push(text), undefined) : undefined)) });
     await expect(
       store.transaction("t", async (tx) => {
         for (let i = 0; i < 1001; i++) await tx.createResource(user(`r-${i}`));
@@ -163,7 +164,7 @@ describe("planner statistics without autovacuum (PGlite)", () => {
     const { driver: inner, schema } = await migrated();
     let attempts = 0;
     const driver = intercepted(inner, (text) => (isAnalyze(text) ? (attempts++, Promise.reject(new Error("ANALYZE failed"))) : undefined));
-    const store = postgresStore({ driver, schema });
+    const store = createPostgresStore({ driver, schema });
 
     await expect(createUsers(store, "e", 1001)).resolves.toBeUndefined();
     await settle(store); // also: the rejection is handled, or vitest would report it
@@ -183,7 +184,7 @@ describe("planner statistics without autovacuum (PGlite)", () => {
     let started = 0;
     let release = () => {};
     const held = new Promise<SqlResult>((resolve) => (release = () => resolve(empty)));
-    const store = postgresStore({ schema, driver: intercepted(inner, (text) => (isAnalyze(text) ? (started++, held) : undefined)) });
+    const store = createPostgresStore({ schema, driver: intercepted(inner, (text) => (isAnalyze(text) ? (started++, held) : undefined)) });
 
     await createUsers(store, "h", 1001);
     // Let the deferred ANALYZE start; it stays held, yet the writes below complete.
@@ -212,7 +213,7 @@ describe("planner statistics without autovacuum (PGlite)", () => {
     const analyzes: string[] = [];
     const driver: SqlDriver = { ...intercepted(inner, (text) => (isAnalyze(text) ? (analyzes.push(text), undefined) : undefined)), autovacuum: true };
     await migrate(driver, { schema });
-    const store = postgresStore({ driver, schema });
+    const store = createPostgresStore({ driver, schema });
     await createUsers(store, "l", 2500);
     await settle(store);
     expect(analyzes).toEqual([]);

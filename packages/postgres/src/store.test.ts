@@ -1,7 +1,7 @@
 import { runStoreConformance } from "@scimkit/testing";
 import { PG_URL, pgliteDatabase, serverDatabase, type TestDatabase } from "../test/databases.js";
 import { sqlInspector } from "../test/inspector.js";
-import { postgresStore } from "./index.js";
+import { createPostgresStore } from "./index.js";
 
 /** Wires one database into the conformance kit; the inspector reads the same tables directly. */
 function conformance(name: string, open: () => Promise<TestDatabase>): void {
@@ -10,7 +10,7 @@ function conformance(name: string, open: () => Promise<TestDatabase>): void {
     name,
     makeStore: async () => {
       db = await open();
-      return postgresStore({ driver: db.driver, schema: db.schema });
+      return createPostgresStore({ driver: db.driver, schema: db.schema });
     },
     inspect: {
       resource: (...a) => inspector().resource(...a),

@@ -1,10 +1,11 @@
 /**
- * `postgresStore`: the store contract over PostgreSQL. One unit of work is one SQL transaction on
+ * `createPostgresStore`: the store contract over PostgreSQL. One unit of work is one SQL transaction on
  * one connection; filters, sorting, paging and totals run in SQL; membership changes are set
  * operations on their own table. The same statements run on a PostgreSQL server (via `pg`) and on
  * PGlite.
  */
-import type { Filter, ScimStore, StoreTransaction } from "@scimkit/core";
+import type { ScimStore } from "@scimkit/core";
+import type { Filter, StoreTransaction } from "@scimkit/core/store";
 import { defineStore } from "@scimkit/core/store";
 import type { SqlDriver, SqlExecutor } from "./driver.js";
 import { DEFAULT_SCHEMA, LOCK_CLASS, lockKey, tablesIn, type Tables } from "./identifiers.js";
@@ -17,7 +18,7 @@ import * as resources from "./sql/resources.js";
 import { statistics } from "./statistics.js";
 
 export interface PostgresStoreOptions {
-  /** How the store reaches the database: {@link pgDriver} or {@link pgliteDriver}. */
+  /** How the store reaches the database: {@link createPgDriver} or {@link createPgliteDriver}. */
   readonly driver: SqlDriver;
   /**
    * The PostgreSQL schema holding scimkit's tables. Run {@link migrate} with the same name first.
@@ -81,14 +82,14 @@ function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, wrote: (
  * ```ts
  * import { PGlite } from "@electric-sql/pglite";
  * import { createScimServer } from "@scimkit/core";
- * import { migrate, pgliteDriver, postgresStore } from "@scimkit/postgres";
+ * import { migrate, createPgliteDriver, createPostgresStore } from "@scimkit/postgres";
  *
- * const driver = pgliteDriver(new PGlite("./data/scim"));
+ * const driver = createPgliteDriver(new PGlite("./data/scim"));
  * await migrate(driver);
- * const scim = createScimServer({ store: postgresStore({ driver }) });
+ * const scim = createScimServer({ store: createPostgresStore({ driver }) });
  * ```
  */
-export function postgresStore(options: PostgresStoreOptions): ScimStore {
+export function createPostgresStore(options: PostgresStoreOptions): ScimStore {
   const { driver } = options;
   const t = tablesIn(options.schema ?? DEFAULT_SCHEMA);
   const stats = statistics(driver, t);

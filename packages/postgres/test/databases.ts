@@ -4,7 +4,7 @@
  */
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
-import { migrate, pgDriver, pgliteDriver, type SqlDriver } from "../src/index.js";
+import { migrate, createPgDriver, createPgliteDriver, type SqlDriver } from "../src/index.js";
 
 export const PG_URL = process.env["SCIMKIT_TEST_PG_URL"];
 
@@ -20,14 +20,14 @@ export const freshSchema = (label: string) => `scimkit_test_${label}_${process.p
 
 export async function pgliteDatabase(schema = "scimkit"): Promise<TestDatabase> {
   const db = new PGlite();
-  const driver = pgliteDriver(db);
+  const driver = createPgliteDriver(db);
   await migrate(driver, { schema });
   return { label: "pglite", driver, schema, dispose: () => db.close() };
 }
 
 export async function serverDatabase(label: string, url: string): Promise<TestDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: 8 });
-  const driver = pgDriver(pool);
+  const driver = createPgDriver(pool);
   const schema = freshSchema(label);
   await migrate(driver, { schema });
   return {

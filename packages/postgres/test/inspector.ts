@@ -2,7 +2,7 @@
  * The conformance kit's inspector for the PostgreSQL store: plain SELECTs on the tables, so the
  * suite checks what was written without trusting the store's own reads.
  */
-import type { LogName } from "@scimkit/core";
+import type { LogName } from "@scimkit/core/store";
 import type { StoreInspector } from "@scimkit/testing";
 import type { SqlDriver } from "../src/index.js";
 

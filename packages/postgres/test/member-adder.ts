@@ -7,13 +7,13 @@
  * Usage: node --conditions=source --import tsx test/member-adder.ts <url> <schema> <tenant> <group> <worker> <count>
  */
 import pg from "pg";
-import { pgDriver, postgresStore } from "../src/index.js";
+import { createPgDriver, createPostgresStore } from "../src/index.js";
 
 const [url, schema, tenant, groupId, worker, count] = process.argv.slice(2);
 if (!url || !schema || !tenant || !groupId || worker === undefined || !count) throw new Error("missing arguments");
 
 const pool = new pg.Pool({ connectionString: url, max: 10 });
-const store = postgresStore({ driver: pgDriver(pool), schema });
+const store = createPostgresStore({ driver: createPgDriver(pool), schema });
 const adds = Array.from({ length: Number(count) }, (_, i) =>
   store.transaction(tenant, async (tx) => {
     const group = await tx.getResource("Group", groupId);

@@ -4,8 +4,9 @@
  * RFC 7644 over every attribute type, parsed by core exactly as a client's would be.
  */
 import fc from "fast-check";
-import { parseFilter, profiles, toleranceContext, URN, type JsonObject, type Member, type ResourceWrite, type Sort, type StoreQuery } from "@scimkit/core";
-import { conformanceRegistry, TEST_EXTENSION } from "@scimkit/testing";
+import { type JsonObject } from "@scimkit/core";
+import { filterFromText, sortFromText, URN, type Member, type ResourceWrite, type Sort, type StoreQuery } from "@scimkit/core/store";
+import { conformanceExtensions, TEST_EXTENSION } from "@scimkit/testing";
 
 const E = URN.EnterpriseUser;
 const X = TEST_EXTENSION;
@@ -227,18 +228,8 @@ export const querySpec: fc.Arbitrary<QuerySpec> = fc.constantFrom<"User" | "Grou
 );
 
 export function toQuery(spec: QuerySpec): StoreQuery {
-  const tol = toleranceContext(profiles.rfc);
-  let filter;
-  if (spec.filter !== undefined) {
-    const parsed = parseFilter(conformanceRegistry, spec.type, spec.filter, tol);
-    if (!parsed.ok) throw new Error(`generated filter does not parse: ${spec.filter}: ${parsed.error}`);
-    filter = parsed.value;
-  }
-  let sort: Sort | undefined;
-  if (spec.sort) {
-    const ref = conformanceRegistry.resolve(spec.type, spec.sort[0]);
-    if (!ref.ok) throw new Error(ref.error);
-    sort = { by: ref.value, order: spec.sort[1] };
-  }
+  const known = { resourceType: spec.type, extensions: conformanceExtensions };
+  const filter = spec.filter !== undefined ? filterFromText(spec.filter, known) : undefined;
+  const sort: Sort | undefined = spec.sort ? sortFromText(spec.sort[0], spec.sort[1], known) : undefined;
   return { filter, sort, startIndex: spec.startIndex, count: spec.count };
 }

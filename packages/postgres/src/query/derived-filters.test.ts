@@ -4,9 +4,9 @@
  * answers: the same 400s, and the same matches for `meta.version` compared as an entity tag.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { attr, createScimServer, memoryStore, type ScimStore } from "@scimkit/core";
+import { attr, createScimServer, createMemoryStore, type ScimStore } from "@scimkit/core";
 import { pgliteDatabase, type TestDatabase } from "../../test/databases.js";
-import { postgresStore } from "../index.js";
+import { createPostgresStore } from "../index.js";
 
 const VAULT = "urn:example:params:scim:schemas:extension:vault:2.0:User";
 const extensions = [{ resourceType: "User" as const, schema: { id: VAULT, name: "Vault", description: "test", attributes: [attr("secret", "string", { mutability: "writeOnly", returned: "never" })] } }];
@@ -56,8 +56,8 @@ describe("derived and never-returned filters: memory and PostgreSQL answer alike
   let pg: Call;
   beforeAll(async () => {
     db = await pgliteDatabase();
-    mem = await serve(memoryStore());
-    pg = await serve(postgresStore({ driver: db.driver, schema: db.schema }));
+    mem = await serve(createMemoryStore());
+    pg = await serve(createPostgresStore({ driver: db.driver, schema: db.schema }));
     await seed(mem);
     await seed(pg);
   });

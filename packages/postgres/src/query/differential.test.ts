@@ -7,9 +7,9 @@
 import { PGlite } from "@electric-sql/pglite";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { memoryStore, type JsonValue, type ScimStore } from "@scimkit/core";
+import { createMemoryStore, type JsonValue, type ScimStore } from "@scimkit/core";
 import { dataset, querySpec, toQuery, type Dataset } from "../../test/query-arbitraries.js";
-import { migrate, pgliteDriver, postgresStore } from "../index.js";
+import { migrate, createPgliteDriver, createPostgresStore } from "../index.js";
 
 /** Plain JSON of a result, so key order inside jsonb does not matter and both sides compare alike. */
 const plain = (v: unknown): JsonValue => JSON.parse(JSON.stringify(v)) as JsonValue;
@@ -23,10 +23,10 @@ describe("memory and PostgreSQL (PGlite) stores answer every query alike", () =>
 
   beforeAll(async () => {
     db = new PGlite();
-    const driver = pgliteDriver(db);
+    const driver = createPgliteDriver(db);
     await migrate(driver);
-    pgStore = postgresStore({ driver });
-    memStore = memoryStore();
+    pgStore = createPostgresStore({ driver });
+    memStore = createMemoryStore();
   });
   afterAll(async () => {
     await db.close();

@@ -10,7 +10,7 @@
  *
  * Values only ever reach SQL as parameters; attribute names and URNs too.
  */
-import type { AttributeRef, Filter } from "@scimkit/core";
+import type { AttributeRef, Filter } from "@scimkit/core/store";
 import { fold } from "../sql/fold.js";
 import { elementsOf, extractedColumn, memberColumns, pick, sourceOf } from "./sources.js";
 import { jsonNonEmpty, jsonPresent, jsonTest, textNonEmpty, textTest, type CompileContext } from "./predicates.js";

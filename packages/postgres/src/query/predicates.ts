@@ -6,7 +6,8 @@
  * Every `…Test` function returns SQL that is TRUE exactly when the value is present and passes; it
  * may be NULL where it does not, which callers treat as false (negation uses `IS NOT TRUE`).
  */
-import type { AttributeDefinition, CompareOperator } from "@scimkit/core";
+import type { AttributeDefinition } from "@scimkit/core";
+import type { CompareOperator } from "@scimkit/core/store";
 import type { Params } from "../sql/params.js";
 import { instantMs } from "./instant.js";
 

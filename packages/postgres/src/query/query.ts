@@ -3,7 +3,7 @@
  * projection asks for them); the total from the page itself when the page proves it (a short
  * page), else from a COUNT over the same predicate.
  */
-import type { QueryResult, StoreQuery } from "@scimkit/core";
+import type { QueryResult, StoreQuery } from "@scimkit/core/store";
 import { Params } from "../sql/params.js";
 import { groupsColumn, toMemberships } from "../sql/members.js";
 import { membersOf, type Scope } from "../sql/resources.js";

@@ -5,7 +5,7 @@
  * multi-valued attribute by its primary value, else its first. Ties, and every row without the
  * attribute, fall back to `created`, then `id`, ascending.
  */
-import type { AttributeRef, Sort } from "@scimkit/core";
+import type { AttributeRef, Sort } from "@scimkit/core/store";
 import { extractedColumn, memberColumns, pick, sourceOf } from "./sources.js";
 import type { CompileContext } from "./predicates.js";
 

@@ -8,7 +8,7 @@
  * - the members table (`members.*`), never the group's document;
  * - a jsonb path into `attributes`, extension attributes under their schema URN.
  */
-import type { AttributeRef } from "@scimkit/core";
+import type { AttributeRef } from "@scimkit/core/store";
 import { extractedColumns } from "../sql/extract.js";
 import type { Params } from "../sql/params.js";
 import type { CompileContext } from "./predicates.js";

@@ -5,7 +5,7 @@
  * read is of one tenant, and every write unit of work holds its tenant's lock to commit (see
  * `lockTenant` in store.ts), so a tenant's appends commit in seq order.
  */
-import type { LogEntry, LogName, LogQuery, NewLogEntry } from "@scimkit/core";
+import type { LogEntry, LogName, LogQuery, NewLogEntry } from "@scimkit/core/store";
 import { Params } from "./params.js";
 import { num, toLogEntry } from "./rows.js";
 import type { Scope } from "./resources.js";

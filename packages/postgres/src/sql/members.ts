@@ -7,7 +7,7 @@
  * and, in the same statement as the change and only when something changed, sets the group's
  * version and lastModified to the ones core gives: core owns versions, the store bumps nothing.
  */
-import { VersionConflictError, type Member, type Membership, type MembershipWrite } from "@scimkit/core";
+import { VersionConflictError, type Member, type Membership, type MembershipWrite } from "@scimkit/core/store";
 import type { Tables } from "../identifiers.js";
 import { num, str, strOrNull } from "./rows.js";
 import type { Scope } from "./resources.js";

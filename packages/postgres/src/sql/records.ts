@@ -1,5 +1,5 @@
 /** Admin records (directories, tokens, mappings …): small JSON documents keyed by kind, tenant and id. */
-import { UniquenessError, type StoreRecord } from "@scimkit/core";
+import { UniquenessError, type StoreRecord } from "@scimkit/core/store";
 import type { SqlExecutor } from "../driver.js";
 import type { Tables } from "../identifiers.js";
 import { isUniqueViolation } from "./errors.js";

@@ -3,7 +3,7 @@
  * of the UPDATE/DELETE itself, so a check and the write it guards cannot be separated by another
  * transaction. Failures are diagnosed only after a statement changed nothing.
  */
-import { UniquenessError, VersionConflictError, type Member, type Projection, type ResourceWrite, type StoredResource, type WriteGuard } from "@scimkit/core";
+import { UniquenessError, VersionConflictError, type Member, type Projection, type ResourceWrite, type StoredResource, type WriteGuard } from "@scimkit/core/store";
 import type { SqlExecutor } from "../driver.js";
 import type { Tables } from "../identifiers.js";
 import { isUniqueViolation } from "./errors.js";

@@ -2,7 +2,8 @@
  * Row ⇄ store shapes. Drivers differ in how they return `bigint` (string, number or BigInt) and
  * `jsonb` (parsed or text), so every field is read through a small coercion here.
  */
-import type { JsonObject, LogEntry, StoreRecord, StoredResource } from "@scimkit/core";
+import type { JsonObject } from "@scimkit/core";
+import type { LogEntry, StoreRecord, StoredResource } from "@scimkit/core/store";
 import type { SqlRow } from "../driver.js";
 
 export const num = (v: unknown): number => (typeof v === "number" ? v : Number(v));
