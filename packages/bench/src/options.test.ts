@@ -52,6 +52,26 @@ describe("parseOptions", () => {
     expect(value(["--render", "run.json"]).render).toBe("run.json");
   });
 
+  it("takes a git ref to measure beside HEAD's memory store, which is then not the published run", () => {
+    expect(value([]).baseline).toBeNull();
+    expect(value(["--baseline", "181ba3d"])).toMatchObject({ baseline: "181ba3d", out: null });
+    expect(value(["--baseline", "main~2", "--servers", "scimkit-memory", "--out", "docs/x.md"])).toMatchObject({ baseline: "main~2", servers: ["bare", "scimkit-memory"], out: "docs/x.md" });
+  });
+
+  it.each([
+    [["--baseline", "181ba3d", "--servers", "scimmy"], /keep it in --servers/],
+    [["--baseline", "181ba3d", "--from-source"], /built children only/],
+    [["--baseline", "181ba3d", "--render", "run.json"], /--render only re-renders/],
+    [["--baseline", "a b"], /takes a git ref/],
+    [["--baseline", "-x"], /takes a git ref|ambiguous/],
+    [["--baseline="], /takes a git ref/],
+    [["--baseline"], /argument missing/],
+  ])("rejects the baseline in %j", (args, message) => {
+    const r = parse(args);
+    expect(r.ok).toBe(false);
+    expect(r.ok ? "" : r.error).toMatch(message);
+  });
+
   it("takes sizes, durations and --out -", () => {
     expect(value(["--sizes", "500,2000", "--duration", "3", "--warmup", "0", "--out", "-"])).toMatchObject({ sizes: [500, 2000], seconds: 3, warmupSeconds: 0, out: null });
   });

@@ -32,6 +32,11 @@ export interface BenchOptions {
   /** Render a saved run (its JSON) instead of measuring. */
   readonly render: string | null;
   readonly pgUrl: string | null;
+  /**
+   * A git ref whose memory store is measured beside HEAD's (`--baseline`): built in a temporary
+   * worktree and run as a second server, each scenario taken on both in turn.
+   */
+  readonly baseline: string | null;
 }
 
 export const USAGE = `Usage: pnpm bench [options]
@@ -46,6 +51,8 @@ export const USAGE = `Usage: pnpm bench [options]
   --seed-budget <s>     time limit of each seeding step (default 120)
   --cpu-prof            CPU-profile each measured scenario in the server child
   --from-source         run scimkit from its TypeScript sources (no build first; slower than what users run)
+  --baseline <ref>      also build the memory store at that git ref (in a temporary worktree) and measure
+                        it beside HEAD's, scenario by scenario; the report gives both ratios and the change
   --out <file|->        markdown report (default docs/benchmarks.md for the full default run, else none; - for none)
   --render <json>       re-render a saved run (every run saves packages/bench/results/last-run.json)
 Environment: SCIMKIT_TEST_PG_URL adds scimkit on that PostgreSQL server.`;
@@ -84,6 +91,7 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
         "from-source": { type: "boolean", default: false },
         out: { type: "string" },
         render: { type: "string" },
+        baseline: { type: "string" },
       },
       strict: true,
       allowPositionals: false,
@@ -106,6 +114,10 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   if (!budget.ok) return budget;
   if (!servers.ok) return servers;
   if (!scenarios.ok) return scenarios;
+  const baseline = values.baseline ?? null;
+  if (baseline !== null && !/^[A-Za-z0-9][A-Za-z0-9._/@^~{}-]*$/.test(baseline)) return err(`--baseline takes a git ref (a commit, branch or tag), not "${baseline}"`);
+  if (baseline !== null && values.render !== undefined) return err("--baseline measures; --render only re-renders a saved run");
+  if (baseline !== null && values["from-source"] === true) return err("--baseline runs built children only: drop --from-source");
 
   let sizes: number[] = quick ? [1_000, 10_000] : [10_000, 100_000];
   if (values.sizes !== undefined) {
@@ -118,11 +130,12 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   const pgUrl = env["SCIMKIT_TEST_PG_URL"] || null;
   const wanted = servers.value ?? SERVER_KINDS.filter((k) => k !== "scimkit-pg" || pgUrl !== null);
   if (wanted.includes("scimkit-pg") && pgUrl === null) return err("scimkit-pg needs SCIMKIT_TEST_PG_URL");
+  if (baseline !== null && !wanted.includes("scimkit-memory")) return err("--baseline is measured beside scimkit-memory: keep it in --servers");
   // The ceiling runs first in every size, so each ratio compares figures taken minutes apart at most.
   const ordered = SERVER_KINDS.filter((k) => k === "bare" || wanted.includes(k));
 
   // Only the full default run (or a re-render of one) replaces the published figures by default.
-  const partial = quick || [values.duration, values.warmup, values.sizes, values.servers, values.scenarios, values.connections, values.ceiling].some((v) => v !== undefined) || values["cpu-prof"] === true || values["from-source"] === true;
+  const partial = quick || [values.duration, values.warmup, values.sizes, values.servers, values.scenarios, values.connections, values.ceiling].some((v) => v !== undefined) || values["cpu-prof"] === true || values["from-source"] === true || baseline !== null;
   const out = values.out === undefined ? (partial ? null : "docs/benchmarks.md") : values.out === "-" ? null : values.out;
   return ok({
     quick,
@@ -139,5 +152,6 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
     out,
     render: values.render ?? null,
     pgUrl,
+    baseline,
   });
 }

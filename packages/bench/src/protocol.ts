@@ -17,6 +17,20 @@ export const SERVER_LABELS: Readonly<Record<ServerKind, string>> = {
   scimmy: "SCIMMY",
 };
 
+/**
+ * scimkit on the memory store as an earlier commit has it (`--baseline <ref>`): its own child, built
+ * in a git worktree of that commit, serving the `scimkit-memory` kind. Its figures go under this name.
+ */
+export const BASELINE = "scimkit-memory-baseline";
+
+/** Whatever a run measures: one of the servers above, or the baseline beside HEAD's memory store. */
+export type MeasuredServer = ServerKind | typeof BASELINE;
+
+/** A server's name in progress lines and the report; the baseline is named by the ref it was built from. */
+export function serverLabel(server: MeasuredServer, baselineRef?: string): string {
+  return server === BASELINE ? `scimkit · memory @ ${baselineRef ?? "baseline"}` : SERVER_LABELS[server];
+}
+
 /** What a child is asked to build. */
 export interface ChildConfig {
   readonly kind: ServerKind;

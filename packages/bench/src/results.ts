@@ -1,13 +1,13 @@
 /** What one benchmark run found, as the report and the target checks read it. */
 import type { LoadResult } from "./parent/load.js";
-import type { Frame, MemoryReport, SeedReport, ServerKind } from "./protocol.js";
+import type { Frame, MeasuredServer, MemoryReport, SeedReport } from "./protocol.js";
 import type { ScenarioId } from "./scenarios.js";
 
 /** The bare route's stream: one request, measured like any scenario. */
 export const CEILING = "ceiling";
 
 export interface Measurement {
-  readonly server: ServerKind;
+  readonly server: MeasuredServer;
   readonly size: number;
   readonly scenario: ScenarioId | typeof CEILING;
   readonly load: LoadResult;
@@ -36,7 +36,7 @@ export interface ProfileSummary {
 
 /** One server child's life: seeding, memory, and whether it got as far as serving. */
 export interface ServerRun {
-  readonly server: ServerKind;
+  readonly server: MeasuredServer;
   readonly size: number;
   readonly seed?: SeedReport | undefined;
   readonly memory?: MemoryReport | undefined;
@@ -72,9 +72,25 @@ export interface BenchResults {
   readonly sizes: readonly number[];
   readonly runs: readonly ServerRun[];
   readonly measurements: readonly Measurement[];
+  /** The commit measured beside HEAD's memory store (`--baseline`), when there was one. */
+  readonly baseline?: BaselineInfo | undefined;
 }
 
-export function findMeasurement(results: Pick<BenchResults, "measurements">, server: ServerKind, size: number, scenario: Measurement["scenario"]): Measurement | undefined {
+/** What `--baseline` checked out and built. */
+export interface BaselineInfo {
+  /** The ref as given on the command line (`181ba3d`, `main~3`, a tag). */
+  readonly ref: string;
+  /** The commit it named. */
+  readonly commit: string;
+  /** The commit's subject line, for the report. */
+  readonly subject: string;
+  /** The version of Express 5 the baseline's child was installed with (HEAD's is in the versions). */
+  readonly express: string;
+  /** The commit the other side was checked out at, and its uncommitted files that the children load. */
+  readonly head: { readonly commit: string; readonly uncommitted: readonly string[] };
+}
+
+export function findMeasurement(results: Pick<BenchResults, "measurements">, server: MeasuredServer, size: number, scenario: Measurement["scenario"]): Measurement | undefined {
   return results.measurements.find((m) => m.server === server && m.size === size && m.scenario === scenario);
 }
 

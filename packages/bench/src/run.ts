@@ -3,27 +3,29 @@
  *
  * The benchmark run: for each N, start each server in a child process (the bare-Express ceiling
  * first, then scimkit on each store, then SCIMMY), seed it, drive every scenario with autocannon,
- * stop it; then print the report, check the targets and write docs/benchmarks.md.
+ * stop it; then print the report, check the targets and write docs/benchmarks.md. With
+ * `--baseline <ref>`, the memory store as that commit has it runs beside the working tree's, the
+ * two taking each scenario in turn.
  *
  * @example
  * ```sh
  * pnpm bench            # the full run, about 20 minutes
  * pnpm bench --quick    # a smoke run, about 2 minutes, writes nothing
+ * pnpm bench --baseline HEAD~1 --servers scimkit-memory --scenarios patch-user,post-user --out -
  * ```
  */
-import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
 import { fileURLToPath } from "node:url";
 import { BARE_PATH } from "./child/bare.js";
 import { describeMachine } from "./machine.js";
 import { parseOptions, USAGE, type BenchOptions } from "./options.js";
 import { runLoad, settle, type LoadResult } from "./parent/load.js";
-import { CHILD_BUILT, CHILD_SOURCE, startChild, type RunningServer } from "./parent/spawn.js";
-import { SERVER_LABELS, type ServerKind } from "./protocol.js";
+import { prepareBaseline, type PreparedBaseline } from "./parent/baseline.js";
+import { buildChild } from "./parent/build.js";
+import { CHILD_BUILT, startChild, type RunningServer } from "./parent/spawn.js";
+import { BASELINE, SERVER_LABELS, serverLabel, type MeasuredServer, type ServerKind } from "./protocol.js";
 import { mergeIntoDoc, renderResults } from "./report/render.js";
 import { CEILING, ceilingRatio, findMeasurement, type BenchResults, type CeilingPair, type Measurement, type ProfileSummary, type ServerRun } from "./results.js";
 import { SCENARIOS, seededRandom, type ScenarioRequest } from "./scenarios.js";
@@ -112,14 +114,27 @@ function ceilingSampler(running: RunningServer, options: BenchOptions, first: nu
   return sampler;
 }
 
-async function startServer(server: ServerKind, size: number, options: BenchOptions, tag: string): Promise<RunningServer | { failure: string }> {
+/** One server a run measures: the name its figures go under, the kind its child serves, and which built child to fork. */
+interface Contender {
+  readonly id: MeasuredServer;
+  readonly kind: ServerKind;
+  /** A built child other than this tree's (the `--baseline` commit's). */
+  readonly child?: string | undefined;
+  readonly label: string;
+}
+
+const contender = (kind: ServerKind): Contender => ({ id: kind, kind, label: SERVER_LABELS[kind] });
+
+async function startServer(c: Contender, size: number, options: BenchOptions, tag: string): Promise<RunningServer | { failure: string }> {
+  const bare = c.kind === "bare";
   try {
     return await startChild(
-      { kind: server, users: server === "bare" ? 0 : size, outsiders: server === "bare" ? 0 : OUTSIDERS, seedBudgetMs: options.seedBudgetSeconds * 1000, pgUrl: options.pgUrl ?? undefined },
+      { kind: c.kind, users: bare ? 0 : size, outsiders: bare ? 0 : OUTSIDERS, seedBudgetMs: options.seedBudgetSeconds * 1000, pgUrl: options.pgUrl ?? undefined },
       // Three seeding steps, each bounded, plus start-up and migrations.
       options.seedBudgetSeconds * 3_000 + 120_000,
       (text) => progress(`${tag}: seeding ${text}`),
       options.fromSource,
+      c.child,
     );
   } catch (error) {
     const failure = error instanceof Error ? error.message : String(error);
@@ -128,122 +143,153 @@ async function startServer(server: ServerKind, size: number, options: BenchOptio
   }
 }
 
+/** A server child that started and seeded, with what the run has found of it so far. */
+interface Opened {
+  readonly contender: Contender;
+  readonly tag: string;
+  readonly running: RunningServer;
+  readonly startSeconds: number;
+  readonly streams: readonly Stream[];
+  readonly profiles: ProfileSummary[];
+  failure?: string;
+}
+
 /**
- * Starts one server, seeds it, runs its scenarios and stops it. With a sampler, the bare route is
- * measured again after each scenario, so each one has a ceiling from just before and just after it.
- * The bare child itself is returned running when `keep` asks for it.
+ * Measures one stream on one server: a lone probe request, the warm-up, the measured window (with
+ * the server's CPU time and, when asked, a profile), then the ceiling sample after it.
  */
-async function measureServer(
-  server: ServerKind,
+async function measureStream(o: Opened, stream: Stream, size: number, options: BenchOptions, measurements: Measurement[], ceilingNow: CeilingSampler | null): Promise<void> {
+  const { running, tag } = o;
+  const server = o.contender.id;
+  // One request first, alone: a server that needs seconds per request would otherwise be left
+  // with a backlog of `connections` requests after every run, charged to the next scenario.
+  const probeMs = await probe(running, stream.next);
+  const slow = probeMs > SLOW_MS;
+  const connections = slow ? 1 : options.connections;
+  const seconds = slow ? Math.min(SLOW_MAX_SECONDS, Math.max(options.seconds, Math.ceil(((options.quick ? 1 : 3) * probeMs) / 1000))) : options.seconds;
+  const load = (s: number) => runLoad(running.url, running.fixtures.token, stream.next, { seconds: s, connections, timeoutSeconds: Math.max(30, (3 * probeMs) / 1000) });
+  if (options.warmupSeconds > 0 && !slow) {
+    await load(options.warmupSeconds);
+    await settle(running.url, SETTLE_MS);
+  }
+  const scenario = stream.name === CEILING ? null : stream.name;
+  const profiling = options.cpuProf && scenario !== null;
+  const before = ceilingNow?.last;
+  if (profiling) running.startProfile();
+  const result = await measured(running, () => load(seconds));
+  if (profiling && scenario !== null) {
+    await mkdir(PROFILE_DIR, { recursive: true });
+    const file = join(PROFILE_DIR, `${server}-${size}-${scenario}.cpuprofile`);
+    o.profiles.push({ scenario, file, top: await running.stopProfile(file) });
+  }
+  await settle(running.url, SETTLE_MS);
+  // The server just measured sits idle while the bare route is loaded: only one of them runs.
+  const after = ceilingNow !== null && before !== undefined ? await ceilingNow.sample() : undefined;
+  const ceilingPair: CeilingPair | undefined = before !== undefined && after !== undefined ? { before, after } : undefined;
+  const m: Measurement = { server, size, scenario: stream.name, load: result, connections, seconds, ...(ceilingPair ? { ceilingPair } : {}) };
+  measurements.push(m);
+  const bad = result.non2xx + result.errors > 0 ? `  non-2xx/errors ${result.non2xx}/${result.errors} ${JSON.stringify(result.statuses)}` : "";
+  const how = slow ? `  (1 connection for ${seconds.toFixed(0)} s: one request took ${(probeMs / 1000).toFixed(1)} s)` : "";
+  const cpu = result.cpuMicrosPerRequest === undefined ? "" : `  ${result.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`;
+  const share = ceilingPair ? ceilingRatio({ measurements }, m) : undefined;
+  const ratio = ceilingPair && share !== undefined ? `  ${share.toFixed(2)}× ceiling (${ceilingPair.before.toFixed(0)}/${ceilingPair.after.toFixed(0)})` : "";
+  progress(`${tag}: ${stream.name.padEnd(14)} ${result.reqPerSec.toFixed(1).padStart(8)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms${cpu}${ratio}${bad}${how}`);
+}
+
+/**
+ * Starts a group of servers (one, or HEAD's memory store and the baseline's), seeds each in turn,
+ * runs the scenarios and stops them. With several, each scenario is taken on every one of them
+ * before the next scenario starts, the first of the group going first on even scenarios and last
+ * on odd ones, so both face the same minutes of the machine and neither always follows the other.
+ * With a sampler, the bare route is measured again after each scenario, so each one has a ceiling
+ * from just before and just after it. The bare child itself is returned running when `keep` asks.
+ */
+async function measureGroup(
+  group: readonly Contender[],
   size: number,
   options: BenchOptions,
   measurements: Measurement[],
   ceilingNow: CeilingSampler | null,
   keep = false,
-): Promise<{ run: ServerRun; running: RunningServer | null }> {
-  const tag = `[N=${size.toLocaleString("en-US")}] ${SERVER_LABELS[server]}`;
-  const started = performance.now();
-  const opened = await startServer(server, size, options, tag);
-  if ("failure" in opened) return { run: { server, size, failure: opened.failure, profiles: [] }, running: null };
-  const running = opened;
-  const startSeconds = (performance.now() - started) / 1000;
-  progress(`${tag}: ready after ${startSeconds.toFixed(1)} s, RSS ${(running.memory.rssBytes / 2 ** 20).toFixed(0)} MiB`);
-  const profiles: ProfileSummary[] = [];
-  let kept = false;
-  let failure: string | undefined;
-  let current = "";
+): Promise<{ runs: ServerRun[]; kept: RunningServer[] }> {
+  const byId = new Map<MeasuredServer, Opened | { failure: string }>();
+  const opened: Opened[] = [];
   try {
-    for (const stream of streamsFor(server, running, options, size)) {
-      current = stream.name;
-      // One request first, alone: a server that needs seconds per request would otherwise be left
-      // with a backlog of `connections` requests after every run, charged to the next scenario.
-      const probeMs = await probe(running, stream.next);
-      const slow = probeMs > SLOW_MS;
-      const connections = slow ? 1 : options.connections;
-      const seconds = slow ? Math.min(SLOW_MAX_SECONDS, Math.max(options.seconds, Math.ceil(((options.quick ? 1 : 3) * probeMs) / 1000))) : options.seconds;
-      const load = (s: number) =>
-        runLoad(running.url, running.fixtures.token, stream.next, { seconds: s, connections, timeoutSeconds: Math.max(30, (3 * probeMs) / 1000) });
-      if (options.warmupSeconds > 0 && !slow) {
-        await load(options.warmupSeconds);
-        await settle(running.url, SETTLE_MS);
+    for (const c of group) {
+      const tag = `[N=${size.toLocaleString("en-US")}] ${c.label}`;
+      const started = performance.now();
+      const running = await startServer(c, size, options, tag);
+      if ("failure" in running) {
+        byId.set(c.id, running);
+        continue;
       }
-      const scenario = stream.name === CEILING ? null : stream.name;
-      const profiling = options.cpuProf && scenario !== null;
-      const before = ceilingNow?.last;
-      if (profiling) running.startProfile();
-      const result = await measured(running, () => load(seconds));
-      if (profiling && scenario !== null) {
-        await mkdir(PROFILE_DIR, { recursive: true });
-        const file = join(PROFILE_DIR, `${server}-${size}-${scenario}.cpuprofile`);
-        profiles.push({ scenario, file, top: await running.stopProfile(file) });
-      }
-      await settle(running.url, SETTLE_MS);
-      // The server just measured sits idle while the bare route is loaded: only one of them runs.
-      const after = ceilingNow !== null && before !== undefined ? await ceilingNow.sample() : undefined;
-      const ceilingPair: CeilingPair | undefined = before !== undefined && after !== undefined ? { before, after } : undefined;
-      const m: Measurement = { server, size, scenario: stream.name, load: result, connections, seconds, ...(ceilingPair ? { ceilingPair } : {}) };
-      measurements.push(m);
-      const bad = result.non2xx + result.errors > 0 ? `  non-2xx/errors ${result.non2xx}/${result.errors} ${JSON.stringify(result.statuses)}` : "";
-      const how = slow ? `  (1 connection for ${seconds.toFixed(0)} s: one request took ${(probeMs / 1000).toFixed(1)} s)` : "";
-      const cpu = result.cpuMicrosPerRequest === undefined ? "" : `  ${result.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`;
-      const share = ceilingPair ? ceilingRatio({ measurements }, m) : undefined;
-      const ratio = ceilingPair && share !== undefined ? `  ${share.toFixed(2)}× ceiling (${ceilingPair.before.toFixed(0)}/${ceilingPair.after.toFixed(0)})` : "";
-      progress(`${tag}: ${stream.name.padEnd(14)} ${result.reqPerSec.toFixed(1).padStart(8)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms${cpu}${ratio}${bad}${how}`);
+      const startSeconds = (performance.now() - started) / 1000;
+      progress(`${tag}: ready after ${startSeconds.toFixed(1)} s, RSS ${(running.memory.rssBytes / 2 ** 20).toFixed(0)} MiB`);
+      const o: Opened = { contender: c, tag, running, startSeconds, streams: streamsFor(c.kind, running, options, size), profiles: [] };
+      opened.push(o);
+      byId.set(c.id, o);
     }
-    kept = keep;
-  } catch (error) {
-    // One server failing mid-run costs its remaining scenarios, not the run's other figures.
-    failure = `${current}: ${error instanceof Error ? error.message : String(error)}`;
-    progress(`${tag}: FAILED ${failure}`);
+    const count = Math.max(0, ...opened.map((o) => o.streams.length));
+    for (let i = 0; i < count; i++) {
+      for (const o of i % 2 === 0 ? opened : [...opened].reverse()) {
+        const stream = o.streams[i];
+        if (o.failure !== undefined || stream === undefined) continue;
+        try {
+          await measureStream(o, stream, size, options, measurements, ceilingNow);
+        } catch (error) {
+          // One server failing mid-run costs its remaining scenarios, not the run's other figures.
+          o.failure = `${stream.name}: ${error instanceof Error ? error.message : String(error)}`;
+          progress(`${o.tag}: FAILED ${o.failure}`);
+          await o.running.stop();
+        }
+      }
+    }
   } finally {
     // A failed run never leaves its child behind, kept or not.
-    if (!kept) await running.stop();
+    for (const o of opened) if (!keep || o.failure !== undefined) await o.running.stop();
   }
-  const run: ServerRun = { server, size, seed: running.seed, memory: running.memory, startSeconds, profiles, ...(failure === undefined ? {} : { failure }) };
-  return { run, running: kept ? running : null };
-}
-
-/** Runs tsup (the workspace's build tool) with this Node in `cwd`, so no package manager is needed. */
-function tsup(cwd: string, args: readonly string[], what: string): void {
-  const manifest = createRequire(join(ROOT, "package.json")).resolve("tsup/package.json");
-  const bin = (JSON.parse(readFileSync(manifest, "utf8")) as { bin: Record<string, string> }).bin["tsup"];
-  if (bin === undefined) throw new Error("tsup has no bin to build with");
-  const built = spawnSync(process.execPath, [join(dirname(manifest), bin), ...args], { cwd, stdio: ["ignore", "ignore", "inherit"] });
-  if (built.error !== undefined || built.status !== 0) {
-    throw new Error(`building ${what} failed (${built.error?.message ?? `exit ${String(built.status)}`}); run \`pnpm build\` to see why, or pass --from-source`);
-  }
+  const runs = group.map((c): ServerRun => {
+    const o = byId.get(c.id);
+    if (o === undefined || !("running" in o)) return { server: c.id, size, failure: o?.failure ?? "not started", profiles: [] };
+    return { server: c.id, size, seed: o.running.seed, memory: o.running.memory, startSeconds: o.startSeconds, profiles: o.profiles, ...(o.failure === undefined ? {} : { failure: o.failure }) };
+  });
+  return { runs, kept: keep ? opened.filter((o) => o.failure === undefined).map((o) => o.running) : [] };
 }
 
 /**
- * Builds what the server children run, as it is published: the three packages' `dist`, and the
- * child itself bundled with them left external.
+ * Builds what the server children run, as it is published: the packages' `dist` (@scimkit/postgres
+ * only when a PostgreSQL server runs), and the child itself bundled with them left external.
  */
-function buildForRun(): void {
-  progress("building @scimkit/core, @scimkit/express, @scimkit/postgres and the server child (tsup)");
-  for (const name of ["core", "express", "postgres"]) tsup(join(ROOT, "packages", name), [], `@scimkit/${name}`);
-  tsup(join(ROOT, "packages", "bench"), [CHILD_SOURCE, "--format", "esm", "--out-dir", dirname(CHILD_BUILT), "--target", "node20", "--silent"], "the server child");
+function buildForRun(options: BenchOptions): void {
+  const packages = ["core", "express", ...(options.servers.some((s) => s === "scimkit-pglite" || s === "scimkit-pg") ? ["postgres"] : [])];
+  progress(`building ${packages.map((p) => `@scimkit/${p}`).join(", ")} and the server child (tsup)`);
+  const child = buildChild(ROOT, packages);
+  if (resolve(child) !== resolve(CHILD_BUILT)) throw new Error(`the child was built to ${child}, not where the harness forks it from (${CHILD_BUILT})`);
 }
 
-async function measureAll(options: BenchOptions, argv: readonly string[]): Promise<BenchResults> {
-  const startedAt = new Date();
-  if (!options.fromSource) buildForRun();
+async function measureAll(options: BenchOptions, argv: readonly string[], startedAt: Date, baseline: PreparedBaseline | null): Promise<BenchResults> {
   const runs: ServerRun[] = [];
   const measurements: Measurement[] = [];
+  // With a baseline, HEAD's memory store and the baseline's share their scenarios, one after the other.
+  const groups = options.servers
+    .filter((s) => s !== "bare")
+    .map((s): Contender[] =>
+      s === "scimkit-memory" && baseline !== null ? [contender(s), { id: BASELINE, kind: "scimkit-memory", child: baseline.child, label: serverLabel(BASELINE, baseline.info.ref) }] : [contender(s)],
+    );
   log(
-    `scimkit bench: N = ${options.sizes.join(", ")}; servers ${options.servers.join(", ")}; ${options.seconds} s per scenario after ${options.warmupSeconds} s warm-up; ceiling sampled for ${options.ceilingSeconds} s after each`,
+    `scimkit bench: N = ${options.sizes.join(", ")}; servers ${groups.map((g) => g.map((c) => c.label).join(" + ")).join(", ")}; ${options.seconds} s per scenario after ${options.warmupSeconds} s warm-up; ceiling sampled for ${options.ceilingSeconds} s after each`,
   );
   for (const size of options.sizes) {
     // The ceiling first, then kept up (idle) through the block, sampled after every scenario.
-    const bare = await measureServer("bare", size, options, measurements, null, true);
-    runs.push(bare.run);
+    const bare = await measureGroup([contender("bare")], size, options, measurements, null, true);
+    runs.push(...bare.runs);
+    const bareRunning = bare.kept[0];
     const first = findMeasurement({ measurements }, "bare", size, CEILING)?.load.reqPerSec;
-    const sampler = bare.running !== null && first !== undefined ? ceilingSampler(bare.running, options, first) : null;
+    const sampler = bareRunning !== undefined && first !== undefined ? ceilingSampler(bareRunning, options, first) : null;
     try {
-      for (const server of options.servers) {
-        if (server !== "bare") runs.push((await measureServer(server, size, options, measurements, sampler)).run);
-      }
+      for (const group of groups) runs.push(...(await measureGroup(group, size, options, measurements, sampler)).runs);
     } finally {
-      await bare.running?.stop();
+      await bareRunning?.stop();
     }
   }
   return {
@@ -255,6 +301,7 @@ async function measureAll(options: BenchOptions, argv: readonly string[]): Promi
     sizes: options.sizes,
     runs,
     measurements,
+    ...(baseline === null ? {} : { baseline: baseline.info }),
   };
 }
 
@@ -282,7 +329,22 @@ async function main(): Promise<void> {
     // pnpm runs the script in the package folder; a path is meant from where the command was typed.
     results = await loadRun(resolve(process.env["INIT_CWD"] ?? process.cwd(), options.render));
   } else {
-    results = await measureAll(options, argv);
+    const startedAt = new Date();
+    if (!options.fromSource) buildForRun(options);
+    const baseline = options.baseline === null ? null : prepareBaseline(ROOT, options.baseline, progress);
+    // Interrupted, the run still removes the baseline's worktree (the children stop on disconnect).
+    const interrupted = () => {
+      baseline?.remove();
+      process.exit(130);
+    };
+    process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
+    try {
+      if (baseline !== null) log(`baseline ${baseline.info.ref}: its child and protocol against the working tree's:\n${baseline.childDiff || "  (identical)"}`);
+      results = await measureAll(options, argv, startedAt, baseline);
+    } finally {
+      baseline?.remove();
+      process.off("SIGINT", interrupted).off("SIGTERM", interrupted);
+    }
     await mkdir(RESULTS_DIR, { recursive: true });
     await writeFile(join(RESULTS_DIR, "last-run.json"), JSON.stringify(results));
   }

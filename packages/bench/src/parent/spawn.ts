@@ -51,12 +51,13 @@ function waitFor<T extends ChildMessage["type"]>(child: ChildProcess, type: T, t
 
 /**
  * Forks a child serving `config.kind`, waits until it has seeded and listens (at most
- * `readyTimeoutMs`), and returns its address and fixtures.
+ * `readyTimeoutMs`), and returns its address and fixtures. `builtChild` forks another built child
+ * instead of this tree's (the `--baseline` commit's, from its worktree).
  */
-export async function startChild(config: ChildConfig, readyTimeoutMs: number, onProgress: (text: string) => void, fromSource = false): Promise<RunningServer> {
+export async function startChild(config: ChildConfig, readyTimeoutMs: number, onProgress: (text: string) => void, fromSource = false, builtChild = CHILD_BUILT): Promise<RunningServer> {
   // Built, the child and scimkit run as JavaScript with no loader thread or per-closure name helper
   // (tsx adds both); from source, through tsx with the `source` export condition.
-  const child = fork(fromSource ? CHILD_SOURCE : CHILD_BUILT, [JSON.stringify(config)], {
+  const child = fork(fromSource ? CHILD_SOURCE : builtChild, [JSON.stringify(config)], {
     execArgv: [...(fromSource ? ["--conditions=source", "--import", "tsx"] : []), "--expose-gc", "--max-old-space-size=4096"],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     // SCIMMY and Express read NODE_ENV; production is what a deployment runs.

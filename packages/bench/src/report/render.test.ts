@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { BEGIN, END, mergeIntoDoc, renderResults } from "./render.js";
 import { markdownTable } from "./format.js";
 import { checkTargets } from "../targets.js";
-import { ceilingAt, everyScenario, results } from "../test-results.js";
+import { BASELINE } from "../protocol.js";
+import type { Measurement } from "../results.js";
+import { ceilingAt, everyScenario, load, results } from "../test-results.js";
 
 describe("markdownTable", () => {
   it("pads columns, right-aligns numbers and escapes pipes", () => {
@@ -63,6 +65,31 @@ describe("renderResults with ceiling samples around each scenario", () => {
     // GET /Users/{id} is the first scenario: samples 2,000 and 2,100, so 1,800 / 2,050.
     expect(text).toMatch(/\| GET \/Users\/\{id\} +\| scimkit · memory \| +1,800 \| +2 \| +9 \| +120 \| +0 \| +2,050 \| +0\.88× \|/);
     expect(text).toContain("9 samples in this block, 2,000 to 2,800 req/s, median 2,400");
+  });
+});
+
+describe("renderResults with a baseline", () => {
+  const pair = { before: 2000, after: 2000 };
+  const head = everyScenario("scimkit-memory", 10_000, (id) => (id === "post-user" ? 900 : 1200)).map((m) => ({ ...m, ceilingPair: pair }));
+  const base = everyScenario("scimkit-memory", 10_000, () => 1000).map((m): Measurement => ({ ...m, server: BASELINE, load: load(1000, { cpuMicrosPerRequest: 150 }), ceilingPair: pair }));
+  const r = { ...results([ceilingAt(10_000, 2000), ...head, ...base], [], [10_000]), baseline: { ref: "181ba3d", commit: "181ba3d7de6298fea8588068c16ba8829f4b8ffc", subject: "health: one counter", express: "5.3.0", head: { commit: "9416703aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", uncommitted: [] } } };
+  const text = renderResults(r, checkTargets(r));
+
+  it("names the baseline by its ref in the tables and says what it was built from", () => {
+    expect(text).toMatch(/\| PATCH active false\/true \(Okta, no path\) +\| scimkit · memory @ 181ba3d \| +1,000 \|/);
+    expect(text).toContain('- Baseline: `181ba3d` = 181ba3d7de ("health: one counter")');
+    expect(text).toContain("HEAD = 9416703aaa, clean.");
+  });
+
+  it("gives both ratios for each scenario and the change in per cent, for throughput and CPU", () => {
+    expect(text).toContain("### HEAD against 181ba3d");
+    expect(text).toMatch(/\| PATCH active false\/true \(Okta, no path\) +\| 10,000 \| +1,000 \| +0\.50× \| +1,200 \| +0\.60× \| +\+20 % \| +150 \| +120 \| +−20 % \|/);
+    expect(text).toMatch(/\| POST \/Users +\| 10,000 \| +1,000 \| +0\.50× \| +900 \| +0\.45× \| +−10 % \|/);
+  });
+
+  it("holds only HEAD's memory store to the targets", () => {
+    expect(checkTargets(r).every((c) => !c.subject.includes("181ba3d"))).toBe(true);
+    expect(checkTargets(r).filter((c) => c.kind === "ceiling-ratio")).toHaveLength(8);
   });
 });
 

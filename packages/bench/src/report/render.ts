@@ -2,23 +2,27 @@
  * The report of one run as markdown: throughput and latency per scenario and server with ratios
  * to the ceiling and to SCIMMY, seeding and memory, the target checks, and profiles when taken.
  */
-import { SERVER_LABELS, type ServerKind } from "../protocol.js";
-import { CEILING, ceilingFor, ceilingRatio, ceilingSamples, findMeasurement, type BenchResults } from "../results.js";
+import { BASELINE, serverLabel, type MeasuredServer } from "../protocol.js";
+import { CEILING, ceilingFor, ceilingRatio, ceilingSamples, findMeasurement, type BaselineInfo, type BenchResults } from "../results.js";
 import { SCENARIOS } from "../scenarios.js";
 import type { TargetCheck } from "../targets.js";
 import { int, mark, markdownTable, mib, ms, rate, times } from "./format.js";
+
+/** Names a server as the report does, the baseline by its ref. */
+const labelIn = (results: Pick<BenchResults, "baseline">) => (server: MeasuredServer) => serverLabel(server, results.baseline?.ref);
 
 const sizeLabel = (n: number) => `N = ${n.toLocaleString("en-US")}`;
 /** The server's CPU time per response; absent from runs saved before it was measured. */
 const cpu = (micros: number | undefined) => (micros === undefined ? "" : int(micros));
 
 function throughputTable(results: BenchResults, size: number): string {
+  const label = labelIn(results);
   const servers = [...new Set(results.measurements.filter((m) => m.size === size && m.server !== "bare").map((m) => m.server))];
   const rows: string[][] = [];
   const bare = findMeasurement(results, "bare", size, CEILING);
   if (bare !== undefined) {
     const l = bare.load;
-    rows.push(["ceiling: GET small JSON", SERVER_LABELS.bare, rate(l.reqPerSec), ms(l.p50Ms), ms(l.p99Ms), cpu(l.cpuMicrosPerRequest), int(l.non2xx + l.errors), rate(l.reqPerSec), "1.00×", "", ""]);
+    rows.push(["ceiling: GET small JSON", label("bare"), rate(l.reqPerSec), ms(l.p50Ms), ms(l.p99Ms), cpu(l.cpuMicrosPerRequest), int(l.non2xx + l.errors), rate(l.reqPerSec), "1.00×", "", ""]);
   }
   for (const s of SCENARIOS) {
     for (const server of servers) {
@@ -31,7 +35,7 @@ function throughputTable(results: BenchResults, size: number): string {
       const target = server === "scimkit-memory" && r !== undefined ? `≥ ${s.minRatio.toFixed(1)} ${mark(r >= s.minRatio)}` : "";
       rows.push([
         s.label,
-        SERVER_LABELS[server],
+        label(server),
         m.connections === 1 && results.settings.connections !== 1 ? `¹ ${rate(l.reqPerSec)}` : rate(l.reqPerSec),
         ms(l.p50Ms),
         ms(l.p99Ms),
@@ -65,13 +69,14 @@ function throughputTable(results: BenchResults, size: number): string {
 }
 
 function seedingTable(results: BenchResults): string {
+  const label = labelIn(results);
   const rows = results.runs.map((r) => {
     const s = r.seed;
-    if (s === undefined) return [SERVER_LABELS[r.server], int(r.size), `failed: ${r.failure ?? "no report"}`, "", "", "", "", ""];
+    if (s === undefined) return [label(r.server), int(r.size), `failed: ${r.failure ?? "no report"}`, "", "", "", "", ""];
     const rate = (done: number, seconds: number) => (done > 0 && seconds > 0 ? int(done / seconds) : "–");
     const part = (done: number, wanted: number) => (done === wanted ? int(done) : `${int(done)} of ${int(wanted)}`);
     return [
-      SERVER_LABELS[r.server],
+      label(r.server),
       int(r.size),
       r.server === "bare" ? "–" : part(s.usersSeeded, s.usersWanted),
       r.server === "bare" ? "–" : rate(s.usersSeeded, s.userSeconds),
@@ -89,12 +94,13 @@ function seedingTable(results: BenchResults): string {
 }
 
 function seedingMethods(results: BenchResults): string {
-  const seen = new Map<ServerKind, string>();
+  const label = labelIn(results);
+  const seen = new Map<MeasuredServer, string>();
   for (const r of results.runs) if (r.seed !== undefined && r.server !== "bare") seen.set(r.server, r.seed.method);
-  const lines = [...seen].map(([server, method]) => `- ${SERVER_LABELS[server]}: ${method}.`);
+  const lines = [...seen].map(([server, method]) => `- ${label(server)}: ${method}.`);
   // A server that failed after seeding keeps its row above; what stopped it is said here.
   for (const r of results.runs) {
-    if (r.seed !== undefined && r.failure !== undefined) lines.push(`- ${SERVER_LABELS[r.server]} at N = ${int(r.size)} stopped early: ${r.failure}.`);
+    if (r.seed !== undefined && r.failure !== undefined) lines.push(`- ${label(r.server)} at N = ${int(r.size)} stopped early: ${r.failure}.`);
   }
   return lines.join("\n");
 }
@@ -109,12 +115,13 @@ function checksTable(checks: readonly TargetCheck[]): string {
 }
 
 function profilesSection(results: BenchResults): string {
+  const label = labelIn(results);
   const parts: string[] = [];
   for (const r of results.runs) {
     for (const p of r.profiles) {
-      const label = SCENARIOS.find((s) => s.id === p.scenario)?.label ?? p.scenario;
+      const scenario = SCENARIOS.find((s) => s.id === p.scenario)?.label ?? p.scenario;
       parts.push(
-        `#### ${SERVER_LABELS[r.server]} · ${label} · ${sizeLabel(r.size)}\n\n` +
+        `#### ${label(r.server)} · ${scenario} · ${sizeLabel(r.size)}\n\n` +
           markdownTable(
             ["self %", "function", "where"],
             p.top.slice(0, 10).map((f) => [(f.selfShare * 100).toFixed(1), f.name, f.location]),
@@ -124,6 +131,60 @@ function profilesSection(results: BenchResults): string {
     }
   }
   return parts.length === 0 ? "" : `### CPU profiles (self time, top frames)\n\n${parts.join("\n\n")}\n`;
+}
+
+const change = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? "–" : `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(0)} %`);
+
+/**
+ * `--baseline`: each scenario on HEAD's memory store against the same scenario on the baseline's,
+ * taken minutes apart at most, each as a share of the ceiling sampled around it, and the change.
+ */
+function baselineSection(results: BenchResults): string {
+  const b = results.baseline;
+  if (b === undefined) return "";
+  const rows: string[][] = [];
+  for (const size of results.sizes) {
+    for (const s of SCENARIOS) {
+      const head = findMeasurement(results, "scimkit-memory", size, s.id);
+      const base = findMeasurement(results, BASELINE, size, s.id);
+      if (head === undefined || base === undefined) continue;
+      const hr = ceilingRatio(results, head);
+      const br = ceilingRatio(results, base);
+      const hc = head.load.cpuMicrosPerRequest;
+      const bc = base.load.cpuMicrosPerRequest;
+      rows.push([
+        s.label,
+        int(size),
+        rate(base.load.reqPerSec),
+        times(br),
+        rate(head.load.reqPerSec),
+        times(hr),
+        change(hr !== undefined && br !== undefined && br > 0 ? hr / br - 1 : undefined),
+        cpu(bc),
+        cpu(hc),
+        change(hc !== undefined && bc !== undefined && bc > 0 ? hc / bc - 1 : undefined),
+      ]);
+    }
+  }
+  const ref = `@ ${b.ref}`;
+  const table = markdownTable(
+    ["scenario", "N", `${ref} req/s`, `${ref} × ceiling`, "HEAD req/s", "HEAD × ceiling", "change", `${ref} CPU µs/req`, "HEAD CPU µs/req", "change"],
+    rows,
+    ["left", "right", "right", "right", "right", "right", "right", "right", "right", "right"],
+  );
+  return [
+    `### HEAD against ${b.ref}`,
+    "",
+    `The memory store at \`${b.ref}\` (${b.commit.slice(0, 10)}, "${b.subject}"), built in a git worktree of that commit with its own server child, ran beside HEAD's: both seeded alike and kept up through each N, each scenario taken on one and then on the other (in turns: the first one of a scenario goes second in the next), each divided by the ceiling sampled just before and just after it. "change" is HEAD's share of the ceiling over the baseline's, and HEAD's CPU time per request over the baseline's (negative is cheaper).`,
+    "",
+    table,
+  ].join("\n");
+}
+
+/** HEAD's commit, and whether the tree that ran had changes on top of it. */
+function headState(b: BaselineInfo): string {
+  const n = b.head.uncommitted.length;
+  return `${b.head.commit.slice(0, 10)}${n === 0 ? ", clean" : ` with ${n} uncommitted file${n === 1 ? "" : "s"} the children load (${b.head.uncommitted.slice(0, 5).join(", ")}${n > 5 ? ", …" : ""})`}`;
 }
 
 /** The whole generated block. */
@@ -137,8 +198,11 @@ export function renderResults(results: BenchResults, checks: readonly TargetChec
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}.`,
     `- Load: autocannon, ${results.settings.connections} keep-alive connections, ${results.settings.warmupSeconds} s warm-up then ${results.settings.seconds} s measured per scenario; the load generator and each server run in separate processes, one server at a time.`,
     `- Versions: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
+    ...(results.baseline === undefined ? [] : [`- Baseline: \`${results.baseline.ref}\` = ${results.baseline.commit.slice(0, 10)} ("${results.baseline.subject}"), built in a temporary git worktree with its own child; its express (scimkit) ${results.baseline.express}. HEAD = ${headState(results.baseline)}.`]),
     "",
     ...results.sizes.flatMap((size) => [`### ${sizeLabel(size)}`, "", throughputTable(results, size), ""]),
+    baselineSection(results),
+    "",
     "### Seeding and memory after seeding",
     "",
     seedingTable(results),
