@@ -39,6 +39,9 @@ export interface AuthOptions {
 const unauthorized = (detail: string) =>
   new ScimError(401, detail, undefined, { "www-authenticate": 'Bearer realm="SCIM", error="invalid_token"' });
 
+/** RFC 6750 §3.1: a request with no bearer credentials at all gets the challenge without an error code. */
+const noCredentials = () => new ScimError(401, "A bearer token is required", undefined, { "www-authenticate": 'Bearer realm="SCIM"' });
+
 export function isHttps(request: AuthRequest, url: URL, trustProxy: boolean): boolean {
   if (url.protocol === "https:") return true;
   if (!trustProxy) return false;
@@ -99,7 +102,7 @@ export async function authenticateRequest(
   } else {
     const header = request.header("authorization") ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    if (!match?.[1]) throw unauthorized("A bearer token is required");
+    if (!match?.[1]) throw noCredentials();
     const digest = digestToken(match[1]);
     const found = await tokenByDigest(options, digest);
     if (!found) throw unauthorized("The bearer token is not valid");

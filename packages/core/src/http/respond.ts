@@ -4,7 +4,8 @@ import type { ScimError } from "../errors.js";
 export { toScimError } from "../errors.js";
 import type { ScimReply } from "./exchange.js";
 
-export const SCIM_CONTENT_TYPE = "application/scim+json; charset=utf-8";
+/** RFC 7644 §8.1 registers `application/scim+json` with no parameters: JSON is UTF-8 by definition. */
+export const SCIM_CONTENT_TYPE = "application/scim+json";
 
 export function scimJson(status: number, body: unknown, headers: Record<string, string> = {}): ScimReply {
   return { status, headers: { "content-type": SCIM_CONTENT_TYPE, ...headers }, body: JSON.stringify(body) };

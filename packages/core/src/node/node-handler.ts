@@ -14,6 +14,7 @@ import { errorReply, toScimError } from "../http/respond.js";
 import { disconnectSignal } from "./disconnect-signal.js";
 import { resolveFetch, resolveHandle, type FetchTarget } from "./fetch-target.js";
 import { createNodeScimRequest } from "./node-scim-request.js";
+import { DEFAULT_MAX_BODY_BYTES } from "./request-body.js";
 import { toWebRequest, type NodeRequest, type ToWebRequestOptions } from "./to-web-request.js";
 import { writeWebResponse } from "./write-web-response.js";
 
@@ -67,12 +68,49 @@ function report(error: unknown, req: NodeRequest, options: FetchNodeRequestOptio
 export async function answerNodeRequest(target: FetchTarget, req: NodeRequest, res: ServerResponse, options: FetchNodeRequestOptions = {}): Promise<NodeAnswer> {
   const handle = resolveHandle(target);
   if (!handle) return fetchNodeRequest(target, req, res, options);
+  let answer: ScimReply;
   try {
-    return await handle(createNodeScimRequest(req, res, options));
+    answer = await handle(createNodeScimRequest(req, res, options));
   } catch (error) {
     report(error, req, options, res.destroyed && !res.writableFinished);
-    return errorReply(toScimError(error));
+    answer = errorReply(toScimError(error));
   }
+  if (answer.status === 413) await drainRefusedBody(req, options.maxBodyBytes);
+  return answer;
+}
+
+/**
+ * A client still sending a body the server refused reads the 413 only once it has sent it all:
+ * answering and closing first makes Node's `fetch` fail with EPIPE instead. So a modest excess is
+ * read and dropped (never kept) before the answer: at most four times the cap, for at most 2 s. A
+ * body declared larger than that is not waited for: it is answered at once and the connection
+ * closed, so a huge or slow upload never holds the server.
+ */
+function drainRefusedBody(req: NodeRequest, maxBodyBytes: number | undefined): Promise<void> {
+  const bound = 4 * (maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  const declared = Number(req.headers["content-length"]);
+  if (req.readableEnded || req.destroyed || (Number.isFinite(declared) && declared > bound)) return Promise.resolve();
+  return new Promise((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      req.off("data", onData);
+      req.off("end", done);
+      req.off("close", done);
+      req.off("error", done);
+      resolve();
+    };
+    const onData = (chunk: Buffer | string) => {
+      seen += chunk.length;
+      if (seen > bound) done();
+    };
+    const timer = setTimeout(done, 2000);
+    req.on("data", onData);
+    req.once("end", done);
+    req.once("close", done);
+    req.once("error", done);
+    req.resume();
+  });
 }
 
 /**
@@ -87,13 +125,16 @@ export async function fetchNodeRequest(
   options: FetchNodeRequestOptions = {},
 ): Promise<Response> {
   const signal = disconnectSignal(res);
+  let response: Response;
   try {
     const request = await toWebRequest(req, { ...options, signal });
-    return await resolveFetch(target)(request);
+    response = await resolveFetch(target)(request);
   } catch (error) {
     report(error, req, options, signal.aborted);
-    return toWebResponse(errorReply(toScimError(error)));
+    response = toWebResponse(errorReply(toScimError(error)));
   }
+  if (response.status === 413) await drainRefusedBody(req, options.maxBodyBytes);
+  return response;
 }
 
 /** Writes an answer to a Node response: a reply in one write with its length, a `Response` streamed. */

@@ -104,6 +104,12 @@ describe("Entra PATCH shapes", () => {
     expect(plan("entra", "User", replaced, [{ op: "Remove", path: `${ENT}:manager[value eq "m-27"]` }]).attributes).not.toHaveProperty(ENT);
   });
 
+  it("removes the manager with a bare manager[value eq id], without the extension's URN, only when it matches", () => {
+    const set = { ...entraUser, [ENT]: { manager: { value: "m-27" } } };
+    expect(plan("entra", "User", set, [{ op: "Remove", path: 'manager[value eq "m-27"]' }]).attributes).not.toHaveProperty(ENT);
+    expect(plan("entra", "User", set, [{ op: "Remove", path: 'manager[value eq "someone-else"]' }]).attributes[ENT]).toEqual({ manager: { value: "m-27" } });
+  });
+
   it("adds a role sent as a JSON-encoded string", () => {
     const value = [{ value: '{"id":"8aa1a5c4","value":"Admin","displayName":"Admin"}' }];
     expect(plan("entra", "User", entraUser, [{ op: "Add", path: "roles", value }]).attributes["roles"]).toEqual([{ value: "Admin", display: "Admin" }]);

@@ -54,6 +54,19 @@ function resolveAttribute(registry: SchemaRegistry, typeId: string, text: string
 }
 
 /**
+ * Entra removes a manager with `manager[value eq "id"]`, naming the enterprise extension's
+ * attribute without its URN (tolerance 9). With that tolerance on, a bare `manager` that the core
+ * schema lacks is the one extension attribute of that name; otherwise null (resolve as usual).
+ */
+function managerOf(registry: SchemaRegistry, typeId: string, text: string, tol: ToleranceContext): Result<AttributeRef, PathError> | null {
+  if (text.toLowerCase() !== "manager" || !tol.enabled("managerAsString") || registry.resolve(typeId, text).ok) return null;
+  const owners = registry.resourceType(typeId).extensions.filter((e) => e.attributes.some((a) => a.name.toLowerCase() === "manager"));
+  const [owner] = owners;
+  if (owners.length !== 1 || owner === undefined) return null;
+  return resolveAttribute(registry, typeId, `${owner.id}:${text}`);
+}
+
+/**
  * Parses and resolves a PATCH `path` for resource type `typeId`.
  *
  * @example
@@ -76,7 +89,7 @@ export function parsePatchPath(registry: SchemaRegistry, typeId: string, text: s
   const rest = path.slice(close + 1);
   if (rest !== "" && !(rest.startsWith(".") && subName.test(rest.slice(1)))) return malformed(`Invalid path "${path}"`);
 
-  const ref = resolveAttribute(registry, typeId, path.slice(0, open));
+  const ref = managerOf(registry, typeId, path.slice(0, open), tol) ?? resolveAttribute(registry, typeId, path.slice(0, open));
   if (!ref.ok) return ref;
   const { attribute } = ref.value;
   if (ref.value.sub !== undefined || attribute.type !== "complex") {

@@ -48,6 +48,18 @@ describe("protocol errors", () => {
     expect((await raw("POST", "/Bulk", { body: "{}", headers: { "content-type": "application/json" } })).status).toBe(501);
   });
 
+  it("challenges a request without credentials with no error code, and a bad token with invalid_token (RFC 6750 §3.1)", async () => {
+    const none = await h.server.fetch(new Request(`${BASE}/Users`));
+    expect(none.headers.get("www-authenticate")).toBe('Bearer realm="SCIM"');
+    const wrong = await h.server.fetch(new Request(`${BASE}/Users`, { headers: { authorization: "Bearer scimkit_wrong" } }));
+    expect(wrong.headers.get("www-authenticate")).toBe('Bearer realm="SCIM", error="invalid_token"');
+  });
+
+  it("answers with the media type application/scim+json and no charset parameter (RFC 7644 §8.1)", async () => {
+    const res = await h.server.fetch(new Request(`${BASE}/ServiceProviderConfig`, { headers: { authorization: `Bearer ${h.token}` } }));
+    expect(res.headers.get("content-type")).toBe("application/scim+json");
+  });
+
   it("answers a missing or wrong token with 401 and WWW-Authenticate: Bearer", async () => {
     for (const auth of [undefined, "Bearer scimkit_wrong", "Basic abc"]) {
       const res = await h.server.fetch(new Request(`${BASE}/Users`, { headers: auth ? { authorization: auth } : {} }));
