@@ -1,6 +1,6 @@
 /**
  * RFC 7644 §4 discovery: `/ServiceProviderConfig`, `/ResourceTypes[/{id}]`, `/Schemas[/{id}]`,
- * describing exactly what this server supports (no bulk, no /Me; PATCH, filter, sort, ETags yes).
+ * describing exactly what this server supports (no /Me; PATCH, bulk, filter, sort, ETags yes).
  */
 import { listResponse } from "../query/list-response.js";
 import { ScimError } from "../errors.js";
@@ -12,7 +12,15 @@ import type { JsonObject, JsonValue } from "../store/types.js";
 export interface DiscoveryOptions {
   readonly maxResults: number;
   readonly changePassword: boolean;
+  /** The /Bulk limits, or null when /Bulk is off. */
+  readonly bulk: BulkLimits | null;
   readonly documentationUri?: string | undefined;
+}
+
+/** RFC 7644 §3.7: how many operations, and how many bytes, one /Bulk request may carry. */
+export interface BulkLimits {
+  readonly maxOperations: number;
+  readonly maxPayloadSize: number;
 }
 
 export function serviceProviderConfig(baseUrl: string, o: DiscoveryOptions): JsonObject {
@@ -20,7 +28,7 @@ export function serviceProviderConfig(baseUrl: string, o: DiscoveryOptions): Jso
     schemas: [URN.ServiceProviderConfig],
     ...(o.documentationUri ? { documentationUri: o.documentationUri } : {}),
     patch: { supported: true },
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: o.bulk ? { supported: true, maxOperations: o.bulk.maxOperations, maxPayloadSize: o.bulk.maxPayloadSize } : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: o.maxResults },
     changePassword: { supported: o.changePassword },
     sort: { supported: true },

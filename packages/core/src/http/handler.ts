@@ -7,7 +7,8 @@ import { profiles } from "../compat/profiles.js";
 import { toleranceContext } from "../compat/tolerances.js";
 import { authenticateRequest, type AuthOptions, type Caller } from "../directories/authenticate.js";
 import type { HealthTracker } from "../directories/health.js";
-import { ScimError } from "../errors.js";
+import { ScimError, badRequest } from "../errors.js";
+import { runBulk } from "./bulk.js";
 import { listParamsFromBody, listParamsFromQuery, projectionFromQuery, type ListParams } from "../query/list-params.js";
 import { compileProjection } from "../query/projection.js";
 import { createResource } from "../resources/create.js";
@@ -122,6 +123,17 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
     }
   }
 
+  /** One /Bulk operation, served by the endpoint its path names, like the request it stands for. */
+  async function bulkOperation(request: ScimRequest, scope: RequestScope, caller: Caller): Promise<ScimReply> {
+    const url = new URL(request.url);
+    const route = routeRequest(url.pathname, deps.basePath).route;
+    const type = route && route.kind !== "search" ? deps.registry.byEndpoint(route.endpoint) : undefined;
+    if (!route || route.kind === "search" || !type) {
+      throw badRequest("invalidPath", `A bulk operation's path must name a resource or a collection, not "${url.pathname}"`);
+    }
+    return resourceEndpoint(request, url, route, type.type.id, { ...scope, operation: `${request.method} ${route.kind}` }, caller);
+  }
+
   async function dispatch(request: ScimRequest, url: URL, route: Route, scope: RequestScope, caller: Caller): Promise<ScimReply> {
     const method = request.method;
     if (route.kind === "search" && route.endpoint === null) {
@@ -133,6 +145,12 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
     const type = deps.registry.byEndpoint(endpoint);
     if (type) return resourceEndpoint(request, url, route, type.type.id, scope, caller);
     const lower = endpoint.toLowerCase();
+    if (lower === "bulk" && deps.discovery.bulk && route.kind === "collection") {
+      if (method !== "POST") throw methodNotAllowed("POST");
+      const limits = deps.discovery.bulk;
+      const body = await readJsonBody(request, limits.maxPayloadSize);
+      return scimJson(200, await runBulk(request, scope.baseUrl, body, limits, (op) => bulkOperation(op, scope, caller)));
+    }
     if (lower === "bulk" || lower === "me") throw new ScimError(501, `/${endpoint} is not supported by this service provider`);
     if (route.kind === "search") throw new ScimError(404, "Search is available on /Users, /Groups and the base URL");
     if (method !== "GET") throw methodNotAllowed("GET");

@@ -6,6 +6,8 @@ export const URN = {
   ListResponse: "urn:ietf:params:scim:api:messages:2.0:ListResponse",
   SearchRequest: "urn:ietf:params:scim:api:messages:2.0:SearchRequest",
   PatchOp: "urn:ietf:params:scim:api:messages:2.0:PatchOp",
+  BulkRequest: "urn:ietf:params:scim:api:messages:2.0:BulkRequest",
+  BulkResponse: "urn:ietf:params:scim:api:messages:2.0:BulkResponse",
   Error: "urn:ietf:params:scim:api:messages:2.0:Error",
   ServiceProviderConfig: "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig",
   ResourceType: "urn:ietf:params:scim:schemas:core:2.0:ResourceType",

@@ -123,7 +123,11 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     maxBodyBytes,
     defaultCount: Math.min(options.defaultCount ?? 100, maxResults),
     trustProxy: options.trustProxy ?? false,
-    discovery: { maxResults, changePassword: policy.options.passwordSync },
+    discovery: {
+      maxResults,
+      changePassword: policy.options.passwordSync,
+      bulk: options.bulk === false ? null : { maxOperations: options.bulk?.maxOperations ?? 1000, maxPayloadSize: options.bulk?.maxPayloadSize ?? maxBodyBytes },
+    },
     health,
     touch,
   });

@@ -26,6 +26,12 @@ export interface ScimServerOptions {
   readonly defaultCount?: number | undefined;
   /** Largest request body accepted; larger ones get 413. @default 1048576 (1 MiB) */
   readonly maxBodyBytes?: number | undefined;
+  /**
+   * RFC 7644 §3.7 /Bulk: the most operations and bytes one request may carry (advertised in
+   * ServiceProviderConfig), or `false` to answer /Bulk with 501.
+   * @default { maxOperations: 1000, maxPayloadSize: maxBodyBytes }
+   */
+  readonly bulk?: { readonly maxOperations?: number | undefined; readonly maxPayloadSize?: number | undefined } | false | undefined;
   /** Keep Group displayName unique per tenant, case-insensitively (409 on a clash). @default false */
   readonly uniqueGroupDisplayName?: boolean | undefined;
   /** Replace bearer-token auth with the host's own (e.g. OAuth client credentials). @default undefined */

@@ -44,8 +44,11 @@ describe("protocol errors", () => {
     expect((await raw("POST", "/Users/abc", { body: "{}", headers: { "content-type": "application/json" } })).status).toBe(405);
   });
 
-  it("answers /Bulk with 501", async () => {
-    expect((await raw("POST", "/Bulk", { body: "{}", headers: { "content-type": "application/json" } })).status).toBe(501);
+  it("answers /Bulk with 501 when the host turned it off, and /Me always", async () => {
+    const off = await harness({ bulk: false });
+    const res = await off.server.fetch(new Request(`${BASE}/Bulk`, { method: "POST", headers: { authorization: `Bearer ${off.token}`, "content-type": "application/json" }, body: "{}" }));
+    expect(res.status).toBe(501);
+    expect((await raw("GET", "/Me")).status).toBe(501);
   });
 
   it("challenges a request without credentials with no error code, and a bad token with invalid_token (RFC 6750 §3.1)", async () => {
@@ -93,7 +96,7 @@ describe("server independence", () => {
 describe("discovery", () => {
   it("describes exactly what is supported", async () => {
     const spc = (await h.call("GET", "/ServiceProviderConfig")).body;
-    expect(spc).toMatchObject({ patch: { supported: true }, bulk: { supported: false }, filter: { supported: true }, sort: { supported: true }, etag: { supported: true } });
+    expect(spc).toMatchObject({ patch: { supported: true }, bulk: { supported: true, maxOperations: 1000, maxPayloadSize: 2048 }, filter: { supported: true }, sort: { supported: true }, etag: { supported: true } });
     const types = (await h.call("GET", "/ResourceTypes")).body;
     expect(types.Resources.map((t: { id: string }) => t.id)).toEqual(["User", "Group"]);
     expect((await h.call("GET", "/ResourceTypes/User")).body.schemaExtensions).toEqual([{ schema: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", required: false }]);
