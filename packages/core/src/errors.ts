@@ -58,5 +58,10 @@ export function isScimError(e: unknown): e is ScimError {
  */
 export function toScimError(error: unknown): ScimError {
   if (isScimError(error)) return error;
+  // A store that cannot reach its database says so: the request wrote nothing and may be retried.
+  if (error instanceof Error && error.name === "StoreUnavailableError") return unavailable("The service provider's storage is unavailable; retry later");
   return new ScimError(500, "The service provider could not complete the request");
 }
+
+/** 503 with `Retry-After`, which Okta and Entra honour: nothing was written, the request may be sent again. */
+export const unavailable = (detail: string, retryAfterSeconds = 5) => new ScimError(503, detail, undefined, { "retry-after": String(retryAfterSeconds) });

@@ -14,7 +14,7 @@
  */
 import type { Actor } from "../audit/trail.js";
 import type { ToleranceContext } from "../compat/tolerances.js";
-import { toScimError } from "../errors.js";
+import { toScimError, unavailable } from "../errors.js";
 import type { EventDispatcher, ScimEvent } from "../events/outbox.js";
 import type { ScimLogger } from "../logger.js";
 import type { ResourceChange } from "../resources/change.js";
@@ -58,6 +58,8 @@ export interface RequestScope {
   /** The resource a write is aimed at, so even its failure can be found by resource. */
   readonly resourceType?: string | undefined;
   readonly resourceId?: string | undefined;
+  /** When (`performance.now()`) the request's time is up: a write still running then rolls back. */
+  readonly deadline?: number | undefined;
 }
 
 const always = () => true;
@@ -103,6 +105,9 @@ export async function runWrite<T>(deps: UnitOfWorkDeps, scope: RequestScope, wor
         : baseContext(deps, tx, scope, record);
       const done = await work(ctx);
       await review?.finish();
+      // Past its deadline the write rolls back rather than commit late: a 503 then tells the truth
+      // (nothing was written) and the IdP's retry is safe.
+      if (scope.deadline !== undefined && performance.now() > scope.deadline) throw unavailable("The request took longer than its deadline; nothing was written", 1);
       events = await unit.commit();
       return done;
     });

@@ -9,6 +9,7 @@ import { authenticateRequest, type AuthOptions, type Caller } from "../directori
 import type { HealthTracker } from "../directories/health.js";
 import { ScimError, badRequest } from "../errors.js";
 import { runBulk } from "./bulk.js";
+import type { RateLimiter } from "./rate-limit.js";
 import { listParamsFromBody, listParamsFromQuery, projectionFromQuery, type ListParams } from "../query/list-params.js";
 import { compileProjection } from "../query/projection.js";
 import { createResource } from "../resources/create.js";
@@ -32,6 +33,10 @@ import type { ScimLogger } from "../logger.js";
 import type { SchemaRegistry } from "../schema/registry.js";
 
 export interface HandlerDeps extends UnitOfWorkDeps {
+  /** Per-directory request rate, when the host set one. */
+  readonly rateLimiter: RateLimiter | undefined;
+  /** How long a write may run before it rolls back and is answered 503. */
+  readonly requestTimeoutMs: number;
   readonly auth: AuthOptions;
   readonly basePath: string | undefined;
   readonly maxBodyBytes: number;
@@ -166,7 +171,9 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       const url = new URL(request.url);
       const routed = routeRequest(url.pathname, deps.basePath);
       if (!routed.route) throw new ScimError(404, `No SCIM endpoint at ${url.pathname}`);
+      const deadline = performance.now() + deps.requestTimeoutMs;
       caller = await authenticateRequest(request, url, routed.directoryId, deps.auth, (id) => void (aimedAt = id));
+      deps.rateLimiter?.take(caller.directory.id);
       await deps.touch(caller);
       const scope: RequestScope = {
         tenantId: caller.directory.tenantId,
@@ -179,6 +186,7 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
         tol: toleranceContext(profiles[caller.directory.profile] ?? profiles.lenient),
         baseUrl: `${originOf(request, url, deps.trustProxy)}${routed.basePath}`,
         operation: `${request.method} ${routed.route.kind}`,
+        deadline,
       };
       fired = scope.tol.fired;
       const response = await dispatch(request, url, routed.route, scope, caller);

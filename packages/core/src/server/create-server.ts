@@ -12,6 +12,7 @@ import { USAGE } from "../directories/model.js";
 import { EventDispatcher, toEvent, type DirectoryEvent, type EventHandler, type ScimEvent } from "../events/outbox.js";
 import { fromWebRequest, toWebResponse, type ScimReply, type ScimRequest } from "../http/exchange.js";
 import { createHandler } from "../http/handler.js";
+import { RateLimiter } from "../http/rate-limit.js";
 import { uuidv7Generator } from "../ids.js";
 import type { EngineSettings } from "../resources/context.js";
 import { SchemaRegistry } from "../schema/registry.js";
@@ -130,6 +131,8 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     },
     health,
     touch,
+    rateLimiter: options.rateLimit ? new RateLimiter(options.rateLimit) : undefined,
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
   });
 
   const directories = Object.assign(admin, { health: (directoryId: string) => health.get(directoryId) });

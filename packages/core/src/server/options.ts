@@ -5,6 +5,7 @@ import type { PolicyOptions } from "../policy/options.js";
 import type { ExtensionRegistration } from "../schema/registry.js";
 import type { ScimStore } from "../store/types.js";
 
+import type { RateLimit } from "../http/rate-limit.js";
 import type { ScimLogger } from "../logger.js";
 
 export type { ScimLogger } from "../logger.js";
@@ -32,6 +33,18 @@ export interface ScimServerOptions {
    * @default { maxOperations: 1000, maxPayloadSize: maxBodyBytes }
    */
   readonly bulk?: { readonly maxOperations?: number | undefined; readonly maxPayloadSize?: number | undefined } | false | undefined;
+  /**
+   * A per-directory request rate: past it, requests are answered 429 with `Retry-After` (counted in
+   * this process). Off unless set.
+   * @default undefined
+   */
+  readonly rateLimit?: RateLimit | undefined;
+  /**
+   * How long a write may take, in milliseconds, counted from its arrival: one still running then rolls
+   * back and is answered 503 with `Retry-After` (nothing written).
+   * @default 30000
+   */
+  readonly requestTimeoutMs?: number | undefined;
   /** Keep Group displayName unique per tenant, case-insensitively (409 on a clash). @default false */
   readonly uniqueGroupDisplayName?: boolean | undefined;
   /** Replace bearer-token auth with the host's own (e.g. OAuth client credentials). @default undefined */

@@ -221,6 +221,18 @@ export class UniquenessError extends Error {
   }
 }
 
+/**
+ * Thrown by a store when its backend cannot be reached (connection refused or lost, the database
+ * restarting, the pool exhausted) and the unit of work wrote nothing. Core answers 503 with
+ * `Retry-After`, so the IdP sends the request again instead of recording a failure.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = "StoreUnavailableError";
+  constructor(message = "the store is unavailable", options?: { readonly cause?: unknown }) {
+    super(message, options);
+  }
+}
+
 /** Thrown by a store when a guarded write finds another version. Core answers 412. */
 export class VersionConflictError extends Error {
   override readonly name = "VersionConflictError";
