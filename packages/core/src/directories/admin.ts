@@ -235,7 +235,7 @@ export class DirectoryAdmin {
         const all = await tx.queryResources(type, { startIndex: 1, count: Number.MAX_SAFE_INTEGER });
         for (const r of all.resources) {
           if (r.internal["directoryId"] !== directoryId) continue;
-          if (mode === "delete") changes.push(await deleteStored(tx, r));
+          if (mode === "delete") changes.push(await deleteStored(tx, r, this.now().toISOString()));
           else {
             const { directoryId: _gone, ...internal } = r.internal;
             const { members: _members, ...resource } = r;

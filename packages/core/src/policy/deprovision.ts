@@ -15,8 +15,8 @@ import { PENDING_DELETE, TOMBSTONE_TYPE } from "./records.js";
 export type DeprovisionTrigger = "deactivate" | "delete" | "sweep";
 
 /** Hard-deletes a user on a policy's behalf and returns the change to audit and event like any other. */
-export async function deleteByPolicy(tx: StoreTransaction, user: StoredResource): Promise<ResourceChange> {
-  const change = await deleteStored(tx, user, { expectedVersion: user.version });
+export async function deleteByPolicy(tx: StoreTransaction, user: StoredResource, at: string): Promise<ResourceChange> {
+  const change = await deleteStored(tx, user, at, { expectedVersion: user.version });
   await tx.deleteRecord(PENDING_DELETE, user.id);
   return change;
 }

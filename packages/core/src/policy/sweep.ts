@@ -49,7 +49,7 @@ export async function sweepTenant(policy: ResolvedPolicy, deps: SweepDeps, tenan
         if (typeof rule !== "object" || Date.parse(p.deactivatedAt) + rule.deactivateThenDeleteAfterDays * DAY_MS > now.getTime()) return null;
         const blocked = await deprovisionBlocked(tx, policy, user);
         if (blocked) return blocked;
-        const deletion = await deleteByPolicy(tx, user);
+        const deletion = await deleteByPolicy(tx, user, journal.at);
         const change = visibleChange(deps.registry, deletion);
         const facts = { deactivatedAt: p.deactivatedAt, deleteAfterDays: rule.deactivateThenDeleteAfterDays };
         journal.audit({ operation: "policy.sweep", resourceType: "User", resourceId: user.id, change, status: 204, facts });

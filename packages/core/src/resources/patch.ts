@@ -93,7 +93,7 @@ export async function patchResource(ctx: OperationContext, typeId: string, id: s
   if (verdict.thenDelete) {
     // The directory deletes users it deactivates: the deactivation is recorded, then the deletion.
     ctx.record(changeOf("patch", current, verdict.write));
-    ctx.record(await storeCall(typeId, () => deleteStored(ctx.tx, current, { expectedVersion: current.version })));
+    ctx.record(await storeCall(typeId, () => deleteStored(ctx.tx, current, now, { expectedVersion: current.version })));
     return null;
   }
   let stored: StoredResource = current;

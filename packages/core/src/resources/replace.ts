@@ -32,7 +32,7 @@ export async function replaceResource(ctx: OperationContext, typeId: string, id:
   if (verdict.thenDelete) {
     // The directory deletes users it deactivates: the deactivation is recorded, then the deletion.
     ctx.record(changeOf("replace", current, verdict.write));
-    ctx.record(await storeCall(typeId, () => deleteStored(ctx.tx, current, { expectedVersion: current.version })));
+    ctx.record(await storeCall(typeId, () => deleteStored(ctx.tx, current, now, { expectedVersion: current.version })));
     return null;
   }
   const stored = await storeCall(typeId, () => ctx.tx.replaceResource(verdict.write, { expectedVersion: current.version }));

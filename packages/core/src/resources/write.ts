@@ -78,12 +78,18 @@ export function changeOf(
 }
 
 /**
- * Deletes a stored resource and returns its change, with the groups a User leaves by going (from
- * the resource when it was read with them, else one membership read).
+ * Deletes a stored resource at `at` and returns its change, with the groups a User leaves by going
+ * (from the resource when it was read with them, else one membership read). Each of those groups
+ * changed: its membership is removed first, moving its version and lastModified, so its ETag
+ * changes and a conditional GET of it does not answer 304 with a stale member list.
  */
-export async function deleteStored(tx: StoreTransaction, resource: StoredResource, guard?: WriteGuard): Promise<ResourceChange> {
+export async function deleteStored(tx: StoreTransaction, resource: StoredResource, at: string, guard?: WriteGuard): Promise<ResourceChange> {
   const type = resource.resourceType;
   const groups = type === "User" ? (resource.groups ?? (await tx.groupsOf([resource.id])).get(resource.id) ?? []) : [];
+  for (const g of groups) {
+    const group = await tx.getResource("Group", g.groupId);
+    if (group) await tx.removeMembers(group.id, [resource.id], { modifiedAt: at, version: group.version + 1 });
+  }
   await tx.deleteResource(type, resource.id, guard);
   return { ...changeOf("delete", resource, null), leftGroups: groups.map((g) => g.groupId) };
 }

@@ -96,3 +96,20 @@ describe("/Groups", () => {
     expect((await h.call("POST", "/Groups", { members: [] })).status).toBe(400);
   });
 });
+
+describe("a deleted member", () => {
+  it("moves the version of each group it leaves, so a conditional GET of the group sees the change", async () => {
+    let t = Date.parse("2026-01-01T00:00:00.000Z");
+    const h = await harness({ now: () => new Date(t) });
+    const ada = (await h.call("POST", "/Users", user("ada@example.com"))).body.id as string;
+    const created = await h.call("POST", "/Groups", { displayName: "Eng", members: [{ value: ada }] });
+    const etag = created.headers.get("etag") ?? "";
+    t += 60_000;
+    expect((await h.call("DELETE", `/Users/${ada}`)).status).toBe(204);
+    const after = await h.call("GET", `/Groups/${created.body.id}`, undefined, { "if-none-match": etag });
+    expect(after.status).toBe(200);
+    expect(after.body.members ?? []).toEqual([]);
+    expect(after.headers.get("etag")).not.toBe(etag);
+    expect(after.body.meta.lastModified).toBe(new Date(t).toISOString());
+  });
+});
