@@ -39,9 +39,19 @@ export class ScimError extends Error {
   }
 }
 
-/** A mistake in the host's configuration, thrown at start-up rather than answered to a client. */
+/**
+ * A mistake in the host's own calls: a configuration refused at start-up, or an admin or read call
+ * that cannot be done. `code` tells them apart without matching messages, so a host's admin API
+ * maps them to HTTP: `invalid` → 400, `notFound` → 404, `conflict` → 409.
+ */
 export class ScimConfigError extends Error {
   override readonly name = "ScimConfigError";
+  constructor(
+    message: string,
+    readonly code: "invalid" | "notFound" | "conflict" = "invalid",
+  ) {
+    super(message);
+  }
 }
 
 export const badRequest = (scimType: ScimType, detail: string) => new ScimError(400, detail, scimType);

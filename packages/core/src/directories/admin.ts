@@ -102,13 +102,13 @@ export class DirectoryAdmin {
    */
   async #inDirectory<T>(directoryId: string, work: (tx: StoreTransaction, d: Directory) => Promise<T>, options: { readonly readOnly?: boolean } = {}): Promise<T> {
     const found = await directoryRecord.findByKey(this.store, directoryId);
-    if (!found) throw new ScimConfigError(`Directory ${directoryId} does not exist`);
+    if (!found) throw new ScimConfigError(`Directory ${directoryId} does not exist`, "notFound");
     const run = () =>
       this.store.transaction(
         found.tenantId,
         async (tx) => {
           const d = await directoryRecord.get(tx, directoryId);
-          if (!d) throw new ScimConfigError(`Directory ${directoryId} does not exist`);
+          if (!d) throw new ScimConfigError(`Directory ${directoryId} does not exist`, "notFound");
           return work(tx, d);
         },
         { readOnly: options.readOnly === true },
@@ -288,7 +288,7 @@ export class DirectoryAdmin {
           : { ...info, revokedAt: at };
         await tokenRecord.put(tx, { id, key, value: next });
       }
-      const info: TokenInfo = { id: prefixedId("tok"), directoryId, createdAt: at, expiresAt, revokedAt: null, lastUsedAt: null };
+      const info: TokenInfo = { id: prefixedId("tok"), directoryId, createdAt: at, expiresAt, revokedAt: null, lastUsedAt: null, hint: `${TOKEN_PREFIX}…${token.slice(-4)}` };
       await tokenRecord.put(tx, { id: info.id, key: digestToken(token), value: info });
       events = await this.audit(tx, "token.minted", directoryId, { tokenId: info.id, overlapSeconds: v.overlapSeconds ?? 0 });
       return { token, tokenId: info.id, expiresAt };
@@ -330,16 +330,33 @@ export class DirectoryAdmin {
   }
 
   /**
-   * What an admin pastes into Okta or Entra: the SCIM base URL (the host's mount URL, plus the
-   * directory id for per-directory URLs) and a freshly minted token (rotating the previous one).
+   * What a settings page shows for a connection: the SCIM base URL (the host's mount URL, plus the
+   * directory id for per-directory URLs) and its tokens' metadata (hint, created, last used,
+   * expiry). A read: viewing never mints, rotates or revokes anything.
    */
-  async connectionDetails(directoryId: string, mountUrl: string, options: TokenOptions & { perDirectoryUrl?: boolean } = {}): Promise<{ baseUrl: string; token: string; tokenId: string }> {
-    const { perDirectoryUrl, ...tokenOpts } = options;
-    const minted = await this.mintToken(directoryId, tokenOpts);
-    const base = mountUrl.replace(/\/+$/, "");
-    return { baseUrl: perDirectoryUrl === false ? base : `${base}/${directoryId}`, token: minted.token, tokenId: minted.tokenId };
+  async connectionDetails(directoryId: string, mountUrl: string, options: { readonly perDirectoryUrl?: boolean | undefined } = {}): Promise<{ baseUrl: string; tokens: TokenInfo[] }> {
+    return { baseUrl: baseUrlOf(directoryId, mountUrl, options.perDirectoryUrl), tokens: await this.listTokens(directoryId) };
+  }
+
+  /**
+   * Regenerates the connection's token: a new one, shown once in the result, and the old ones
+   * revoked at once or after `overlapSeconds` (so the IdP can be updated without a gap).
+   */
+  async rotateToken(
+    directoryId: string,
+    mountUrl: string,
+    options: TokenOptions & { readonly perDirectoryUrl?: boolean | undefined } = {},
+  ): Promise<{ baseUrl: string; token: string; tokenId: string; expiresAt: string | null }> {
+    const { perDirectoryUrl, ...tokenOptions } = options;
+    const minted = await this.mintToken(directoryId, tokenOptions);
+    return { baseUrl: baseUrlOf(directoryId, mountUrl, perDirectoryUrl), ...minted };
   }
 }
+
+const baseUrlOf = (directoryId: string, mountUrl: string, perDirectoryUrl: boolean | undefined) => {
+  const base = mountUrl.replace(/\/+$/, "");
+  return perDirectoryUrl === false ? base : `${base}/${directoryId}`;
+};
 
 function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;

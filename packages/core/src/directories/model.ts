@@ -62,6 +62,11 @@ export type TokenInfo = {
   readonly expiresAt: string | null;
   readonly revokedAt: string | null;
   readonly lastUsedAt: string | null;
+  /**
+   * The token's prefix and last four characters (`scimkit_…a1b2`), so a settings page can tell
+   * tokens apart without ever holding the secret; null for tokens minted before hints were kept.
+   */
+  readonly hint: string | null;
 };
 
 const patchResponse = z.enum(["resource", "noContent"]);
@@ -94,6 +99,7 @@ export const tokenRecord = defineRecord<TokenInfo>(
     expiresAt: z.string().nullable(),
     revokedAt: z.string().nullable(),
     lastUsedAt: z.string().nullable(),
+    hint: z.string().nullable().default(null),
   }),
 );
 

@@ -82,7 +82,7 @@ export class PolicyAdmin {
 
   async #groupMembers(tx: StoreTransaction, groupId: string): Promise<string[]> {
     const group = await tx.getResource("Group", groupId, { members: true });
-    if (!group) throw new ScimConfigError(`Group ${groupId} does not exist in tenant ${tx.tenantId}`);
+    if (!group) throw new ScimConfigError(`Group ${groupId} does not exist in tenant ${tx.tenantId}`, "notFound");
     return (group.members ?? []).filter((m) => m.type === "User").map((m) => m.value);
   }
 
@@ -162,7 +162,7 @@ export class PolicyAdmin {
   /** Excludes a user: SCIM keeps updating their profile but never deactivates, deletes or re-roles them. */
   async exclude(tenantId: string, userId: string, note?: string): Promise<Exclusion> {
     return this.#write(tenantId, HOST_ACTOR, async (journal) => {
-      if (!(await journal.tx.getResource("User", userId))) throw new ScimConfigError(`User ${userId} does not exist in tenant ${tenantId}`);
+      if (!(await journal.tx.getResource("User", userId))) throw new ScimConfigError(`User ${userId} does not exist in tenant ${tenantId}`, "notFound");
       const existing = (await journal.tx.getRecord(EXCLUSION, userId))?.data as unknown as Exclusion | undefined;
       const exclusion: Exclusion = { userId, excludedAt: existing?.excludedAt ?? journal.at, note: note ?? existing?.note ?? null };
       await journal.tx.putRecord(EXCLUSION, { id: userId, data: { ...exclusion } });
@@ -206,7 +206,7 @@ export class PolicyAdmin {
 
   async #tenantOf(directoryId: string): Promise<string> {
     const found = await this.deps.store.findRecordByKey(DIRECTORY, directoryId);
-    if (!found) throw new ScimConfigError(`Directory ${directoryId} does not exist`);
+    if (!found) throw new ScimConfigError(`Directory ${directoryId} does not exist`, "notFound");
     return found.tenantId;
   }
 

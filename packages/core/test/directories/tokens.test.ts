@@ -143,13 +143,31 @@ describe("directory admin", () => {
     expect((await (await get(server, tc)).json()).totalResults).toBe(1);
   });
 
-  it("gives connection details with a per-directory base URL and a fresh token", async () => {
+  it("shows connection details without minting anything, and rotates the token only when asked", async () => {
     const server = createScimServer();
     const dir = await server.directories.create({ tenantId: "t1", name: "A" });
+    const first = await server.directories.mintToken(dir.id);
     const details = await server.directories.connectionDetails(dir.id, "https://app.example.com/scim/v2/");
     expect(details.baseUrl).toBe(`https://app.example.com/scim/v2/${dir.id}`);
-    const res = await server.fetch(new Request(`${details.baseUrl}/Users`, { headers: { authorization: `Bearer ${details.token}` } }));
-    expect(res.status).toBe(200);
+    expect(details.tokens).toEqual([expect.objectContaining({ id: first.tokenId, revokedAt: null, hint: `scimkit_…${first.token.slice(-4)}` })]);
+    expect(JSON.stringify(details)).not.toContain(first.token);
+    // Viewing twice changed nothing: the first token still works.
+    await server.directories.connectionDetails(dir.id, "https://app.example.com/scim/v2");
+    expect((await server.fetch(new Request(`${details.baseUrl}/Users`, { headers: { authorization: `Bearer ${first.token}` } }))).status).toBe(200);
+
+    const rotated = await server.directories.rotateToken(dir.id, "https://app.example.com/scim/v2", { overlapSeconds: 60 });
+    expect(rotated.baseUrl).toBe(details.baseUrl);
+    for (const token of [first.token, rotated.token]) {
+      expect((await server.fetch(new Request(`${rotated.baseUrl}/Users`, { headers: { authorization: `Bearer ${token}` } }))).status).toBe(200);
+    }
+    await server.directories.rotateToken(dir.id, "https://app.example.com/scim/v2");
+    expect((await server.fetch(new Request(`${rotated.baseUrl}/Users`, { headers: { authorization: `Bearer ${rotated.token}` } }))).status).toBe(401);
+  });
+
+  it("tells admin failures apart by code, not by message", async () => {
+    const server = createScimServer();
+    await expect(server.directories.update("dir_missing", { name: "x" })).rejects.toMatchObject({ name: "ScimConfigError", code: "notFound" });
+    await expect(server.directories.create({ tenantId: "", name: "" })).rejects.toMatchObject({ name: "ScimConfigError", code: "invalid" });
   });
 
   it("reports health: last request, last error and counts by status", async () => {
