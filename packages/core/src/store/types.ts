@@ -66,8 +66,13 @@ export interface Projection {
   readonly groups?: boolean | undefined;
 }
 
+/**
+ * A listing. Without `sort`, results come in creation order: `created` ascending, then `id`
+ * ascending for resources created in the same millisecond, so paging is stable.
+ */
 export interface StoreQuery {
   readonly filter?: Filter | undefined;
+  /** Ties in the sorted attribute (and resources without it, which sort last) keep creation order. */
   readonly sort?: Sort | undefined;
   /** 1-based index of the first result. */
   readonly startIndex: number;
@@ -126,7 +131,10 @@ export interface LogQuery {
   readonly directoryId?: string | undefined;
   readonly resourceType?: string | undefined;
   readonly resourceId?: string | undefined;
-  /** ISO timestamps, inclusive from, exclusive to. */
+  /**
+   * Inclusive from, exclusive to. Core passes both in `Date#toISOString()` form (UTC, milliseconds),
+   * the form entries are stamped in, so comparing them as strings is correct.
+   */
   readonly from?: string | undefined;
   readonly to?: string | undefined;
   readonly limit: number;
@@ -139,13 +147,19 @@ export interface StoreTransaction {
   getResource(type: ResourceTypeId, id: string, projection?: Projection): Promise<StoredResource | null>;
   /** Throws {@link UniquenessError} when `uniqueKey` is taken in this tenant and type. */
   createResource(resource: ResourceWrite): Promise<StoredResource>;
-  /** Replaces attributes, internal data, uniqueKey, lastModified and version of an existing resource. */
+  /**
+   * Replaces attributes, internal data, uniqueKey, lastModified and version of an existing resource.
+   * Throws (any error; core answers 404 or 500 as the case may be) when it does not exist.
+   */
   replaceResource(resource: ResourceWrite, guard?: WriteGuard): Promise<StoredResource>;
   /** Deletes the resource and every membership row that names it (as group or as member). */
   deleteResource(type: ResourceTypeId, id: string, guard?: WriteGuard): Promise<boolean>;
   queryResources(type: ResourceTypeId, query: StoreQuery): Promise<QueryResult>;
 
-  /** Adds members not yet present; existing ones are left as they are. Returns the ids added. */
+  /**
+   * Adds members not yet present; existing ones are left as they are. Returns the ids added. Throws
+   * when the group does not exist (core checks it first, so this only guards a store's own invariants).
+   */
   addMembers(groupId: string, members: readonly Member[], write: MembershipWrite): Promise<readonly string[]>;
   /** Removes the listed member ids when present. Returns the ids removed. */
   removeMembers(groupId: string, memberIds: readonly string[], write: MembershipWrite): Promise<readonly string[]>;
@@ -205,6 +219,13 @@ export interface ScimStore {
   /**
    * Runs `work` as one unit of work for `tenantId`: committed when it resolves, rolled back
    * entirely when it throws. `readOnly` units may skip write locks.
+   *
+   * Writes to one tenant must behave as if serialized: a unit never sees another's uncommitted
+   * changes, and log `seq`s become visible in increasing order (a unit that drew seq 7 must not
+   * commit after one that drew seq 8, or a reader paging with `after` would skip 7). Gaps in `seq`
+   * (from rolled-back units) are allowed. A store may run units of different tenants, or writes to
+   * different rows, in parallel when it keeps those guarantees (e.g. row locks plus a sequence
+   * read at commit).
    */
   transaction<T>(tenantId: string, work: (tx: StoreTransaction) => Promise<T>, options?: { readonly readOnly?: boolean }): Promise<T>;
   /** Finds a record by its cross-tenant `key` (e.g. a token hash) together with its tenant. */
