@@ -36,19 +36,32 @@ describe("memory store snapshot", () => {
   it("brings back resources, indexes and memberships, display values included, after a restart", async () => {
     const dir = mkdtempSync(join(tmpdir(), "scimkit-snapshot-"));
     dirs.push(dir);
-    const file = join(dir, "store.json");
-    const first = createMemoryStore({ file });
+    const first = createMemoryStore({ directory: dir });
     await first.transaction("t", async (tx) => {
       await tx.createResource(resource("User", "u-1", { userName: "Ann@Example.com" }));
       await tx.createResource(resource("User", "u-2", { userName: "bob@example.com" }));
       await tx.createResource(resource("Group", "g-1", { displayName: "One" }));
       await tx.createResource(resource("Group", "g-2", { displayName: "Two" }));
-      await tx.addMembers("g-1", [{ value: "u-1", type: "User", display: "Ann" }, { value: "u-2", type: "User" }], { modifiedAt: at, version: 2 });
-      await tx.addMembers("g-2", [{ value: "u-1", type: "User" }, { value: "g-1", type: "Group" }], { modifiedAt: at, version: 2 });
+      await tx.addMembers(
+        "g-1",
+        [
+          { value: "u-1", type: "User", display: "Ann" },
+          { value: "u-2", type: "User" },
+        ],
+        { modifiedAt: at, version: 2 },
+      );
+      await tx.addMembers(
+        "g-2",
+        [
+          { value: "u-1", type: "User" },
+          { value: "g-1", type: "Group" },
+        ],
+        { modifiedAt: at, version: 2 },
+      );
     });
     await first.close?.();
 
-    const second = createMemoryStore({ file });
+    const second = createMemoryStore({ directory: dir });
     const read = await second.transaction(
       "t",
       async (tx) => ({
@@ -61,8 +74,14 @@ describe("memory store snapshot", () => {
       }),
       { readOnly: true },
     );
-    expect(read.one).toEqual([{ value: "u-1", type: "User", display: "Ann" }, { value: "u-2", type: "User" }]);
-    expect(read.two).toEqual([{ value: "u-1", type: "User" }, { value: "g-1", type: "Group" }]);
+    expect(read.one).toEqual([
+      { value: "u-1", type: "User", display: "Ann" },
+      { value: "u-2", type: "User" },
+    ]);
+    expect(read.two).toEqual([
+      { value: "u-1", type: "User" },
+      { value: "g-1", type: "Group" },
+    ]);
     expect([...(read.groups.get("u-1") ?? [])].map((m) => m.groupId).sort()).toEqual(["g-1", "g-2"]);
     expect([...(read.groups.get("u-2") ?? [])].map((m) => m.groupId)).toEqual(["g-1"]);
     expect([...(read.groups.get("g-1") ?? [])].map((m) => m.groupId)).toEqual(["g-2"]);

@@ -1,19 +1,27 @@
 /**
  * The memory store: scimkit's embedded default. Indexed lookups (id, userName, externalId,
  * displayName), membership kept both ways, and an undo log per unit of work so a failed request
- * leaves nothing behind. Optionally persisted as a JSON snapshot written after each commit.
+ * leaves nothing behind. With a `directory`, every committed write unit is also recorded as a redo
+ * record (its changes, in order) and appended to a journal there, flushed to the device before
+ * the unit resolves (see durable.ts).
  *
  * Write units of work run one at a time; read-only units run without waiting, and so may observe a
- * write that is still in progress (and might still roll back). Hosts needing strict isolation or
- * several processes use the PostgreSQL store.
+ * write that is still in progress (and might still roll back). A unit releases the write lock once
+ * its changes are applied and its record queued, then waits for the flush: units committed while
+ * a flush runs share the next one. Every unit, read-only ones included, resolves only once every
+ * write it could have seen is on the device, so no answer shows a write a crash could still undo.
+ * Hosts needing strict isolation or several processes use the PostgreSQL store.
  */
+import { basename, dirname } from "node:path";
 import { evaluateFilter } from "../filter/evaluate.js";
 import { copyJson } from "../json-diff.js";
 import { defineStore, type TransactionDefinition } from "../store/define-store.js";
 import { referencesMembers } from "../store/in-memory.js";
-import { TenantData } from "./tables.js";
-import { loadSnapshot, saveSnapshot, type MemoryState } from "./snapshot.js";
+import { openDurable, type Durable } from "./durable.js";
+import { nodeFileIo, type FileIo } from "./io.js";
 import { defaultOrder, queryTable } from "./query.js";
+import type { RedoOp } from "./redo.js";
+import { emptyState, recordKey, recordTable, setRecord, tenantOf, trimLogs, type MemoryState } from "./state.js";
 import {
   UniquenessError,
   VersionConflictError,
@@ -32,11 +40,27 @@ import {
 
 export interface MemoryStoreOptions {
   /**
-   * A JSON file to load at start and to save after every committed write (atomically, coalesced).
-   * Without it the data lives only as long as the process.
+   * A folder to keep the data in across restarts: a snapshot (`scimkit.json`) and a journal
+   * (`scimkit-<n>.journal`). Every committed write is appended to the journal and flushed to disk
+   * before it is answered; concurrent writes share one flush. Created when missing; one process at
+   * a time. Without it the data lives only as long as the process.
+   * @default undefined
+   */
+  readonly directory?: string | undefined;
+  /**
+   * Like `directory`, with the snapshot at this path (e.g. `data/store.json`) and the journal's
+   * segments beside it (`data/store-<n>.journal`). Ignored when `directory` is given.
+   * @deprecated Use `directory`.
    * @default undefined
    */
   readonly file?: string | undefined;
+  /**
+   * The journal size, in bytes, from which a background compaction writes a fresh snapshot and
+   * starts the journal over. It runs once the journal is larger than both this and the last
+   * snapshot, so its cost stays proportional to the writes made since.
+   * @default 16777216 (16 MiB)
+   */
+  readonly compactAfterBytes?: number | undefined;
   /**
    * How many audit entries and how many events the store keeps (the oldest go first). The memory
    * store is for development and small deployments; the PostgreSQL store keeps every entry.
@@ -47,50 +71,56 @@ export interface MemoryStoreOptions {
 
 type Undo = () => void;
 
-const recordKey = (tenantId: string, id: string) => `${tenantId}\u0000${id}`;
-
 function checkVersion(current: StoredResource, guard: WriteGuard | undefined): void {
-  if (guard?.expectedVersion !== undefined && guard.expectedVersion !== current.version) throw new VersionConflictError();
+  if (guard?.expectedVersion !== undefined && guard.expectedVersion !== current.version)
+    throw new VersionConflictError();
 }
 
 /** Creates a memory store. Each call returns an independent store. */
 export function createMemoryStore(options: MemoryStoreOptions = {}): ScimStore {
-  const state: MemoryState = options.file ? loadSnapshot(options.file) : { tenants: new Map(), records: new Map(), logs: { audit: [], events: [] }, seq: 0 };
-  let lock: Promise<void> = Promise.resolve();
-  let saving: Promise<void> = Promise.resolve();
-  let dirty = false;
+  return openMemoryStore(options, nodeFileIo);
+}
 
-  const tenant = (id: string): TenantData => {
-    let t = state.tenants.get(id);
-    if (!t) state.tenants.set(id, (t = new TenantData()));
-    return t;
-  };
-
+/** {@link createMemoryStore} with the file operations given: tests count or break them. */
+export function openMemoryStore(options: MemoryStoreOptions, io: FileIo): ScimStore {
   const retention = options.logRetention ?? 1_000;
-  // Trimming in batches keeps the cost of dropping old entries amortised.
-  const trimLogs = () => {
-    for (const list of [state.logs.audit, state.logs.events]) {
-      if (list.length > retention + Math.max(100, retention >> 3)) list.splice(0, list.length - retention);
+  const where = options.directory
+    ? { directory: options.directory, snapshot: "scimkit.json" }
+    : options.file
+      ? { directory: dirname(options.file), snapshot: basename(options.file) }
+      : undefined;
+  const durable: Durable | undefined = where
+    ? openDurable({ ...where, compactAfterBytes: options.compactAfterBytes ?? 16 << 20, logRetention: retention, io })
+    : undefined;
+  const state: MemoryState = durable?.state ?? emptyState();
+  let lock: Promise<void> = Promise.resolve();
+  let closing = false;
+
+  const refuse = (write: boolean) => {
+    if (durable?.failure !== undefined) {
+      const cause = durable.failure;
+      throw new Error(
+        `the memory store's journal could not be written (${cause instanceof Error ? cause.message : String(cause)}); restart to reload what was saved`,
+        { cause },
+      );
     }
+    if (write && closing) throw new Error("the memory store is closed");
   };
 
-  const scheduleSave = () => {
-    if (!options.file || dirty) return;
-    dirty = true;
-    const file = options.file;
-    saving = saving.then(async () => {
-      await new Promise((r) => setTimeout(r, 20));
-      dirty = false;
-      await saveSnapshot(file, state);
-    });
-  };
-
-  /** Every operation of the contract: the memory store implements the derived ones too, for speed. */
-  function makeTransaction(tenantId: string, undo: Undo[] | null): Required<TransactionDefinition> {
-    const data = tenant(tenantId);
-    const write = (fn: Undo) => {
+  /**
+   * Every operation of the contract: the memory store implements the derived ones too, for speed.
+   * Each change pushes what undoes it, and (with a directory) what redoes it.
+   */
+  function makeTransaction(
+    tenantId: string,
+    undo: Undo[] | null,
+    redo: RedoOp[] | null,
+  ): Required<TransactionDefinition> {
+    const data = tenantOf(state, tenantId);
+    const write = (fn: Undo, op?: RedoOp) => {
       if (!undo) throw new Error("write attempted in a read-only unit of work");
       undo.push(fn);
+      if (op && redo) redo.push(op);
     };
     const withMembers = (r: StoredResource): StoredResource => ({ ...r, members: data.membersOf(r.id) });
     const membershipsOf = (id: string): Membership[] => {
@@ -120,18 +150,19 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScimStore {
       return () => {
         const next = { ...group, version: w.version, lastModified: w.modifiedAt };
         table.update(group, next);
-        write(() => table.update(next, group));
+        write(() => table.update(next, group), ["put", next]);
       };
     };
 
     const append = (log: LogName, entry: NewLogEntry): number => {
       const list = state.logs[log];
+      const stored = { ...copyJson(entry), seq: state.seq + 1 };
       write(() => {
         list.pop();
         state.seq -= 1;
-      });
+      }, ["log", log, stored]);
       state.seq += 1;
-      list.push({ tenantId, entry: { ...copyJson(entry), seq: state.seq } });
+      list.push({ tenantId, entry: stored });
       return state.seq;
     };
 
@@ -143,9 +174,10 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScimStore {
       },
       async createResource(resource) {
         const table = data.table(resource.resourceType);
-        if (resource.uniqueKey !== null && table.byUnique.has(resource.uniqueKey)) throw new UniquenessError(resource.uniqueKey);
+        if (resource.uniqueKey !== null && table.byUnique.has(resource.uniqueKey))
+          throw new UniquenessError(resource.uniqueKey);
         if (table.byId.has(resource.id)) throw new UniquenessError(resource.id);
-        write(() => table.remove(resource));
+        write(() => table.remove(resource), ["put", resource]);
         table.insert(resource);
         return resource;
       },
@@ -158,7 +190,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScimStore {
           const holder = table.byUnique.get(resource.uniqueKey);
           if (holder !== undefined && holder !== resource.id) throw new UniquenessError(resource.uniqueKey);
         }
-        write(() => table.update(resource, current));
+        write(() => table.update(resource, current), ["put", resource]);
         table.update(current, resource);
         return resource;
       },
@@ -170,7 +202,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScimStore {
         write(() => {
           table.insert(current);
           table.restoreOrder(defaultOrder);
-        });
+        }, ["delete", type, id]);
         table.remove(current);
         for (const member of data.membersOf(id)) {
           data.unlink(id, member.value);
@@ -184,7 +216,12 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScimStore {
       },
       async queryResources(type, query) {
         const table = data.table(type);
-        const result = queryTable(table, query, referencesMembers(query.filter) ? withMembers : (r) => r, evaluateFilter);
+        const result = queryTable(
+          table,
+          query,
+          referencesMembers(query.filter) ? withMembers : (r) => r,
+          evaluateFilter,
+        );
         if (!query.projection?.members && !query.projection?.groups) return result;
         return { total: result.total, resources: result.resources.map((r) => project(r, query.projection)) };
       },
@@ -194,7 +231,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScimStore {
         for (const m of members) {
           if (data.isMember(groupId, m.value)) continue;
           data.link(groupId, m);
-          write(() => data.unlink(groupId, m.value));
+          write(() => data.unlink(groupId, m.value), ["link", groupId, m]);
           added.push(m.value);
         }
         if (added.length > 0) commit();
@@ -206,7 +243,7 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScimStore {
         for (const id of memberIds) {
           const m = data.unlink(groupId, id);
           if (!m) continue;
-          write(() => data.link(groupId, m));
+          write(() => data.link(groupId, m), ["unlink", groupId, id]);
           removed.push(id);
         }
         if (removed.length > 0) commit();
@@ -220,13 +257,13 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScimStore {
         for (const current of data.membersOf(groupId)) {
           if (wanted.has(current.value)) continue;
           data.unlink(groupId, current.value);
-          write(() => data.link(groupId, current));
+          write(() => data.link(groupId, current), ["unlink", groupId, current.value]);
           removed.push(current.value);
         }
         for (const m of wanted.values()) {
           if (data.isMember(groupId, m.value)) continue;
           data.link(groupId, m);
-          write(() => data.unlink(groupId, m.value));
+          write(() => data.unlink(groupId, m.value), ["link", groupId, m]);
           added.push(m.value);
         }
         if (added.length + removed.length > 0) commit();
@@ -248,42 +285,30 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScimStore {
         return state.records.get(kind)?.byId.get(recordKey(tenantId, id))?.record ?? null;
       },
       async putRecord(kind, record) {
-        let recs = state.records.get(kind);
-        if (!recs) state.records.set(kind, (recs = { byId: new Map(), byKey: new Map() }));
+        const table = recordTable(state, kind);
         const rk = recordKey(tenantId, record.id);
-        const table = recs;
         if (record.key != null) {
           const holder = table.byKey.get(record.key);
           if (holder !== undefined && holder !== rk) throw new UniquenessError(record.key);
         }
         const previous = table.byId.get(rk);
-        const put = (entry: { tenantId: string; record: StoreRecord } | undefined, replaced: { record: StoreRecord } | undefined) => {
-          if (replaced?.record.key != null) table.byKey.delete(replaced.record.key);
-          if (entry) {
-            table.byId.set(rk, entry);
-            if (entry.record.key != null) table.byKey.set(entry.record.key, rk);
-          } else table.byId.delete(rk);
-        };
         const entry = { tenantId, record: copyJson(record) };
-        write(() => put(previous, entry));
-        put(entry, previous);
+        write(() => setRecord(table, rk, previous, entry), ["putRecord", kind, entry.record]);
+        setRecord(table, rk, entry, previous);
       },
       async deleteRecord(kind, id) {
         const table = state.records.get(kind);
         const rk = recordKey(tenantId, id);
         const previous = table?.byId.get(rk);
         if (!table || !previous) return false;
-        table.byId.delete(rk);
-        if (previous.record.key != null) table.byKey.delete(previous.record.key);
-        write(() => {
-          table.byId.set(rk, previous);
-          if (previous.record.key != null) table.byKey.set(previous.record.key, rk);
-        });
+        setRecord(table, rk, undefined, previous);
+        write(() => setRecord(table, rk, previous, undefined), ["deleteRecord", kind, id]);
         return true;
       },
       async listRecords(kind) {
         const out: StoreRecord[] = [];
-        for (const entry of state.records.get(kind)?.byId.values() ?? []) if (entry.tenantId === tenantId) out.push(entry.record);
+        for (const entry of state.records.get(kind)?.byId.values() ?? [])
+          if (entry.tenantId === tenantId) out.push(entry.record);
         return out;
       },
       async appendLog(log, entry) {
@@ -317,25 +342,39 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScimStore {
     // Every filter and sort: indexed lookups where they help, a scan otherwise.
     capabilities: { supportsFilter: () => true, supportsSort: () => true },
     async transaction(tenantId, work, opts) {
-      if (opts.readOnly) return work(makeTransaction(tenantId, null));
+      refuse(!opts.readOnly);
+      if (opts.readOnly) {
+        const result = await work(makeTransaction(tenantId, null, null));
+        // What the unit read may include writes still being flushed: answer once they are on disk.
+        if (durable) await durable.settled();
+        return result;
+      }
       const previous = lock;
       let release!: () => void;
       lock = new Promise((r) => (release = r));
       await previous;
       const undo: Undo[] = [];
+      const redo: RedoOp[] | null = durable ? [] : null;
+      let flushed: Promise<void> | undefined;
+      let result: Awaited<ReturnType<typeof work>>;
       try {
-        const result = await work(makeTransaction(tenantId, undo));
+        refuse(false);
+        result = await work(makeTransaction(tenantId, undo, redo));
         if (undo.length > 0) {
-          trimLogs();
-          scheduleSave();
-        }
-        return result;
+          // The journal may have failed while the unit ran: then nothing of it is kept.
+          refuse(false);
+          trimLogs(state, retention);
+          if (durable && redo) flushed = durable.commit(tenantId, redo);
+        } else flushed = durable?.settled();
       } catch (error) {
         for (let i = undo.length - 1; i >= 0; i--) undo[i]?.();
         throw error;
       } finally {
         release();
       }
+      // The lock is free for the next unit while this one's record is flushed.
+      if (flushed) await flushed;
+      return result;
     },
     async findRecordByKey(kind, key) {
       const table = state.records.get(kind);
@@ -344,9 +383,9 @@ export function createMemoryStore(options: MemoryStoreOptions = {}): ScimStore {
       return entry ? { tenantId: entry.tenantId, record: entry.record } : null;
     },
     async close() {
+      closing = true;
       await lock;
-      await saving;
-      if (options.file) await saveSnapshot(options.file, state);
+      await durable?.close();
     },
   });
 }
