@@ -3,7 +3,6 @@
  * tenant with one directory, a bearer token for the IdP, and a clean stop on Ctrl-C / SIGTERM.
  */
 import type { Server } from "node:http";
-import { join } from "node:path";
 import { createScimServer, createMemoryStore, type IdpKind, type ScimServer } from "@scimkit/core";
 
 const TENANT = "demo";
@@ -16,14 +15,15 @@ export interface DemoScim {
 const IDPS: readonly IdpKind[] = ["okta", "entra", "onelogin", "jumpcloud", "ping", "generic"];
 
 /**
- * Opens the store (kept in `$SCIMKIT_DATA_DIR/scimkit.json` when that is set, else in memory), makes
+ * Opens the store (kept in the folder `$SCIMKIT_DATA_DIR` when that is set, else in memory), makes
  * sure the demo directory exists (for the IdP `$SCIMKIT_IDP` names, default `generic`), and
  * registers `$SCIMKIT_TOKEN` or mints a fresh token.
  */
 export async function startScim(env: NodeJS.ProcessEnv = process.env): Promise<DemoScim> {
   const dataDir = env["SCIMKIT_DATA_DIR"];
   const idp = IDPS.find((kind) => kind === env["SCIMKIT_IDP"]) ?? "generic";
-  const server = createScimServer({ store: createMemoryStore(dataDir ? { file: join(dataDir, "scimkit.json") } : {}) });
+  // With a folder, every write is journaled there and flushed to disk before it is answered.
+  const server = createScimServer({ store: createMemoryStore(dataDir ? { directory: dataDir } : {}) });
   // On a data folder from an earlier run the directory is already there; keep using it.
   const directory =
     (await server.directories.list(TENANT))[0] ??
