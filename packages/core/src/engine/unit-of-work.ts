@@ -21,6 +21,7 @@ import type { ResourceChange } from "../resources/change.js";
 import type { EngineSettings, OperationContext, UserVerdict, UserWritePlan } from "../resources/context.js";
 import type { SchemaRegistry } from "../schema/registry.js";
 import type { ScimStore, StoreTransaction, StoredResource } from "../store/types.js";
+import { inSpan, tracedTransaction, type TracerLike } from "../telemetry/tracing.js";
 import { Journal } from "./journal.js";
 
 /**
@@ -47,6 +48,8 @@ export interface UnitOfWorkDeps {
   readonly dispatcher: EventDispatcher;
   readonly policy: WritePolicy | undefined;
   readonly logger: ScimLogger;
+  /** The host's OpenTelemetry tracer, if any. */
+  readonly tracer?: TracerLike | undefined;
 }
 
 export interface RequestScope {
@@ -82,7 +85,9 @@ function baseContext(deps: UnitOfWorkDeps, tx: StoreTransaction, scope: RequestS
 const ignore = () => undefined;
 
 export function runRead<T>(deps: UnitOfWorkDeps, scope: RequestScope, work: (ctx: OperationContext) => Promise<T>): Promise<T> {
-  return deps.store.transaction(scope.tenantId, (tx) => work(baseContext(deps, tx, scope, ignore)), { readOnly: true });
+  return inSpan(deps.tracer, "scim.unit_of_work", { "scim.read_only": true }, () =>
+    deps.store.transaction(scope.tenantId, (tx) => work(baseContext(deps, tracedTransaction(deps.tracer, tx), scope, ignore)), { readOnly: true }),
+  );
 }
 
 /** Runs a write request through the pipeline; `work` returns what the answer is rendered from. */
@@ -91,7 +96,8 @@ export async function runWrite<T>(deps: UnitOfWorkDeps, scope: RequestScope, wor
   let events: ScimEvent[] = [];
   let result: T;
   try {
-    result = await deps.store.transaction(scope.tenantId, async (tx) => {
+    result = await inSpan(deps.tracer, "scim.unit_of_work", { "scim.read_only": false }, () => deps.store.transaction(scope.tenantId, async (store) => {
+      const tx = tracedTransaction(deps.tracer, store);
       const unit = new Journal(tx, scope.actor, deps.settings.now().toISOString(), deps.registry, scope.tol.fired);
       journal = unit;
       const base = { settings: deps.settings, directoryId: scope.actor.directoryId };
@@ -110,7 +116,7 @@ export async function runWrite<T>(deps: UnitOfWorkDeps, scope: RequestScope, wor
       if (scope.deadline !== undefined && performance.now() > scope.deadline) throw unavailable("The request took longer than its deadline; nothing was written", 1);
       events = await unit.commit();
       return done;
-    });
+    }));
   } catch (error) {
     await recordFailure(deps, scope, error);
     throw error;

@@ -10,6 +10,7 @@ import type { HealthTracker } from "../directories/health.js";
 import { ScimError, badRequest } from "../errors.js";
 import { runBulk } from "./bulk.js";
 import type { RateLimiter } from "./rate-limit.js";
+import { inSpan, type SpanLike } from "../telemetry/tracing.js";
 import { listParamsFromBody, listParamsFromQuery, projectionFromQuery, type ListParams } from "../query/list-params.js";
 import { compileProjection } from "../query/projection.js";
 import { createResource } from "../resources/create.js";
@@ -162,7 +163,16 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
     return scimJson(200, discoveryResponse(deps.registry, scope.baseUrl, endpoint, route.kind === "resource" ? route.id : null, deps.discovery));
   }
 
-  return async function handle(request: ScimRequest): Promise<ScimReply> {
+  return (request) => inSpan(deps.tracer, "scim.request", { "http.request.method": request.method }, async (span) => {
+    const reply = await handle(request, span);
+    span?.setAttribute("http.response.status_code", reply.status);
+    span?.setAttribute("scim.outcome", reply.status < 400 ? "success" : "failure");
+    // One IdP request can be followed end to end: its id comes back, and the audit trail has it.
+    const requestId = request.header("x-request-id") ?? request.header("client-request-id");
+    return requestId === null ? reply : { ...reply, headers: { ...reply.headers, "x-request-id": requestId } };
+  });
+
+  async function handle(request: ScimRequest, span: SpanLike | undefined): Promise<ScimReply> {
     let caller: Caller | null = null;
     let aimedAt: string | null = null;
     // The request's tolerance context's list, which keeps filling as the request runs.
@@ -189,6 +199,10 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
         deadline,
       };
       fired = scope.tol.fired;
+      span?.setAttribute("scim.tenant_id", scope.tenantId);
+      span?.setAttribute("scim.directory_id", caller.directory.id);
+      span?.setAttribute("scim.idp_profile", caller.directory.profile);
+      span?.setAttribute("scim.operation", scope.operation);
       const response = await dispatch(request, url, routed.route, scope, caller);
       deps.health.record(caller.directory.id, response.status, undefined, fired);
       return response;
@@ -201,5 +215,5 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       if (directoryId !== null) deps.health.record(directoryId, error.status, error.detail, fired);
       return errorReply(error);
     }
-  };
+  }
 }

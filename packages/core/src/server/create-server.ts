@@ -19,6 +19,7 @@ import { SchemaRegistry } from "../schema/registry.js";
 import { createMemoryStore } from "../memory/store.js";
 import type { LogQuery, ScimStore, StoreTransaction } from "../store/types.js";
 import { Journal } from "../engine/journal.js";
+import { toScimLogger, type ScimLogger } from "../logger.js";
 import { createReadApi, type GroupReads, type UserReads } from "./read-api.js";
 import type { ScimServerOptions } from "./options.js";
 import { createPolicy, type PolicyAdmin } from "../policy/index.js";
@@ -58,7 +59,7 @@ const isLifecycle = (action: string): action is DirectoryEvent["type"] => LIFECY
 export function createScimServer(options: ScimServerOptions = {}): ScimServer {
   const store = options.store ?? createMemoryStore();
   const now = options.now ?? (() => new Date());
-  const logger = options.logger ?? { error: (m, d) => console.error(m, d) };
+  const logger: ScimLogger = options.logger ? toScimLogger(options.logger) : { error: (m, d) => console.error(m, d) };
   const registry = new SchemaRegistry(options.extensions ?? []);
   const maxResults = options.maxResults ?? 1000;
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
@@ -115,7 +116,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     });
   };
 
-  const engine = { store, registry, settings, dispatcher, policy: policy.write, logger };
+  const engine = { store, registry, settings, dispatcher, policy: policy.write, logger, tracer: options.tracer };
   const reads = createReadApi(engine, maxResults);
   const handle = createHandler({
     ...engine,

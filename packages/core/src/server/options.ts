@@ -6,7 +6,8 @@ import type { ExtensionRegistration } from "../schema/registry.js";
 import type { ScimStore } from "../store/types.js";
 
 import type { RateLimit } from "../http/rate-limit.js";
-import type { ScimLogger } from "../logger.js";
+import type { PinoStyleLogger, ScimLogger } from "../logger.js";
+import type { TracerLike } from "../telemetry/tracing.js";
 
 export type { ScimLogger } from "../logger.js";
 
@@ -45,6 +46,13 @@ export interface ScimServerOptions {
    * @default 30000
    */
   readonly requestTimeoutMs?: number | undefined;
+  /**
+   * An OpenTelemetry tracer (`trace.getTracer("scimkit")` from `@opentelemetry/api`): one span per
+   * request, per unit of work and per store call, attributed with tenant, directory, IdP profile,
+   * operation and outcome, never a secret or an attribute value.
+   * @default undefined (no spans, no cost)
+   */
+  readonly tracer?: TracerLike | undefined;
   /** Keep Group displayName unique per tenant, case-insensitively (409 on a clash). @default false */
   readonly uniqueGroupDisplayName?: boolean | undefined;
   /** Replace bearer-token auth with the host's own (e.g. OAuth client credentials). @default undefined */
@@ -65,7 +73,7 @@ export interface ScimServerOptions {
   /** Clock, for tests and sweeps. @default () => new Date() */
   readonly now?: (() => Date) | undefined;
   /** Where errors are reported. @default console */
-  readonly logger?: ScimLogger | undefined;
+  readonly logger?: ScimLogger | PinoStyleLogger | undefined;
   /**
    * Roles and how IdP groups grant them, exclusions' guard, deprovisioning, password sync and
    * their hooks. Without it no roles are computed, deactivation is soft, DELETE is hard and pushed
