@@ -151,7 +151,9 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
     const type = deps.registry.byEndpoint(endpoint);
     if (type) return resourceEndpoint(request, url, route, type.type.id, scope, caller);
     const lower = endpoint.toLowerCase();
-    if (lower === "bulk" && deps.discovery.bulk && route.kind === "collection") {
+    if (lower === "bulk" && deps.discovery.bulk) {
+      // /Bulk is supported: only the collection itself exists.
+      if (route.kind !== "collection") throw new ScimError(404, `No SCIM endpoint at ${url.pathname}`);
       if (method !== "POST") throw methodNotAllowed("POST");
       const limits = deps.discovery.bulk;
       const body = await readJsonBody(request, limits.maxPayloadSize);
