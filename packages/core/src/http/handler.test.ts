@@ -40,4 +40,27 @@ describe("handler", () => {
     const off = await serve({ bulk: false });
     expect((await off("GET", "/Bulk/x")).status).toBe(501);
   });
+
+  it("behind a trusted proxy, refuses a forwarded host that makes no URL and ignores a scheme other than http(s)", async () => {
+    const call = await serve({ trustProxy: true });
+    const bulk = JSON.stringify({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"],
+      Operations: [{ method: "POST", path: "/Users", data: { userName: "ada@example.com" } }],
+    });
+    const json = { "content-type": "application/scim+json" };
+    for (const host of ["Azure AD SCIM", "%%", "evil.example/x", "a@b"]) {
+      const res = await call("POST", "/Bulk", { ...json, "x-forwarded-host": host }, bulk);
+      expect(res.status, host).toBe(400);
+      expect(res.body).toMatchObject({ status: "400", scimType: "invalidValue" });
+    }
+    const res = await call(
+      "POST",
+      "/Bulk",
+      { ...json, "x-forwarded-proto": "javascript", "x-forwarded-host": "idp.example:8443" },
+      bulk,
+    );
+    expect(res.body["Operations"]).toMatchObject([
+      { status: "201", location: expect.stringMatching(/^https:\/\/idp\.example:8443\/scim\/v2\/Users\//) },
+    ]);
+  });
 });

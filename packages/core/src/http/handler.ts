@@ -51,11 +51,26 @@ export interface HandlerDeps extends UnitOfWorkDeps {
 
 const methodNotAllowed = (allow: string) => new ScimError(405, "Method not allowed on this endpoint", undefined, { allow });
 
+// A forwarded host is a name or address with an optional port, as the Node bridge requires of Host:
+// anything else (a space, a slash, `@`) would make every URL built from it invalid or someone else's.
+const hostPattern = /^(?:[a-z0-9._~%!$&'()*+,;=-]+|\[[0-9a-f:.]+\])(?::\d{1,5})?$/i;
+
 function originOf(request: ScimRequest, url: URL, trustProxy: boolean): string {
   if (!trustProxy) return url.origin;
-  const proto = request.header("x-forwarded-proto")?.split(",")[0]?.trim();
+  const proto = request.header("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
   const host = request.header("x-forwarded-host")?.split(",")[0]?.trim();
-  return `${proto || url.protocol.replace(":", "")}://${host || url.host}`;
+  const origin = `${proto === "http" || proto === "https" ? proto : url.protocol.replace(":", "")}://${host || url.host}`;
+  if (host && !(hostPattern.test(host) && parses(`${origin}/`))) throw badRequest("invalidValue", "The X-Forwarded-Host header is not a valid host name");
+  return origin;
+}
+
+function parses(href: string): boolean {
+  try {
+    new URL(href);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function render(registry: SchemaRegistry, baseUrl: string, loaded: LoadedResource, projection: ReturnType<typeof compileProjection>): JsonObject {
