@@ -21,6 +21,7 @@ import type { LogQuery, ScimStore, StoreTransaction } from "../store/types.js";
 import { Journal } from "../engine/journal.js";
 import { toScimLogger, type ScimLogger } from "../logger.js";
 import { createReadApi, type GroupReads, type UserReads } from "./read-api.js";
+import { checkOptionKeys } from "./option-keys.js";
 import type { ScimServerOptions } from "./options.js";
 import { createPolicy, type PolicyAdmin } from "../policy/index.js";
 
@@ -57,6 +58,7 @@ const LIFECYCLE = new Set(["directory.created", "directory.updated", "directory.
 const isLifecycle = (action: string): action is DirectoryEvent["type"] => LIFECYCLE.has(action);
 
 export function createScimServer(options: ScimServerOptions = {}): ScimServer {
+  checkOptionKeys(options);
   const store = options.store ?? createMemoryStore();
   const now = options.now ?? (() => new Date());
   const logger: ScimLogger = options.logger ? toScimLogger(options.logger) : { error: (m, d) => console.error(m, d) };

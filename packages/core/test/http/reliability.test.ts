@@ -83,3 +83,12 @@ describe("graceful failure", () => {
     expect((await h.call("GET", "/Users")).body.totalResults).toBe(1);
   });
 });
+
+describe("options", () => {
+  it("refuses unknown option keys instead of ignoring a typo", async () => {
+    const { createScimServer } = await import("../../src/index.js");
+    expect(() => createScimServer({ maxResult: 5 } as never)).toThrow(/unknown option "maxResult"/);
+    expect(() => createScimServer({ policy: { fallbackrole: "member" } } as never)).toThrow(/policy: unknown option "fallbackrole"/);
+    expect(createScimServer({ maxResults: 5, policy: {} }).fetch).toBeTypeOf("function");
+  });
+});
