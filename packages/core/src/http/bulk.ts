@@ -37,6 +37,24 @@ export type RunOperation = (request: ScimRequest) => Promise<ScimReply>;
 
 const REF = /^bulkId:(.+)$/;
 
+/**
+ * No resource nests deeper than a few levels. Data nested deeper is refused before anything walks
+ * it: the walks below recurse, and a client could otherwise exhaust the stack (a 500).
+ */
+const MAX_DATA_DEPTH = 64;
+
+/** True when `value` nests deeper than `limit` levels; walks without recursion. */
+function nestsDeeper(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  for (let next = stack.pop(); next !== undefined; next = stack.pop()) {
+    const [v, depth] = next;
+    if (v === null || typeof v !== "object") continue;
+    if (depth >= limit) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Every `bulkId:` a value refers to, in a string anywhere inside it. */
 function referencesIn(value: unknown, out: Set<string>): Set<string> {
   if (typeof value === "string") {
@@ -100,6 +118,7 @@ export async function runBulk(parent: ScimRequest, baseUrl: string, body: unknow
     const r = operation.safeParse(o);
     if (!r.success) return { invalid: `Invalid bulk operation: ${r.error.issues.map((i) => `${i.path.join(".") || "operation"} ${i.message}`).join("; ")}`, method: "" };
     if (!METHODS.has(r.data.method)) return { invalid: `Bulk method "${r.data.method}" is not POST, PUT, PATCH or DELETE`, method: r.data.method, bulkId: r.data.bulkId };
+    if (nestsDeeper(r.data.data, MAX_DATA_DEPTH)) return { invalid: `Bulk operation data nests deeper than ${MAX_DATA_DEPTH} levels`, method: r.data.method, bulkId: r.data.bulkId };
     return r.data;
   });
   const creators = new Map<string, number>();
