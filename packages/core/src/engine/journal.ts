@@ -28,6 +28,13 @@ export interface JournalEntry {
 /** A host hook the journal runs once the unit of work has committed. */
 export type AfterCommit = () => void | Promise<void>;
 
+/**
+ * An event handler that runs inside the unit of work, after its events are written and before it
+ * commits, with its transaction: a host mirroring users into its own tables of the same database
+ * writes them atomically with the change (a throw rolls the whole unit back).
+ */
+export type EventInTransaction = (event: ScimEvent, tx: StoreTransaction) => void | Promise<void>;
+
 const statusOf = (change: ResourceChange) => (change.operation === "create" ? 201 : change.operation === "delete" ? 204 : 200);
 
 export class Journal {
@@ -43,6 +50,7 @@ export class Journal {
     private readonly registry: SchemaRegistry,
     /** The request's tolerance list, which keeps filling while the request runs. */
     private readonly tolerances: readonly string[] = [],
+    private readonly onEventInTransaction?: EventInTransaction | undefined,
   ) {}
 
   get tenantId(): string {
@@ -113,6 +121,7 @@ export class Journal {
       const seq = seqs[i];
       if (row.log === "events" && seq !== undefined) out.push(toEvent(this.tenantId, { ...row.entry, seq }));
     });
+    if (this.onEventInTransaction) for (const event of out) await this.onEventInTransaction(event, this.tx);
     return out;
   }
 

@@ -22,7 +22,7 @@ import type { EngineSettings, OperationContext, UserVerdict, UserWritePlan } fro
 import type { SchemaRegistry } from "../schema/registry.js";
 import type { ScimStore, StoreTransaction, StoredResource } from "../store/types.js";
 import { inSpan, tracedTransaction, type TracerLike } from "../telemetry/tracing.js";
-import { Journal } from "./journal.js";
+import { Journal, type EventInTransaction } from "./journal.js";
 
 /**
  * The policy's part in one write request, made fresh for each (so no state outlives a request):
@@ -50,6 +50,8 @@ export interface UnitOfWorkDeps {
   readonly logger: ScimLogger;
   /** The host's OpenTelemetry tracer, if any. */
   readonly tracer?: TracerLike | undefined;
+  /** The host's event handler that runs inside each unit of work, if any. */
+  readonly onEventInTransaction?: EventInTransaction | undefined;
 }
 
 export interface RequestScope {
@@ -98,7 +100,7 @@ export async function runWrite<T>(deps: UnitOfWorkDeps, scope: RequestScope, wor
   try {
     result = await inSpan(deps.tracer, "scim.unit_of_work", { "scim.read_only": false }, () => deps.store.transaction(scope.tenantId, async (store) => {
       const tx = tracedTransaction(deps.tracer, store);
-      const unit = new Journal(tx, scope.actor, deps.settings.now().toISOString(), deps.registry, scope.tol.fired);
+      const unit = new Journal(tx, scope.actor, deps.settings.now().toISOString(), deps.registry, scope.tol.fired, deps.onEventInTransaction);
       journal = unit;
       const base = { settings: deps.settings, directoryId: scope.actor.directoryId };
       const review = deps.policy?.begin(unit, base);

@@ -4,7 +4,7 @@
  * delivered only after commit.
  */
 import type { Actor } from "../audit/trail.js";
-import { Journal } from "../engine/journal.js";
+import { Journal, type EventInTransaction } from "../engine/journal.js";
 import type { ScimEvent } from "../events/outbox.js";
 import type { ScimLogger } from "../logger.js";
 import type { SchemaRegistry } from "../schema/registry.js";
@@ -20,6 +20,7 @@ export interface PolicyUnitDeps {
   readonly registry: SchemaRegistry;
   readonly deliver: (events: ScimEvent[]) => void;
   readonly logger?: ScimLogger | undefined;
+  readonly onEventInTransaction?: EventInTransaction | undefined;
 }
 
 /**
@@ -30,7 +31,7 @@ export async function inPolicyUnit<T>(deps: PolicyUnitDeps, tenantId: string, ac
   let journal: Journal | undefined;
   let events: ScimEvent[] = [];
   const result = await deps.store.transaction(tenantId, async (tx) => {
-    const unit = new Journal(tx, actor, at, deps.registry);
+    const unit = new Journal(tx, actor, at, deps.registry, [], deps.onEventInTransaction);
     journal = unit;
     const out = await work(unit);
     events = await unit.commit();

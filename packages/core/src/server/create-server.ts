@@ -10,6 +10,7 @@ import type { Caller } from "../directories/authenticate.js";
 import { HealthTracker, type DirectoryHealth } from "../directories/health.js";
 import { USAGE } from "../directories/model.js";
 import { EventDispatcher, toEvent, type DirectoryEvent, type EventHandler, type ScimEvent } from "../events/outbox.js";
+import { createEventFeed, type EventFeed } from "../feed/index.js";
 import { fromWebRequest, toWebResponse, type ScimReply, type ScimRequest } from "../http/exchange.js";
 import { createHandler } from "../http/handler.js";
 import { RateLimiter } from "../http/rate-limit.js";
@@ -41,8 +42,11 @@ export interface ScimServer {
   readonly groups: GroupReads;
   /** The audit trail of a tenant, oldest first; page with `after`. */
   audit(tenantId: string, query?: Partial<LogQuery>): Promise<AuditEntry[]>;
-  /** Host events: subscribe to live delivery, or read the outbox from a cursor. */
-  readonly events: {
+  /**
+   * Host events: subscribe to live delivery, read the outbox from a cursor (a tenant's, or across
+   * tenants), or run workers of a consumer group over it (docs/event-feed.md).
+   */
+  readonly events: EventFeed & {
     subscribe(handler: EventHandler): () => void;
     read(tenantId: string, query?: { after?: number; limit?: number }): Promise<ScimEvent[]>;
   };
@@ -81,7 +85,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
   const authCache = new AuthCache((options.authCacheSeconds ?? 1) * 1000, () => now().getTime());
   // Admin calls on directories and tokens journal like everything else: one append per call.
   const hostActor = (directoryId: string): Actor => ({ directoryId, tokenId: null, userAgent: null, requestId: null });
-  const journalOf = (tx: StoreTransaction, directoryId: string) => new Journal(tx, hostActor(directoryId), now().toISOString(), registry);
+  const journalOf = (tx: StoreTransaction, directoryId: string) => new Journal(tx, hostActor(directoryId), now().toISOString(), registry, [], options.onEventInTransaction);
   const admin = new DirectoryAdmin(
     store,
     now,
@@ -118,7 +122,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     });
   };
 
-  const engine = { store, registry, settings, dispatcher, policy: policy.write, logger, tracer: options.tracer };
+  const engine = { store, registry, settings, dispatcher, policy: policy.write, logger, tracer: options.tracer, onEventInTransaction: options.onEventInTransaction };
   const reads = createReadApi(engine, maxResults);
   const handle = createHandler({
     ...engine,
@@ -139,6 +143,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
   });
 
   const directories = Object.assign(admin, { health: (directoryId: string) => health.get(directoryId) });
+  const feed = createEventFeed({ store, logger, now, subscribe: (listener) => dispatcher.subscribe(listener) });
 
   return {
     fetch: async (request) => toWebResponse(await handle(fromWebRequest(request))),
@@ -147,7 +152,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     users: reads.users,
     groups: reads.groups,
     store,
-    policy: policy.admin({ store, registry, now, logger, deliver: (events) => void dispatcher.deliver(events) }),
+    policy: policy.admin({ store, registry, now, logger, onEventInTransaction: options.onEventInTransaction, deliver: (events) => void dispatcher.deliver(events) }),
     audit: (tenantId, query = {}) => store.transaction(tenantId, (tx) => readAudit(tx, { limit: 100, ...query }), { readOnly: true }),
     events: {
       subscribe: (handler) => dispatcher.subscribe(handler),
@@ -157,8 +162,13 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
           async (tx) => (await tx.readLog("events", { limit: query.limit ?? 100, after: query.after })).map((e) => toEvent(tenantId, e)),
           { readOnly: true },
         ),
+      readAll: feed.readAll,
+      consume: feed.consume,
+      parked: feed.parked,
+      lag: feed.lag,
     },
     async close() {
+      await feed.stopAll();
       await store.close?.();
     },
   };

@@ -28,6 +28,7 @@ const SERVER_KEYS = [
   "logger",
   "policy",
   "onEvent",
+  "onEventInTransaction",
 ] as const satisfies readonly (keyof ScimServerOptions)[];
 
 const POLICY_KEYS = [

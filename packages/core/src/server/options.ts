@@ -1,9 +1,9 @@
 /** The options of {@link createScimServer}, each with its default. */
 import type { AuthenticateFn } from "../directories/authenticate.js";
-import type { EventHandler } from "../events/outbox.js";
+import type { EventHandler, ScimEvent } from "../events/outbox.js";
 import type { PolicyOptions } from "../policy/options.js";
 import type { ExtensionRegistration } from "../schema/registry.js";
-import type { ScimStore } from "../store/types.js";
+import type { ScimStore, StoreTransaction } from "../store/types.js";
 
 import type { RateLimit } from "../http/rate-limit.js";
 import type { PinoStyleLogger, ScimLogger } from "../logger.js";
@@ -81,6 +81,14 @@ export interface ScimServerOptions {
    * @default {}
    */
   readonly policy?: PolicyOptions | undefined;
+  /**
+   * An event handler that runs inside each unit of work, with its transaction, after the change and
+   * its events are written and before the commit: mirror users into your own tables of the same
+   * database here and they commit or roll back together (a throw fails the request, nothing written).
+   * On PostgreSQL, `postgresExecutor(tx)` from `@scimkit/postgres` runs your SQL in that transaction.
+   * @default undefined
+   */
+  readonly onEventInTransaction?: ((event: ScimEvent, tx: StoreTransaction) => void | Promise<void>) | undefined;
   /** Event handlers called after each commit. @default [] */
   readonly onEvent?: EventHandler | readonly EventHandler[] | undefined;
 }
