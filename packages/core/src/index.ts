@@ -25,6 +25,7 @@ export { createMemoryStore, type MemoryStoreOptions } from "./memory/store.js";
 export type { ScimStore, JsonObject, JsonValue } from "./store/types.js";
 export type { ExtensionRegistration } from "./schema/registry.js";
 export { attr, type AttributeDefinition } from "./schema/attribute.js";
+export { defineExtension } from "./schema/define-extension.js";
 export type { ProfileName } from "./compat/profiles.js";
 export type { CreateDirectoryInput, UpdateDirectoryInput, TokenOptions, MintedToken } from "./directories/admin.js";
 export type { Directory, IdpKind, PatchResponse, TokenInfo } from "./directories/model.js";

@@ -66,4 +66,4 @@ describe("the core's shape", () => {
 });
 
 /** The host API's size: change it on purpose, with the names added or removed documented. */
-const HOST_EXPORTS = 51;
+const HOST_EXPORTS = 52;

@@ -9,6 +9,7 @@ import { err, ok, type Result } from "../result.js";
 import { isPlainObject } from "../schema/codec.js";
 import type { SchemaDefinition } from "../schema/attribute.js";
 import type { SchemaRegistry } from "../schema/registry.js";
+import { assertExtensionValues } from "../schema/rules.js";
 import { URN } from "../schema/urns.js";
 import { applyToAttribute } from "./attribute-ops.js";
 import { readPatchBody, type PatchOperation } from "./body.js";
@@ -116,7 +117,9 @@ function applyOperation(state: PatchState, operation: PatchOperation): void {
 
 /**
  * Plans a PATCH request against one resource: the attributes after every operation, the Group
- * member changes in request order, and the password if one was set. Pure: no store access.
+ * member changes in request order, and the password if one was set. Each extension value the
+ * operations changed is then checked by its host check (400 `invalidValue`, no plan). Pure: no
+ * store access.
  *
  * @example
  * const plan = planPatch(registry, { typeId: "User", id, attributes }, {
@@ -146,6 +149,13 @@ export function planPatch(registry: SchemaRegistry, target: PatchTarget, body: u
     }
   }
   prune(state.attributes);
+  try {
+    // The host's checks of extension values, over what the operations made of each changed extension.
+    assertExtensionValues(registry.resourceType(target.typeId), state.attributes, target.attributes);
+  } catch (error) {
+    if (!isScimError(error)) throw error;
+    return err(error);
+  }
   return ok({
     attributes: state.attributes,
     memberChanges: state.memberChanges,

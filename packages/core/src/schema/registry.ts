@@ -9,6 +9,7 @@ import { enterpriseUserSchema } from "./enterprise-user.js";
 import { groupSchema } from "./group.js";
 import { userSchema } from "./user.js";
 import { URN } from "./urns.js";
+import type { JsonObject } from "../json.js";
 import { err, ok, type Result } from "../result.js";
 
 /** A client-written attribute path resolved against a resource type's schemas. */
@@ -27,10 +28,22 @@ export interface AttributeRef {
   readonly leaf: AttributeDefinition;
 }
 
+/** What an extension's value check found wrong: the attribute (relative to the extension) and why. */
+export interface ExtensionProblem {
+  /** `costCenter` or `manager.value`; empty when the problem is the extension value as a whole. */
+  readonly attribute: string;
+  readonly message: string;
+}
+
+/** A host's check of one extension's value, as it is about to be stored. */
+export type ExtensionCheck = (value: JsonObject) => ExtensionProblem | undefined;
+
 export interface ResourceTypeSchemas {
   readonly type: ResourceTypeDefinition;
   readonly core: SchemaDefinition;
   readonly extensions: readonly SchemaDefinition[];
+  /** Host value checks by extension URN (see `ExtensionRegistration.validate`). */
+  readonly checks?: ReadonlyMap<string, ExtensionCheck> | undefined;
 }
 
 const lower = (s: string) => s.toLowerCase();
@@ -58,6 +71,13 @@ export interface ExtensionRegistration {
   readonly resourceType: "User" | "Group";
   readonly schema: SchemaDefinition;
   readonly required?: boolean | undefined;
+  /**
+   * Checks the extension's value before a POST, PUT or PATCH stores it: the value as decoded
+   * against `schema` (canonical attribute names, `null` taken as absent). A problem returned is a
+   * 400 `invalidValue` naming the attribute, and nothing is written. `defineExtension` sets it from
+   * its zod schema. It must be synchronous and must not throw.
+   */
+  readonly validate?: ((value: JsonObject) => { readonly attribute: string; readonly message: string } | undefined) | undefined;
 }
 
 export class SchemaRegistry {
@@ -71,8 +91,10 @@ export class SchemaRegistry {
     const groupExt = extensions.filter((e) => e.resourceType === "Group").map((e) => e.schema);
     const extra = (rt: "User" | "Group") =>
       extensions.filter((e) => e.resourceType === rt).map((e) => ({ schema: e.schema.id, required: e.required ?? false }));
-    this.#add({ type: { ...userResourceType, schemaExtensions: [...userResourceType.schemaExtensions, ...extra("User")] }, core: userSchema, extensions: userExt });
-    this.#add({ type: { ...groupResourceType, schemaExtensions: extra("Group") }, core: groupSchema, extensions: groupExt });
+    const checks = (rt: "User" | "Group") =>
+      new Map(extensions.flatMap((e): [string, ExtensionCheck][] => (e.resourceType === rt && e.validate ? [[e.schema.id, e.validate]] : [])));
+    this.#add({ type: { ...userResourceType, schemaExtensions: [...userResourceType.schemaExtensions, ...extra("User")] }, core: userSchema, extensions: userExt, checks: checks("User") });
+    this.#add({ type: { ...groupResourceType, schemaExtensions: extra("Group") }, core: groupSchema, extensions: groupExt, checks: checks("Group") });
   }
 
   #add(entry: ResourceTypeSchemas): void {

@@ -6,6 +6,9 @@
  *   a required attribute of the core schema or of a present extension must have a value, and so
  *   must a required sub-attribute of every complex value present. readOnly attributes are the
  *   server's to assign, so they are never demanded from the client.
+ * - host value checks: an extension registered with `validate` (`defineExtension` derives it from a
+ *   zod schema) has its value checked once decoded; a refusal is 400 `invalidValue` naming the
+ *   attribute. `assertRequired` runs them for POST and PUT, PATCH planning for what a PATCH changed.
  * - PUT (RFC 7644 §3.5.1): an `immutable` value already set must be sent unchanged (400
  *   `mutability` otherwise). What the client omits and could not have sent back is kept rather
  *   than cleared: immutable values (they may not be unassigned), values it can never read
@@ -27,7 +30,10 @@ function levels(t: ResourceTypeSchemas): { readonly prefix: string; readonly key
 
 const demanded = (def: AttributeDefinition) => def.required && def.mutability !== "readOnly";
 
-/** Throws 400 invalidValue naming the first required extension, attribute or sub-attribute missing. */
+/**
+ * Throws 400 invalidValue naming the first required extension, attribute or sub-attribute missing,
+ * then the first extension value its host check refuses (see `assertExtensionValues`).
+ */
 export function assertRequired(t: ResourceTypeSchemas, attributes: JsonObject): void {
   for (const ext of t.type.schemaExtensions) {
     if (ext.required && attributes[ext.schema] === undefined) {
@@ -38,6 +44,37 @@ export function assertRequired(t: ResourceTypeSchemas, attributes: JsonObject): 
     const container = level.key === undefined ? attributes : asObject(attributes[level.key]);
     if (container) assertLevel(level.defs, container, level.prefix);
   }
+  assertExtensionValues(t, attributes);
+}
+
+/**
+ * Runs the host checks of the extensions present in `attributes` (the attributes about to be
+ * stored) and throws 400 invalidValue naming the attribute of the first refusal. With `before` (the
+ * stored attributes, for a PATCH) an extension whose value did not change is not checked again, so
+ * a value stored before its check was tightened does not block unrelated changes.
+ */
+export function assertExtensionValues(t: ResourceTypeSchemas, attributes: JsonObject, before?: JsonObject): void {
+  if (!t.checks || t.checks.size === 0) return;
+  for (const [urn, check] of t.checks) {
+    const value = asObject(attributes[urn]);
+    if (!value) continue;
+    if (before !== undefined && sameJson(before[urn], value)) continue;
+    const problem = check(value);
+    if (!problem) continue;
+    const path = problem.attribute === "" ? urn : `${urn}:${problem.attribute}`;
+    throw badRequest("invalidValue", `Attribute "${path}" is invalid: ${problem.message}`);
+  }
+}
+
+/** Structural equality of two JSON values, object keys in any order. */
+function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  const objA = asObject(a);
+  const objB = asObject(b);
+  if (!objA || !objB) return false;
+  const keys = Object.keys(objA);
+  return keys.length === Object.keys(objB).length && keys.every((k) => Object.hasOwn(objB, k) && sameJson(objA[k], objB[k]));
 }
 
 function assertLevel(defs: readonly AttributeDefinition[], container: JsonObject, prefix: string): void {
