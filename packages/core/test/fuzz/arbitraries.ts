@@ -144,9 +144,14 @@ const userName: fc.Arbitrary<string> = fc.oneof(
 // JSON values and their damage
 
 /** Any JSON value: what goes where something else was expected. */
+/** Thousands of nested arrays or objects: a marker `serialize` writes out (JSON.stringify cannot). */
+const deepMarker: fc.Arbitrary<Json> = fc
+  .tuple(fc.constantFrom(5_000, 20_000), fc.constantFrom("array", "object"))
+  .map(([depth, shape]) => `@@deep:${depth}:${shape}@@`);
+
 export const junk: fc.Arbitrary<Json> = fc.oneof(
   {
-    weight: 3,
+    weight: 6,
     arbitrary: fc.constantFrom<Json>(
       null,
       true,
@@ -167,12 +172,13 @@ export const junk: fc.Arbitrary<Json> = fc.oneof(
       { value: null },
     ),
   },
-  { weight: 2, arbitrary: oddString },
-  { weight: 1, arbitrary: fc.double().map((d) => (Number.isFinite(d) ? d : 0)) },
+  { weight: 4, arbitrary: oddString },
+  { weight: 2, arbitrary: fc.double().map((d) => (Number.isFinite(d) ? d : 0)) },
   {
-    weight: 2,
+    weight: 4,
     arbitrary: fc.jsonValue({ maxDepth: 2, depthSize: "xsmall", stringUnit: oddChar }) as fc.Arbitrary<Json>,
   },
+  { weight: 1, arbitrary: deepMarker },
 );
 
 /** {@link junk} without very long strings, for values that may be repeated. */
@@ -241,7 +247,7 @@ const damage: fc.Arbitrary<Damage> = fc.oneof(
       kind: fc.constant("deep" as const),
       at: fc.nat(),
       key: fc.nat(),
-      depth: fc.constantFrom(50, 200, 1_000),
+      depth: fc.constantFrom(50, 200, 1_000, 10_000, 100_000),
       shape: fc.constantFrom("array" as const, "object" as const),
     }),
   },
@@ -321,7 +327,8 @@ function applyDamage(value: Json, d: Damage): Json {
     case "deep": {
       const key = pick(d.key);
       const inner = key === undefined ? null : ((target as Record<string, Json>)[key] ?? null);
-      set(key, nest(inner, d.depth, d.shape));
+      // Deeper than JSON.stringify can go: a marker that `serialize` writes out as text.
+      set(key, d.depth > 1_000 ? `@@deep:${d.depth}:${d.shape}@@` : nest(inner, d.depth, d.shape));
       break;
     }
     case "huge":
@@ -423,8 +430,16 @@ const textDamage: fc.Arbitrary<TextDamage> = fc.oneof(
   },
 );
 
+/** The JSON text of `depth` nested arrays or objects around a string. */
+const deepText = (depth: number, shape: string) =>
+  shape === "array"
+    ? `${"[".repeat(depth)}"x"${"]".repeat(depth)}`
+    : `${'{"value":'.repeat(depth)}"x"${"}".repeat(depth)}`;
+
 function serialize(value: Json, t: TextDamage): string {
-  const text = JSON.stringify(value) ?? "null";
+  const text = (JSON.stringify(value) ?? "null").replace(/"@@deep:(\d+):(\w+)@@"/g, (_, depth: string, shape: string) =>
+    deepText(Number(depth), shape),
+  );
   const isObject = text.startsWith("{") && text.length > 2;
   switch (t.kind) {
     case "none":
@@ -919,7 +934,10 @@ const bulkOperation: fc.Arbitrary<Json> = fc.oneof(
           },
           { weight: 1, arbitrary: junk },
         ),
-        data: mostly(fc.oneof(userValue, groupValue, patchValue)),
+        data: fc.oneof(
+          { weight: 12, arbitrary: mostly(fc.oneof(userValue, groupValue, patchValue)) },
+          { weight: 1, arbitrary: deepMarker },
+        ),
       },
       { requiredKeys: ["method", "path"] },
     ) as fc.Arbitrary<Json>,
