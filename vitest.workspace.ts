@@ -19,6 +19,7 @@ const sourceAliases = [
   { find: /^@scimkit\/express$/, replacement: src("express/src/index.ts") },
   { find: /^@scimkit\/koa$/, replacement: src("koa/src/index.ts") },
   { find: /^@scimkit\/next$/, replacement: src("next/src/index.ts") },
+  { find: /^@scimkit\/admin$/, replacement: src("admin/src/index.ts") },
 ];
 
 const projects: TestProjectConfiguration[] = [
