@@ -20,6 +20,9 @@ const sourceAliases = [
   { find: /^@scimkit\/koa$/, replacement: src("koa/src/index.ts") },
   { find: /^@scimkit\/next$/, replacement: src("next/src/index.ts") },
   { find: /^@scimkit\/admin$/, replacement: src("admin/src/index.ts") },
+  { find: /^@scimkit\/fastify$/, replacement: src("fastify/src/index.ts") },
+  { find: /^@scimkit\/hono$/, replacement: src("hono/src/index.ts") },
+  { find: /^@scimkit\/nestjs$/, replacement: src("nestjs/src/index.ts") },
 ];
 
 const projects: TestProjectConfiguration[] = [

@@ -1,0 +1,4 @@
+import { fileURLToPath } from "node:url";
+import { describeExample } from "@scimkit/example-scenarios";
+
+describeExample("Fastify example over real HTTP", { dir: fileURLToPath(new URL("..", import.meta.url)) });
