@@ -20,6 +20,9 @@ export const URN = {
   Error: "urn:ietf:params:scim:api:messages:2.0:Error",
 } as const;
 
+/** The zod-declared User extension the world registers (see world.ts). */
+export const FUZZ_EXTENSION = "urn:ietf:params:scim:schemas:extension:fuzz:2.0:User";
+
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** How a request travels: straight into `server.fetch`, or over a socket through the Node bridge. */
@@ -522,6 +525,13 @@ const userAttrs = [
   `${URN.Enterprise}:manager.value`,
   `${URN.Enterprise}:department`,
   `${URN.User}:userName`,
+  `${FUZZ_EXTENSION}:costCenter`,
+  `${FUZZ_EXTENSION}:level`,
+  `${FUZZ_EXTENSION}:tags`,
+  `${FUZZ_EXTENSION}:badge`,
+  `${FUZZ_EXTENSION}:pin`,
+  `${FUZZ_EXTENSION}:site`,
+  `${FUZZ_EXTENSION}:site.code`,
   `${URN.User}:name.familyName`,
 ];
 const groupAttrs = [
@@ -671,6 +681,7 @@ const schemasFor = (urn: string) =>
   fc.oneof(
     { weight: 8, arbitrary: fc.constant<Json>([urn]) },
     { weight: 2, arbitrary: fc.constant<Json>([urn, URN.Enterprise]) },
+    { weight: 2, arbitrary: fc.constant<Json>([urn, FUZZ_EXTENSION]) },
     { weight: 1, arbitrary: fc.constantFrom<Json>([], [urn.toUpperCase()], ["urn:nope"], urn, [null]) },
   );
 
@@ -746,6 +757,31 @@ export const userValue: fc.Arbitrary<Json> = fc
         },
         { requiredKeys: [] },
       ) as fc.Arbitrary<Json>,
+      [FUZZ_EXTENSION]: mostly(
+        fc.record(
+          {
+            costCenter: mostly(
+              fc.oneof(
+                fc.integer({ min: 0, max: 999 }).map((n) => `CC-${String(n).padStart(3, "0")}`),
+                smallOddString,
+              ),
+            ),
+            level: mostly(fc.integer({ min: -1, max: 12 })),
+            remote: mostly(fc.boolean()),
+            tags: mostly(fc.array(smallOddString, { maxLength: 4 })),
+            badge: mostly(fc.nat(20).map((n) => `B${n}`)),
+            pin: mostly(smallOddString),
+            site: mostly(
+              fc.record(
+                { code: mostly(smallOddString), floor: mostly(fc.integer({ min: -2, max: 50 })) },
+                { requiredKeys: [] },
+              ),
+            ),
+          },
+          { requiredKeys: [] },
+        ),
+        6,
+      ),
     },
     { requiredKeys: ["schemas", "userName"] },
   )
@@ -1105,6 +1141,71 @@ const noQuery = fc.oneof(
   { weight: 1, arbitrary: queryFor(junkQuery) },
 );
 
+/** A User an IdP could send as it is, so a good share of writes gets past validation. */
+const cleanUser: fc.Arbitrary<string> = fc
+  .record({
+    userName,
+    displayName: smallOddString,
+    active: fc.boolean(),
+    givenName: smallOddString,
+    familyName: smallOddString,
+    manager: fc.nat(9),
+    costCenter: fc.integer({ min: 0, max: 999 }),
+    level: fc.integer({ min: 1, max: 10 }),
+    tags: fc.array(smallOddString, { maxLength: 3 }),
+  })
+  .map((u) =>
+    JSON.stringify({
+      schemas: [URN.User, URN.Enterprise, FUZZ_EXTENSION],
+      userName: u.userName,
+      displayName: u.displayName,
+      active: u.active,
+      name: { givenName: u.givenName, familyName: u.familyName },
+      emails: [{ value: u.userName, type: "work", primary: true }],
+      [URN.Enterprise]: { manager: { value: `@@u${u.manager}@@` } },
+      [FUZZ_EXTENSION]: { costCenter: `CC-${String(u.costCenter).padStart(3, "0")}`, level: u.level, tags: u.tags },
+    }),
+  );
+
+/** A Group an IdP could send as it is. */
+const cleanGroup: fc.Arbitrary<string> = fc
+  .record({
+    n: fc.nat(1_000_000),
+    members: fc.array(
+      fc.oneof(
+        fc.nat(9).map((n) => `@@u${n}@@`),
+        fc.nat(4).map((n) => `@@g${n}@@`),
+      ),
+      { maxLength: 4 },
+    ),
+  })
+  .map((g) =>
+    JSON.stringify({
+      schemas: [URN.Group],
+      displayName: `Group ${g.n}`,
+      members: g.members.map((value) => ({ value })),
+    }),
+  );
+
+/** A SearchRequest from the filter grammar, with sane paging. */
+const cleanSearch: fc.Arbitrary<string> = fc
+  .record(
+    {
+      filter: filterText,
+      startIndex: fc.integer({ min: 1, max: 5 }),
+      count: fc.integer({ min: 0, max: 20 }),
+      sortBy: fc.constantFrom("userName", "displayName", "meta.lastModified", "name.familyName"),
+      sortOrder: fc.constantFrom("ascending", "descending"),
+      attributes: fc.array(fc.constantFrom("userName", "displayName", "members", "emails", "groups"), { maxLength: 2 }),
+    },
+    { requiredKeys: ["filter"] },
+  )
+  .map((r) => JSON.stringify({ schemas: [URN.SearchRequest], ...r }));
+
+/** Mostly damaged bodies, a third as an IdP would send them. */
+const userBody = fc.oneof({ weight: 2, arbitrary: bodyOf(userValue) }, { weight: 1, arbitrary: cleanUser });
+const groupBody = fc.oneof({ weight: 2, arbitrary: bodyOf(groupValue) }, { weight: 1, arbitrary: cleanGroup });
+
 /** Where a request goes and what it carries, before headers and transport are chosen. */
 interface Shape {
   readonly aim: Aim;
@@ -1149,17 +1250,17 @@ const projected = queryFor(projectionQuery);
 const shapes: Record<Aim, fc.Arbitrary<Shape>> = {
   usersList: shape("usersList", users, ["GET"], queryFor(listQuery), noBody),
   groupsList: shape("groupsList", groups, ["GET"], queryFor(listQuery), noBody),
-  usersCreate: shape("usersCreate", users, ["POST"], noQuery, withStray(bodyOf(userValue))),
-  groupsCreate: shape("groupsCreate", groups, ["POST"], noQuery, withStray(bodyOf(groupValue))),
+  usersCreate: shape("usersCreate", users, ["POST"], noQuery, withStray(userBody)),
+  groupsCreate: shape("groupsCreate", groups, ["POST"], noQuery, withStray(groupBody)),
   user: fc.oneof(
     shape("user", oneUser, ["GET"], projected, noBody),
-    shape("user", oneUser, ["PUT"], projected, withStray(bodyOf(userValue))),
+    shape("user", oneUser, ["PUT"], projected, withStray(userBody)),
     { weight: 3, arbitrary: shape("user", oneUser, ["PATCH"], projected, withStray(bodyOf(patchValue))) },
     shape("user", oneUser, ["DELETE"], noQuery, noBody),
   ),
   group: fc.oneof(
     shape("group", oneGroup, ["GET"], projected, noBody),
-    shape("group", oneGroup, ["PUT"], projected, withStray(bodyOf(groupValue))),
+    shape("group", oneGroup, ["PUT"], projected, withStray(groupBody)),
     { weight: 3, arbitrary: shape("group", oneGroup, ["PATCH"], projected, withStray(bodyOf(patchValue))) },
     shape("group", oneGroup, ["DELETE"], noQuery, noBody),
   ),
@@ -1168,13 +1269,15 @@ const shapes: Record<Aim, fc.Arbitrary<Shape>> = {
     fc.constantFrom<Segment[]>(
       [seg(".search")],
       [seg("Users"), seg(".search")],
+      [seg("Users"), seg(".search")],
+      [seg("Groups"), seg(".search")],
       [seg("Groups"), seg(".search")],
       [seg("users"), seg(".search")],
       [seg("Schemas"), seg(".search")],
     ),
     ["POST"],
     noQuery,
-    withStray(bodyOf(searchValue)),
+    withStray(fc.oneof({ weight: 1, arbitrary: bodyOf(searchValue) }, { weight: 1, arbitrary: cleanSearch })),
   ),
   bulk: shape(
     "bulk",
@@ -1333,31 +1436,47 @@ const authorization: fc.Arbitrary<string | null> = fc.oneof(
   { weight: 1, arbitrary: headerValue },
 );
 
+const forwardedHost = fc.oneof(
+  {
+    weight: 12,
+    arbitrary: fc.constantFrom("idp.example", "app.example.com:8443", "[::1]:443", "xn--bcher-kva.example"),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.oneof(fc.constantFrom("evil.example/x", "a b", "%%", "a@b", "Azure AD SCIM"), headerValue),
+  },
+);
+
 const extraHeaders: fc.Arbitrary<[string, string][]> = fc.array(
-  fc.tuple(
-    fc.constantFrom(
-      "x-forwarded-host",
-      "x-forwarded-proto",
-      "user-agent",
-      "x-request-id",
-      "client-request-id",
-      "accept",
-      "accept-charset",
-      "x-http-method-override",
-      "prefer",
-      "origin",
+  fc.oneof(
+    fc.tuple(fc.constant("x-forwarded-host"), forwardedHost),
+    fc.tuple(
+      fc.constant("x-forwarded-proto"),
+      fc.oneof(fc.constantFrom("https", "http", "HTTPS", "http, https"), headerValue),
     ),
-    fc.oneof(
+    fc.tuple(
       fc.constantFrom(
-        "Okta SCIM Client 1.0.0",
-        "https",
-        "http, https",
-        "evil.example",
-        "a b",
-        "Azure AD SCIM",
-        "application/xml",
+        "user-agent",
+        "x-request-id",
+        "client-request-id",
+        "accept",
+        "accept-charset",
+        "x-http-method-override",
+        "prefer",
+        "origin",
       ),
-      headerValue,
+      fc.oneof(
+        fc.constantFrom(
+          "Okta SCIM Client 1.0.0",
+          "https",
+          "evil.example",
+          "a b",
+          "Azure AD SCIM",
+          "application/xml",
+          "DELETE",
+        ),
+        headerValue,
+      ),
     ),
   ),
   { maxLength: 3 },
@@ -1415,18 +1534,3 @@ function summary(r: FuzzRequest): string {
   const body = r.body === undefined ? "" : ` ${JSON.stringify(cut(r.body, 300))}`;
   return `${r.via} ${r.method} /${path}${query ? `?${query}` : ""} ${JSON.stringify(r.headers.map(([k, v]) => `${k}: ${cut(v, 60)}`))}${body}`;
 }
-export const __debug = {
-  headersArb,
-  listQuery,
-  projectionQuery,
-  junkQuery,
-  base,
-  oddSegment,
-  userId,
-  contentType,
-  etag,
-  authorization,
-  extraHeaders,
-  headerValue,
-  ...shapes,
-};

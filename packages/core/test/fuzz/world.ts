@@ -9,7 +9,9 @@
  * whatever ids the server handed out.
  */
 import { Agent, request as httpRequest } from "node:http";
-import { ScimError, createScimServer, type ScimServer } from "../../src/index.js";
+import { z } from "zod";
+import { ScimError, createScimServer, defineExtension, type ScimServer } from "../../src/index.js";
+import { FUZZ_EXTENSION } from "./arbitraries.js";
 import { nodeHandler } from "../../src/node/index.js";
 import { listen, type TestServer } from "../../src/node/test-server.js";
 import type { LogEntry, StoredResource } from "../../src/store/types.js";
@@ -24,6 +26,31 @@ const DIRECTORIES = [
   { name: "Entra", idp: "entra" },
   { name: "Strict", idp: "generic", profile: "rfc", patchResponse: { User: "resource", Group: "resource" } },
 ] as const;
+
+/** A host extension declared with zod, of every SCIM shape, so its validation is fuzzed too. */
+const extension = defineExtension({
+  resourceType: "User",
+  id: FUZZ_EXTENSION,
+  name: "FuzzUser",
+  schema: z.object({
+    costCenter: z
+      .string()
+      .regex(/^CC-\d{3}$/)
+      .optional(),
+    level: z.int().min(1).max(10).optional(),
+    remote: z.boolean().optional(),
+    tags: z.array(z.string()).max(3).optional(),
+    badge: z
+      .string()
+      .optional()
+      .meta({ scim: { mutability: "immutable", uniqueness: "server" } }),
+    pin: z
+      .string()
+      .optional()
+      .meta({ scim: { mutability: "writeOnly", returned: "never" } }),
+    site: z.object({ code: z.string(), floor: z.int().optional() }).optional(),
+  }),
+});
 
 const ROLES = [
   { id: "admin", label: "Admin" },
@@ -74,6 +101,7 @@ export class World {
     const logged: string[] = [];
     const server = createScimServer({
       trustProxy: true,
+      extensions: [extension],
       logger: {
         error: (message: string, details?: Record<string, unknown>) =>
           void logged.push(`${message} ${JSON.stringify(details)}`),
