@@ -144,9 +144,10 @@ function operations(s: Session): RequiredTransaction {
     async readLog(log, q) {
       // A whole scan, for brevity: a real database reads this from an index on (tenant, log, seq).
       const out: LogEntry[] = [];
-      for (const doc of s.list<LogEntry>(`logs/${log}`).sort((a, b) => a.seq - b.seq)) {
+      const newestFirst = q.order === "descending" ? -1 : 1;
+      for (const doc of s.list<LogEntry>(`logs/${log}`).sort((a, b) => newestFirst * (a.seq - b.seq))) {
         if (out.length >= q.limit) break;
-        if (q.after !== undefined && doc.seq <= q.after) continue;
+        if ((q.after !== undefined && doc.seq <= q.after) || (q.before !== undefined && doc.seq >= q.before)) continue;
         if (q.directoryId !== undefined && doc.directoryId !== q.directoryId) continue;
         if (q.resourceType !== undefined && doc.resourceType !== q.resourceType) continue;
         if (q.resourceId !== undefined && doc.resourceId !== q.resourceId) continue;

@@ -36,6 +36,8 @@ export type { AuditEntry } from "./audit/trail.js";
 export type { UserView, GroupView } from "./host/views.js";
 export type { ListOptions } from "./server/read-api.js";
 export type { ScimEvent, ScimEventType, EventHandler } from "./events/outbox.js";
+export type { EventFeed, ConsumeOptions, FeedConsumer, FeedContext, FeedHandler, FeedLag } from "./feed/index.js";
+export type { ParkedEvent, FeedTenantLag } from "./store/feed.js";
 export {
   verifyPasswordHash,
   type PolicyAdmin,

@@ -10,12 +10,21 @@ import { ScimConfigError } from "../errors.js";
 import { diffOf, type ResourceChange } from "../resources/change.js";
 import type { JsonObject, JsonValue, LogEntry, LogQuery, NewLogEntry, StoreTransaction } from "../store/types.js";
 
+/** A person acting through the host's admin pages, as the host identifies them. */
+export interface Person {
+  readonly id: string;
+  readonly name?: string | null | undefined;
+  readonly email?: string | null | undefined;
+}
+
 /** Who made a change. */
 export interface Actor {
   readonly directoryId: string | null;
   readonly tokenId: string | null;
   readonly userAgent: string | null;
   readonly requestId: string | null;
+  /** The person behind an admin call (`scim.directories.as(person)`, `scim.policy.as(person)`). */
+  readonly person?: Person | null | undefined;
 }
 
 export interface AuditEntry {
@@ -25,6 +34,8 @@ export interface AuditEntry {
   readonly tokenId: string | null;
   readonly userAgent: string | null;
   readonly requestId: string | null;
+  /** The person behind an admin call; null for IdP requests and unattributed host calls. */
+  readonly person: Person | null;
   readonly operation: string;
   readonly resourceType: string | null;
   readonly resourceId: string | null;
@@ -63,6 +74,7 @@ export function auditRecord(w: AuditWrite): NewLogEntry {
     tokenId: w.actor.tokenId,
     userAgent: w.actor.userAgent,
     requestId: w.actor.requestId,
+    person: w.actor.person ? { id: w.actor.person.id, name: w.actor.person.name ?? null, email: w.actor.person.email ?? null } : null,
     operation: w.operation,
     diff: c ? diffOf(c) : [],
     before: c?.before ?? null,
@@ -86,7 +98,7 @@ export function auditRecord(w: AuditWrite): NewLogEntry {
 
 export function toAuditEntry(e: LogEntry): AuditEntry {
   const d = e.data as unknown as Omit<AuditEntry, "seq" | "at" | "directoryId" | "resourceType" | "resourceId">;
-  return { ...d, seq: e.seq, at: e.at, directoryId: e.directoryId, resourceType: e.resourceType, resourceId: e.resourceId };
+  return { ...d, person: d.person ?? null, seq: e.seq, at: e.at, directoryId: e.directoryId, resourceType: e.resourceType, resourceId: e.resourceId };
 }
 
 /**

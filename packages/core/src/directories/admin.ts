@@ -7,6 +7,8 @@
 import { z } from "zod";
 import { profiles, type ProfileName } from "../compat/profiles.js";
 import { ScimConfigError } from "../errors.js";
+import { checkPerson } from "../audit/person.js";
+import type { Person } from "../audit/trail.js";
 import type { ScimEvent } from "../events/outbox.js";
 import type { ResourceChange } from "../resources/context.js";
 import { deleteStored } from "../resources/delete.js";
@@ -64,7 +66,7 @@ export interface MintedToken {
  * `deliver` hands to the host's handlers after commit.
  */
 export interface RemovalJournal {
-  record(tx: StoreTransaction, directoryId: string, changes: readonly ResourceChange[]): Promise<readonly ScimEvent[]>;
+  record(tx: StoreTransaction, directoryId: string, changes: readonly ResourceChange[], person: Person | null): Promise<readonly ScimEvent[]>;
   deliver(events: readonly ScimEvent[]): void;
 }
 
@@ -77,6 +79,7 @@ export type AdminAudit = (
   action: string,
   directoryId: string,
   detail: Record<string, string | number | boolean | null>,
+  person: Person | null,
 ) => Promise<readonly ScimEvent[]>;
 
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
@@ -93,7 +96,13 @@ export class DirectoryAdmin {
     /** Called after every committed admin write, so cached authentication never outlives it. */
     private readonly changed: () => void = () => {},
     private readonly removals: RemovalJournal = { record: async () => [], deliver: () => {} },
+    private readonly person: Person | null = null,
   ) {}
+
+  /** The same admin API, with every change it makes attributed to `person` in the audit trail. */
+  as(person: Person): DirectoryAdmin {
+    return new DirectoryAdmin(this.store, this.now, this.audit, this.changed, this.removals, checkPerson(person));
+  }
 
   /**
    * Runs `work` in the tenant of `directoryId`; throws when the directory does not exist. A write
@@ -160,7 +169,7 @@ export class DirectoryAdmin {
         lastUsedAt: null,
       };
       await this.#save(tx, d);
-      events = await this.audit(tx, "directory.created", d.id, { name: d.name, idp: d.idp });
+      events = await this.audit(tx, "directory.created", d.id, { name: d.name, idp: d.idp }, this.person);
       return d;
     });
     this.removals.deliver(events);
@@ -198,7 +207,7 @@ export class DirectoryAdmin {
         updatedAt: this.now().toISOString(),
       };
       await this.#save(tx, next);
-      events = await this.audit(tx, "directory.updated", d.id, { fields: Object.keys(v).join(",") });
+      events = await this.audit(tx, "directory.updated", d.id, { fields: Object.keys(v).join(",") }, this.person);
       return DirectoryAdmin.#withUsage(tx, next);
     });
     this.removals.deliver(events);
@@ -249,8 +258,8 @@ export class DirectoryAdmin {
         const [next] = (await directoryRecord.list(tx)).map((rec) => rec.value).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
         if (next) await this.#save(tx, { ...next, primary: true });
       }
-      const recorded = await this.removals.record(tx, directoryId, changes);
-      return [...recorded, ...(await this.audit(tx, "directory.deleted", directoryId, { resources: mode, deleted: changes.length, detached }))];
+      const recorded = await this.removals.record(tx, directoryId, changes, this.person);
+      return [...recorded, ...(await this.audit(tx, "directory.deleted", directoryId, { resources: mode, deleted: changes.length, detached }, this.person))];
     });
     this.removals.deliver(events);
   }
@@ -290,7 +299,7 @@ export class DirectoryAdmin {
       }
       const info: TokenInfo = { id: prefixedId("tok"), directoryId, createdAt: at, expiresAt, revokedAt: null, lastUsedAt: null, hint: `${TOKEN_PREFIX}…${token.slice(-4)}` };
       await tokenRecord.put(tx, { id: info.id, key: digestToken(token), value: info });
-      events = await this.audit(tx, "token.minted", directoryId, { tokenId: info.id, overlapSeconds: v.overlapSeconds ?? 0 });
+      events = await this.audit(tx, "token.minted", directoryId, { tokenId: info.id, overlapSeconds: v.overlapSeconds ?? 0 }, this.person);
       return { token, tokenId: info.id, expiresAt };
     });
     this.removals.deliver(events);
@@ -307,7 +316,7 @@ export class DirectoryAdmin {
         await tokenRecord.put(tx, { id, key, value: { ...info, revokedAt: this.now().toISOString() } });
         n += 1;
       }
-      events = await this.audit(tx, "token.revoked", directoryId, { tokenId: tokenId ?? "all", count: n });
+      events = await this.audit(tx, "token.revoked", directoryId, { tokenId: tokenId ?? "all", count: n }, this.person);
       return n;
     });
     this.removals.deliver(events);

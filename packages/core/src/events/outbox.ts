@@ -95,7 +95,8 @@ export function eventsOf(change: ResourceChange, directoryId: string | null): Ne
   if (change.resourceType !== "User" && change.resourceType !== "Group") return out;
   const isUser = change.resourceType === "User";
   const state = change.after ?? change.before ?? {};
-  const view = viewJson(isUser ? userView(change.id, state, change.roles ?? null) : groupView(change.id, state));
+  const creator = change.directoryId ?? null;
+  const view = viewJson(isUser ? userView(change.id, state, change.roles ?? null, creator) : groupView(change.id, state, creator));
   const subject = isUser ? "user" : "group";
   const kind = isUser ? "user" : "group";
   if (change.operation === "create") {

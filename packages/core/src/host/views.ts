@@ -19,6 +19,8 @@ export interface UserView {
   readonly roles: readonly string[] | null;
   /** Every client-visible SCIM attribute (never a password or a never-returned value). */
   readonly attributes: JsonObject;
+  /** The connection (directory) that created the user; null when created otherwise. */
+  readonly directoryId: string | null;
 }
 
 export interface GroupView {
@@ -27,6 +29,8 @@ export interface GroupView {
   readonly displayName: string;
   /** Every client-visible SCIM attribute (members are not attributes: see the membership events). */
   readonly attributes: JsonObject;
+  /** The connection (directory) that pushed the group; null when created otherwise. */
+  readonly directoryId: string | null;
 }
 
 const text = (v: JsonValue | undefined): string | null => (typeof v === "string" ? v : null);
@@ -40,7 +44,7 @@ function primaryEmail(emails: JsonValue | undefined): string | null {
 }
 
 /** `attributes` are client-visible attributes in canonical form; `id` may be among them. */
-export function userView(id: string, attributes: JsonObject, roles: readonly string[] | null): UserView {
+export function userView(id: string, attributes: JsonObject, roles: readonly string[] | null, directoryId: string | null): UserView {
   const { id: _id, ...visible } = attributes;
   const name = objectOf(visible["name"]);
   return {
@@ -53,13 +57,17 @@ export function userView(id: string, attributes: JsonObject, roles: readonly str
     active: visible["active"] !== false,
     roles,
     attributes: visible,
+    directoryId,
   };
 }
 
-export function groupView(id: string, attributes: JsonObject): GroupView {
+export function groupView(id: string, attributes: JsonObject, directoryId: string | null): GroupView {
   const { id: _id, ...visible } = attributes;
-  return { id, externalId: text(visible["externalId"]), displayName: text(visible["displayName"]) ?? "", attributes: visible };
+  return { id, externalId: text(visible["externalId"]), displayName: text(visible["displayName"]) ?? "", attributes: visible, directoryId };
 }
+
+/** The directory a resource remembers creating it (`internal.directoryId`). */
+export const creatorOf = (internal: JsonObject): string | null => (typeof internal["directoryId"] === "string" ? internal["directoryId"] : null);
 
 /**
  * The attribute paths an RFC 6902 difference touched, as SCIM paths: `name.givenName`, `emails`

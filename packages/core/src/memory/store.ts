@@ -320,9 +320,11 @@ export function openMemoryStore(options: MemoryStoreOptions, io: FileIo): ScimSt
       async readLog(log, q) {
         const list = state.logs[log];
         const out: LogEntry[] = [];
-        let i = q.after === undefined ? 0 : firstAfter(list, q.after);
-        for (; i < list.length && out.length < q.limit; i++) {
-          const item = list[i];
+        const start = q.after === undefined ? 0 : firstAfter(list, q.after);
+        const end = q.before === undefined ? list.length : firstAfter(list, q.before - 1);
+        const descending = q.order === "descending";
+        for (let n = 0; n < end - start && out.length < q.limit; n++) {
+          const item = list[descending ? end - 1 - n : start + n];
           if (!item || item.tenantId !== tenantId) continue;
           const e = item.entry;
           if (q.directoryId !== undefined && e.directoryId !== q.directoryId) continue;

@@ -4,7 +4,8 @@
  * delayed deletes, check synced passwords. Each call is one unit of work that writes its own audit
  * entries; its events are persisted with it and delivered after commit.
  */
-import type { Actor } from "../audit/trail.js";
+import { checkPerson } from "../audit/person.js";
+import type { Actor, Person } from "../audit/trail.js";
 import { DIRECTORY } from "../directories/model.js";
 import { ScimConfigError } from "../errors.js";
 import type { JsonObject, ScimStore, StoreTransaction } from "../store/types.js";
@@ -69,7 +70,17 @@ export class PolicyAdmin {
   constructor(
     private readonly policy: ResolvedPolicy,
     private readonly deps: PolicyAdminDeps,
+    private readonly person: Person | null = null,
   ) {}
+
+  /** The same admin API, with every change it makes attributed to `person` in the audit trail. */
+  as(person: Person): PolicyAdmin {
+    return new PolicyAdmin(this.policy, this.deps, checkPerson(person));
+  }
+
+  #actor(directoryId: string | null = null): Actor {
+    return { ...HOST_ACTOR, directoryId, person: this.person };
+  }
 
   /** Runs `work` as one unit of work, then delivers the events it persisted. */
   #write<T>(tenantId: string, actor: Actor, work: (journal: PolicyJournal) => Promise<T>): Promise<T> {
@@ -94,7 +105,7 @@ export class PolicyAdmin {
   /** Maps a group to a role (activating it, or moving it to another role) and re-roles its members. */
   async mapGroup(tenantId: string, groupId: string, roleId: string): Promise<RoleChange[]> {
     if (!this.policy.rank.has(roleId)) throw new ScimConfigError(`Role "${roleId}" is not declared`);
-    return this.#write(tenantId, HOST_ACTOR, async (journal) => {
+    return this.#write(tenantId, this.#actor(), async (journal) => {
       const members = await this.#groupMembers(journal.tx, groupId);
       const previous = (await journal.tx.getRecord(MAPPING, groupId))?.data["roleId"];
       await journal.tx.putRecord(MAPPING, { id: groupId, data: { groupId, roleId, mappedAt: journal.at } });
@@ -106,7 +117,7 @@ export class PolicyAdmin {
 
   /** Unmaps a group: it stays, but grants no role any more. */
   async unmapGroup(tenantId: string, groupId: string): Promise<RoleChange[]> {
-    return this.#write(tenantId, HOST_ACTOR, async (journal) => {
+    return this.#write(tenantId, this.#actor(), async (journal) => {
       const previous = await journal.tx.getRecord(MAPPING, groupId);
       if (!previous) return [];
       const members = await this.#groupMembers(journal.tx, groupId);
@@ -161,7 +172,7 @@ export class PolicyAdmin {
 
   /** Excludes a user: SCIM keeps updating their profile but never deactivates, deletes or re-roles them. */
   async exclude(tenantId: string, userId: string, note?: string): Promise<Exclusion> {
-    return this.#write(tenantId, HOST_ACTOR, async (journal) => {
+    return this.#write(tenantId, this.#actor(), async (journal) => {
       if (!(await journal.tx.getResource("User", userId))) throw new ScimConfigError(`User ${userId} does not exist in tenant ${tenantId}`, "notFound");
       const existing = (await journal.tx.getRecord(EXCLUSION, userId))?.data as unknown as Exclusion | undefined;
       const exclusion: Exclusion = { userId, excludedAt: existing?.excludedAt ?? journal.at, note: note ?? existing?.note ?? null };
@@ -173,7 +184,7 @@ export class PolicyAdmin {
 
   /** Ends an exclusion; the user's roles are recomputed at once, as they were frozen meanwhile. */
   async include(tenantId: string, userId: string): Promise<RoleChange[]> {
-    return this.#write(tenantId, HOST_ACTOR, async (journal) => {
+    return this.#write(tenantId, this.#actor(), async (journal) => {
       if (!(await journal.tx.deleteRecord(EXCLUSION, userId))) return [];
       journal.audit({ operation: "policy.user.included", resourceType: "User", resourceId: userId, facts: {} });
       if (this.policy.roles.length === 0) return [];
@@ -189,7 +200,7 @@ export class PolicyAdmin {
   /** Sets a directory's deprovisioning; fields left out keep their current value. */
   async setDeprovisioning(directoryId: string, setting: Partial<DeprovisioningPolicy>): Promise<DeprovisioningPolicy> {
     const tenantId = await this.#tenantOf(directoryId);
-    return this.#write(tenantId, { ...HOST_ACTOR, directoryId }, async (journal) => {
+    return this.#write(tenantId, this.#actor(directoryId), async (journal) => {
       const current = await deprovisioningFor(journal.tx, directoryId, this.policy.deprovisioning);
       const next = checkDeprovisioning({ ...current, ...setting }, "setDeprovisioning");
       const data = deprovisioningToRecord(next);

@@ -22,6 +22,8 @@ export interface ResourceChange {
   readonly leftGroups?: readonly string[] | undefined;
   /** For a User: the roles it holds after the change (before it, for a deletion). */
   readonly roles?: readonly string[] | null | undefined;
+  /** The directory that created the resource, as it remembers. */
+  readonly directoryId?: string | null | undefined;
 }
 
 /** Client-visible attributes for change records (before/after), with externalId and id. */

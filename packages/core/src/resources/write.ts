@@ -9,7 +9,7 @@ import { snapshotOf, type ChangeOperation, type ResourceChange } from "./change.
 import type { OperationContext, UserVerdict } from "./context.js";
 import { expectedVersion } from "./etag.js";
 import { mapStoreError, resourceNotFound } from "./errors.js";
-import { rolesOf } from "../host/views.js";
+import { creatorOf, rolesOf } from "../host/views.js";
 
 /** What the answer to a write shows, so the one read before the write loads it. */
 export interface AnswerNeeds {
@@ -67,6 +67,7 @@ export function changeOf(
   const subject = (after ?? before) as Pick<StoredResource, "id" | "resourceType" | "internal">;
   return {
     ...(subject.resourceType === "User" ? { roles: rolesOf(subject.internal) } : {}),
+    directoryId: creatorOf(subject.internal),
     operation,
     resourceType: subject.resourceType,
     id: subject.id,

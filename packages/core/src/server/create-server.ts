@@ -3,7 +3,7 @@
  * a typed API for host code (directories, tokens, audit, events). No module-level state: every
  * server owns its store, registry, caches and counters, so two servers never see each other.
  */
-import { readAudit, type Actor, type AuditEntry } from "../audit/trail.js";
+import { readAudit, type Actor, type AuditEntry, type Person } from "../audit/trail.js";
 import { DirectoryAdmin } from "../directories/admin.js";
 import { AuthCache } from "../directories/auth-cache.js";
 import type { Caller } from "../directories/authenticate.js";
@@ -84,21 +84,22 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
   const health = new HealthTracker(60, now);
   const authCache = new AuthCache((options.authCacheSeconds ?? 1) * 1000, () => now().getTime());
   // Admin calls on directories and tokens journal like everything else: one append per call.
-  const hostActor = (directoryId: string): Actor => ({ directoryId, tokenId: null, userAgent: null, requestId: null });
-  const journalOf = (tx: StoreTransaction, directoryId: string) => new Journal(tx, hostActor(directoryId), now().toISOString(), registry, [], options.onEventInTransaction);
+  const hostActor = (directoryId: string, person: Person | null): Actor => ({ directoryId, tokenId: null, userAgent: null, requestId: null, person });
+  const journalOf = (tx: StoreTransaction, directoryId: string, person: Person | null) =>
+    new Journal(tx, hostActor(directoryId, person), now().toISOString(), registry, [], options.onEventInTransaction);
   const admin = new DirectoryAdmin(
     store,
     now,
-    async (tx, action, directoryId, facts) => {
-      const journal = journalOf(tx, directoryId);
+    async (tx, action, directoryId, facts, person) => {
+      const journal = journalOf(tx, directoryId, person);
       journal.audit({ operation: action, resourceType: null, resourceId: null, facts });
       if (isLifecycle(action)) journal.event({ type: action, directoryId, resourceType: null, resourceId: null, data: {}, payload: { facts } });
       return journal.commit();
     },
     () => authCache.clear(),
     {
-      record: async (tx, directoryId, changes) => {
-        const journal = journalOf(tx, directoryId);
+      record: async (tx, directoryId, changes, person) => {
+        const journal = journalOf(tx, directoryId, person);
         for (const change of changes) journal.change(change, "directory.deleted");
         return journal.commit();
       },

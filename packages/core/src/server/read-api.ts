@@ -9,7 +9,7 @@ import { profiles } from "../compat/profiles.js";
 import { toleranceContext } from "../compat/tolerances.js";
 import { runRead, type UnitOfWorkDeps } from "../engine/unit-of-work.js";
 import { ScimConfigError, isScimError } from "../errors.js";
-import { groupView, rolesOf, userView, type GroupView, type UserView } from "../host/views.js";
+import { creatorOf, groupView, rolesOf, userView, type GroupView, type UserView } from "../host/views.js";
 import { compileFilter, compileSort, runQuery } from "../resources/read.js";
 import type { OperationContext } from "../resources/context.js";
 import { withoutHidden } from "../schema/returned.js";
@@ -95,8 +95,8 @@ export function createReadApi(deps: UnitOfWorkDeps, maxResults: number): { users
 
   const userSchemas = deps.registry.resourceType("User");
   const groupSchemas = deps.registry.resourceType("Group");
-  const user = (r: StoredResource) => userView(r.id, withoutHidden(userSchemas, r.attributes), rolesOf(r.internal));
-  const group = (r: StoredResource) => groupView(r.id, withoutHidden(groupSchemas, r.attributes));
+  const user = (r: StoredResource) => userView(r.id, withoutHidden(userSchemas, r.attributes), rolesOf(r.internal), creatorOf(r.internal));
+  const group = (r: StoredResource) => groupView(r.id, withoutHidden(groupSchemas, r.attributes), creatorOf(r.internal));
 
   async function list(tenantId: string, typeId: "User" | "Group", options: ListOptions, filter?: string): Promise<Page<StoredResource>> {
     const parsed = listOptions.safeParse(options);

@@ -10,8 +10,10 @@
 import type { Filter, Sort } from "../filter/ast.js";
 import { SchemaRegistry, type AttributeRef } from "../schema/registry.js";
 import { answerQuery } from "./in-memory.js";
+import type { FeedStore, GlobalLogQuery, TenantLogEntry } from "./feed.js";
 import {
   VersionConflictError,
+  type LogName,
   type Membership,
   type ResourceTypeId,
   type ScimStore,
@@ -70,6 +72,10 @@ export interface StoreDefinition {
   transaction<T>(tenantId: string, work: (tx: TransactionDefinition) => Promise<T>, options: { readonly readOnly: boolean }): Promise<T>;
   /** Finds a record by its cross-tenant `key` (e.g. a token hash) together with its tenant. */
   findRecordByKey(kind: string, key: string): Promise<{ readonly tenantId: string; readonly record: StoreRecord } | null>;
+  /** Optional: reads one log across every tenant ({@link ScimStore.readLogAll}). Passed on as it is. */
+  readLogAll?(log: LogName, query: GlobalLogQuery): Promise<readonly TenantLogEntry[]>;
+  /** Optional: the event feed's cursors and leases, kept natively ({@link ScimStore.feed}). Passed on as it is. */
+  readonly feed?: FeedStore | undefined;
   /** Releases connections or files. */
   close?(): Promise<void>;
 }
@@ -221,6 +227,12 @@ export function defineStore(definition: StoreDefinition): ScimStore {
       }),
     findRecordByKey: (kind, key) => definition.findRecordByKey(kind, key),
   };
+  const readLogAll = definition.readLogAll?.bind(definition);
   const close = definition.close?.bind(definition);
-  return close ? { ...store, close } : store;
+  return {
+    ...store,
+    ...(readLogAll ? { readLogAll } : {}),
+    ...(definition.feed ? { feed: definition.feed } : {}),
+    ...(close ? { close } : {}),
+  };
 }

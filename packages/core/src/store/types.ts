@@ -130,6 +130,10 @@ export interface LogQuery {
   readonly after?: number | undefined;
   readonly directoryId?: string | undefined;
   readonly resourceType?: string | undefined;
+  /** Only entries with `seq` smaller than this cursor (paging back from the newest). */
+  readonly before?: number | undefined;
+  /** `descending` returns the newest entries first (the first `limit` from the end). @default "ascending" */
+  readonly order?: "ascending" | "descending" | undefined;
   readonly resourceId?: string | undefined;
   /**
    * Inclusive from, exclusive to. Core passes both in `Date#toISOString()` form (UTC, milliseconds),

@@ -28,6 +28,7 @@ describe("event payloads", () => {
       active: true,
       roles: ["member"],
       attributes: expect.objectContaining({ userName: "ada@example.com", [ENTERPRISE]: { department: "R&D" } }),
+      directoryId: h.directoryId,
     });
     expect(created?.changed).toEqual(expect.arrayContaining(["userName", "name", "emails", "externalId", "active"]));
     expect(created?.tokenId).toMatch(/^tok_/);
@@ -60,7 +61,7 @@ describe("event payloads", () => {
     await h.call("PATCH", `/Groups/${g}`, patchOp({ op: "remove", path: `members[value eq "${ada}"]` }));
     await h.call("DELETE", `/Groups/${g}`);
     await new Promise((r) => setTimeout(r, 10));
-    expect(only(seen, "group.created")[0]?.group).toEqual({ id: g, externalId: "g-1", displayName: "Eng", attributes: { displayName: "Eng", externalId: "g-1" } });
+    expect(only(seen, "group.created")[0]?.group).toEqual({ id: g, externalId: "g-1", displayName: "Eng", attributes: { displayName: "Eng", externalId: "g-1" }, directoryId: h.directoryId });
     expect(only(seen, "group.updated").map((e) => [e.group.displayName, e.changed])).toEqual([["Engineering", ["displayName"]]]);
     expect(only(seen, "membership.added").map((e) => [e.groupId, e.memberIds])).toEqual([[g, [ada]]]);
     expect(only(seen, "membership.removed").map((e) => [e.groupId, e.memberIds])).toEqual([[g, [ada]]]);

@@ -9,7 +9,7 @@ describe("host read API", () => {
     const other = await h.server.directories.create({ tenantId: "t-other", name: "Other" });
     expect(other.tenantId).toBe("t-other");
 
-    expect(await h.server.users.get("t-read", ada)).toMatchObject({ id: ada, userName: "Ada@Example.com", email: "Ada@Example.com", roles: ["member"] });
+    expect(await h.server.users.get("t-read", ada)).toMatchObject({ id: ada, userName: "Ada@Example.com", email: "Ada@Example.com", roles: ["member"], directoryId: h.directoryId });
     expect(await h.server.users.get("t-other", ada)).toBeNull();
     expect((await h.server.users.find("t-read", { userName: "ada@example.com" }))?.id).toBe(ada);
     expect((await h.server.users.find("t-read", { email: "ADA@example.com" }))?.id).toBe(ada);

@@ -57,6 +57,15 @@ export function logsSuite(h: Harness): void {
       expect(await read({ after: seqs[seqs.length - 1] })).toEqual([]);
     });
 
+    it("reads newest first, and pages back before a cursor", async () => {
+      expect(ns(await read({ order: "descending", before: (seqs[4] ?? 0) + 1, limit: 2 }))).toEqual([5, 4]);
+      expect((await read({ order: "descending", limit: 1 }))[0]?.seq).toBe(Math.max(...(await read({})).map((e) => e.seq)));
+      expect(ns(await read({ order: "descending", before: seqs[3] }))).toEqual([3, 2, 1]);
+      expect(ns(await read({ order: "descending", before: seqs[3], after: seqs[0], limit: 5 }))).toEqual([3, 2]);
+      expect(ns(await read({ before: seqs[2] }))).toEqual([1, 2]);
+      expect(ns(await read({ order: "descending", directoryId: "d-1", before: (seqs[4] ?? 0) + 1 }))).toEqual([5, 2, 1]);
+    });
+
     it("filters by directory, resource type, resource id and time range", async () => {
       expect(ns(await read({ directoryId: "d-1" }))).toEqual([1, 2, 5]);
       expect(ns(await read({ resourceType: "User" }))).toEqual([1, 3, 5]);
