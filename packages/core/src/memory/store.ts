@@ -35,6 +35,7 @@ import {
   type ScimStore,
   type StoreRecord,
   type StoredResource,
+  type TenantLogEntry,
   type WriteGuard,
 } from "../store/types.js";
 
@@ -377,6 +378,30 @@ export function openMemoryStore(options: MemoryStoreOptions, io: FileIo): ScimSt
       // The lock is free for the next unit while this one's record is flushed.
       if (flushed) await flushed;
       return result;
+    },
+    /**
+     * Taken under the write lock, so no unit is half-applied (a unit's entries are visible to
+     * read-only units while it runs, and a rolled-back unit's seqs are handed out again): every entry
+     * read has committed, and later ones get higher seqs.
+     */
+    async readLogAll(log, q) {
+      refuse(false);
+      const previous = lock;
+      let release!: () => void;
+      lock = new Promise((r) => (release = r));
+      await previous;
+      const list = state.logs[log];
+      const out: TenantLogEntry[] = [];
+      try {
+        for (let i = q.after === undefined ? 0 : firstAfter(list, q.after); i < list.length && out.length < q.limit; i++) {
+          const item = list[i];
+          if (item) out.push({ ...item.entry, tenantId: item.tenantId });
+        }
+      } finally {
+        release();
+      }
+      if (durable) await durable.settled();
+      return out;
     },
     async findRecordByKey(kind, key) {
       const table = state.records.get(kind);

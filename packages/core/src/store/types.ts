@@ -10,8 +10,10 @@
 import type { Filter, Sort } from "../filter/ast.js";
 
 import type { JsonObject } from "../json.js";
+import type { FeedStore, GlobalLogQuery, TenantLogEntry } from "./feed.js";
 
 export type { JsonObject, JsonValue } from "../json.js";
+export type { FeedBatch, FeedLease, FeedOutcome, FeedStore, FeedTenantLag, GlobalLogQuery, ParkedEvent, TenantLogEntry } from "./feed.js";
 
 /** The type of a SCIM resource: `User`, `Group`, or a host-defined type id. */
 export type ResourceTypeId = string;
@@ -234,6 +236,22 @@ export interface ScimStore {
   transaction<T>(tenantId: string, work: (tx: StoreTransaction) => Promise<T>, options?: { readonly readOnly?: boolean }): Promise<T>;
   /** Finds a record by its cross-tenant `key` (e.g. a token hash) together with its tenant. */
   findRecordByKey(kind: string, key: string): Promise<{ readonly tenantId: string; readonly record: StoreRecord } | null>;
+  /**
+   * Optional: reads one log across every tenant, in `seq` order, entries with `seq` above `after`,
+   * at most `limit`. A safe cursor like a tenant's own `readLog`: a reader paging with `after`
+   * must never skip an entry. So a store that commits different tenants' units in parallel (where
+   * seq 7 of one tenant may become visible after seq 8 of another) returns entries only up to the
+   * first `seq` it cannot yet vouch for, and may return fewer than `limit` while more exist.
+   * Without it, `scim.events.readAll` is unavailable, and so is the event feed unless `feed` is given.
+   */
+  readLogAll?(log: LogName, query: GlobalLogQuery): Promise<readonly TenantLogEntry[]>;
+  /**
+   * Optional: cursors and leases of the event feed's consumer groups, kept natively. Without it,
+   * core derives them from `readLogAll` and records of kind `feed.<group>` written in each tenant's
+   * units of work, which is correct wherever a tenant's write units are serialized (as this
+   * contract requires), and polls by reading the log across tenants.
+   */
+  readonly feed?: FeedStore | undefined;
   /** Releases connections or files. */
   close?(): Promise<void>;
 }
