@@ -9,6 +9,7 @@ import type { Filter, StoreTransaction } from "@scimkit/core/store";
 import { defineStore } from "@scimkit/core/store";
 import type { SqlDriver, SqlExecutor } from "./driver.js";
 import { DEFAULT_SCHEMA, LOCK_CLASS, lockKey, tablesIn, type Tables } from "./identifiers.js";
+import { postgresFeed, readLogAllFrom } from "./feed.js";
 import { canCompile } from "./query/filter-sql.js";
 import { queryResources } from "./query/query.js";
 import * as logs from "./sql/logs.js";
@@ -116,6 +117,9 @@ export function createPostgresStore(options: PostgresStoreOptions): ScimStore {
       return result;
     },
     findRecordByKey: (kind, key) => records.findRecordByKey(driver, t, kind, key),
+    // The event feed (feed.ts): the events log across tenants, and consumer groups' leases.
+    readLogAll: readLogAllFrom(driver, t),
+    feed: postgresFeed(driver, t),
     async close() {
       await stats.settled();
       await driver.close?.();
