@@ -7,7 +7,7 @@ import { profiles } from "../compat/profiles.js";
 import { toleranceContext } from "../compat/tolerances.js";
 import { authenticateRequest, type AuthOptions, type Caller } from "../directories/authenticate.js";
 import type { HealthTracker } from "../directories/health.js";
-import { ScimError, badRequest } from "../errors.js";
+import { ScimError, badRequest, isScimError } from "../errors.js";
 import { runBulk } from "./bulk.js";
 import type { RateLimiter } from "./rate-limit.js";
 import { inSpan, type SpanLike } from "../telemetry/tracing.js";
@@ -144,6 +144,10 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
     }
   }
 
+  function reportFailure(thrown: unknown): void {
+    deps.logger.error("scimkit: request failed", { error: thrown instanceof Error ? { name: thrown.name, message: thrown.message, stack: thrown.stack } : String(thrown) });
+  }
+
   /** One /Bulk operation, served by the endpoint its path names, like the request it stands for. */
   async function bulkOperation(request: ScimRequest, scope: RequestScope, caller: Caller): Promise<ScimReply> {
     const url = new URL(request.url);
@@ -172,7 +176,13 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       if (method !== "POST") throw methodNotAllowed("POST");
       const limits = deps.discovery.bulk;
       const body = await readJsonBody(request, limits.maxPayloadSize);
-      return scimJson(200, await runBulk(request, scope.baseUrl, body, limits, (op) => bulkOperation(op, scope, caller)));
+      const run = (op: ScimRequest) =>
+        bulkOperation(op, scope, caller).catch((thrown: unknown) => {
+          // The operation answers a generic 500 in the BulkResponse; what went wrong goes to the logger.
+          if (!isScimError(thrown)) reportFailure(thrown);
+          throw thrown;
+        });
+      return scimJson(200, await runBulk(request, scope.baseUrl, body, limits, run));
     }
     if (lower === "bulk" || lower === "me") throw new ScimError(501, `/${endpoint} is not supported by this service provider`);
     if (route.kind === "search") throw new ScimError(404, "Search is available on /Users, /Groups and the base URL");
@@ -225,9 +235,7 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       return response;
     } catch (thrown) {
       const error = toScimError(thrown);
-      if (error.status >= 500 && error.status !== 501) {
-        deps.logger.error("scimkit: request failed", { error: thrown instanceof Error ? { name: thrown.name, message: thrown.message, stack: thrown.stack } : String(thrown) });
-      }
+      if (error.status >= 500 && error.status !== 501) reportFailure(thrown);
       const directoryId = caller?.directory.id ?? aimedAt;
       if (directoryId !== null) deps.health.record(directoryId, error.status, error.detail, fired);
       return errorReply(error);

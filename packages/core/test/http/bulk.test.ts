@@ -103,3 +103,14 @@ describe("/Bulk (RFC 7644 §3.7)", () => {
     expect(res.body.Operations.map((o: { status: string }) => o.status)).toEqual(["400", "400", "400"]);
   });
 });
+
+describe("/Bulk and the logger", () => {
+  it("logs an operation's unexpected failure, which answers a generic 500 in the BulkResponse", async () => {
+    const logged: string[] = [];
+    const h = await harness({ logger: { error: (m) => void logged.push(m) }, policy: { passwordSync: true, onPassword: () => { throw new Error("vault down"); } } });
+    const res = await bulk(h, [{ method: "POST", path: "/Users", bulkId: "u", data: user("pw@example.com", { password: "correct horse battery" }) }]);
+    expect(res.body.Operations[0]).toMatchObject({ status: "500", response: { status: "500" } });
+    expect(JSON.stringify(res.body)).not.toContain("vault down");
+    expect(logged).toContain("scimkit: request failed");
+  });
+});
