@@ -16,7 +16,7 @@ export interface SqlResult {
   readonly rowCount: number;
 }
 
-/** Runs one statement. The text never contains a value: every value travels as a parameter. */
+/** Runs one statement (on its own, outside any transaction, when it is the driver's own `query`). The text never contains a value: every value travels as a parameter. */
 export interface SqlExecutor {
   query(text: string, params?: readonly SqlParam[]): Promise<SqlResult>;
 }

@@ -1,21 +1,27 @@
 import { PGlite } from "@electric-sql/pglite";
 import { describe, expect, it } from "vitest";
-import { createPgDriver, createPgliteDriver, type PgPoolLike } from "./index.js";
+import { createPgDriver, createPgliteDriver, type PgPoolLike, type SqlExecutor } from "./index.js";
 
-function fakePool(failOn: (text: string) => boolean = () => false) {
+function fakePool(failOn: (text: string) => boolean = () => false, pipeline = false) {
   const statements: string[] = [];
   const released: unknown[] = [];
+  /** How many statements had been sent when each one was answered. */
+  const sentWhenAnswered: number[] = [];
   let ended = false;
   const client = {
+    pipeline,
     query: async (text: string) => {
       statements.push(text);
+      // Answered on a later turn, as a server would be: a pipelining caller sends on meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      sentWhenAnswered.push(statements.length);
       if (failOn(text)) throw new Error(`failed: ${text}`);
       return { rows: [{ n: 1 }], rowCount: 1 };
     },
     release: (err?: Error | boolean) => void released.push(err),
   };
   const pool: PgPoolLike = { query: client.query, connect: async () => client, end: async () => void (ended = true) };
-  return { pool, statements, released, ended: () => ended };
+  return { pool, statements, released, sentWhenAnswered, ended: () => ended };
 }
 
 describe("createPgDriver", () => {
@@ -35,24 +41,40 @@ describe("createPgDriver", () => {
 
   it("rolls back and rethrows when the work throws", async () => {
     const f = fakePool();
-    await expect(createPgDriver(f.pool).transaction(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
-    expect(f.statements).toEqual(["BEGIN", "ROLLBACK"]);
+    const failing = async (sql: SqlExecutor) => {
+      await sql.query("SELECT 1");
+      throw new Error("boom");
+    };
+    await expect(createPgDriver(f.pool).transaction(failing)).rejects.toThrow("boom");
+    expect(f.statements).toEqual(["BEGIN", "SELECT 1", "ROLLBACK"]);
     expect(f.released).toEqual([false]);
+    // A unit that sent nothing has nothing to begin or to roll back.
+    await expect(createPgDriver(f.pool).transaction(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect(f.statements).toHaveLength(3);
   });
 
   it("discards a client whose rollback failed instead of returning it to the pool", async () => {
     const f = fakePool((text) => text === "ROLLBACK");
-    await expect(createPgDriver(f.pool).transaction(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    const failing = async (sql: SqlExecutor) => {
+      await sql.query("SELECT 1");
+      throw new Error("boom");
+    };
+    await expect(createPgDriver(f.pool).transaction(failing)).rejects.toThrow("boom");
     expect(f.released[0]).toBeInstanceOf(Error);
   });
 
-  it("ends the pool on close only when asked to", async () => {
-    const shared = fakePool();
-    await createPgDriver(shared.pool).close?.();
-    expect(shared.ended()).toBe(false);
-    const owned = fakePool();
-    await createPgDriver(owned.pool, { endPoolOnClose: true }).close?.();
-    expect(owned.ended()).toBe(true);
+  it("sends BEGIN with the first statement on a pipelining client, after its answer otherwise", async () => {
+    const pipelined = fakePool(() => false, true);
+    await createPgDriver(pipelined.pool).transaction(async (sql) => {
+      await sql.query("SELECT 1");
+      await sql.query("SELECT 2");
+    });
+    expect(pipelined.statements).toEqual(["BEGIN", "SELECT 1", "SELECT 2", "COMMIT"]);
+    // BEGIN was answered when SELECT 1 had already been sent: one round trip for both.
+    expect(pipelined.sentWhenAnswered.slice(0, 2)).toEqual([2, 2]);
+    const plain = fakePool();
+    await createPgDriver(plain.pool).transaction(async (sql) => sql.query("SELECT 1"));
+    expect(plain.sentWhenAnswered).toEqual([1, 2, 3]);
   });
 });
 

@@ -104,4 +104,24 @@ export const migrations: readonly Migration[] = [
       `CREATE INDEX logs_by_time ON ${t.logs} (tenant, log, at)`,
     ],
   },
+  {
+    version: 3,
+    name: "a member's groups as of now",
+    // A write reads its resource and locks it in one statement; the User's groups must then be read
+    // after the lock is held, not from the snapshot the statement started with (which predates a
+    // wait for the lock). A VOLATILE PL/pgSQL function runs its query with a snapshot of its own,
+    // taken when it is called: a write calls it on the row it has just locked. Same answer as
+    // members.ts's groupsColumn otherwise: [groupId, display] pairs in the order joined.
+    statements: (t) => [
+      `CREATE FUNCTION ${t.schema}.groups_now(p_tenant text, p_member text) RETURNS json LANGUAGE plpgsql VOLATILE AS $fn$
+      BEGIN
+        RETURN (
+          SELECT COALESCE(json_agg(json_build_array(m.group_id,
+                   CASE WHEN jsonb_typeof(g.attributes -> 'displayName') = 'string' THEN g.attributes ->> 'displayName' END) ORDER BY m.ord), '[]'::json)
+          FROM ${t.members} m LEFT JOIN ${t.resources} g ON g.tenant = m.tenant AND g.type = 'Group' AND g.id = m.group_id
+          WHERE m.tenant = p_tenant AND m.member_id = p_member);
+      END
+      $fn$`,
+    ],
+  },
 ];

@@ -1,7 +1,9 @@
 /**
  * SCIM requests racing each other on a real PostgreSQL server, through the whole engine (PATCH,
  * policy, audit): what a host running several app instances against one database gets. Each
- * request is its own unit of work on its own pooled connection. Runs only with SCIMKIT_TEST_PG_URL.
+ * request is its own unit of work on its own pooled connection; units lock what they touch, and
+ * one that meets a taken lock runs again, never because the server had to break a deadlock. Runs
+ * only with SCIMKIT_TEST_PG_URL.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { addMember, createGroup, createUser, deactivate, patchOp, policyHarness } from "../../core/test/policy/support.js";
@@ -9,14 +11,18 @@ import { PG_URL, serverDatabase, type TestDatabase } from "../test/databases.js"
 import { createPostgresStore } from "./index.js";
 
 let db: TestDatabase | undefined;
+/** Why units of work were run again: lock contention is expected here, a deadlock never. */
+const retries: string[] = [];
 afterEach(async () => {
   await db?.dispose();
   db = undefined;
+  const seen = retries.splice(0);
+  expect(seen.filter((reason) => reason !== "lock")).toEqual([]);
 });
 
 async function onServer(label: string, policy: Parameters<typeof policyHarness>[0] = {}) {
   db = await serverDatabase(label, PG_URL ?? "");
-  return policyHarness(policy, { store: createPostgresStore({ driver: db.driver, schema: db.schema }) });
+  return policyHarness(policy, { store: createPostgresStore({ driver: db.driver, schema: db.schema, onRetry: (r) => void retries.push(r.reason) }) });
 }
 
 describe.runIf(PG_URL)("concurrent SCIM requests on the PostgreSQL server", () => {
@@ -78,6 +84,25 @@ describe.runIf(PG_URL)("concurrent SCIM requests on the PostgreSQL server", () =
     expect(answers.every((r) => r.status < 300)).toBe(true);
     const active = await Promise.all(admins.map(async (u) => (await h.call("GET", `/Users/${u}`)).body.active as boolean));
     expect(active.filter(Boolean)).toHaveLength(1);
+  });
+
+  it("deletes users who share groups, joined in different orders, while members join those groups, leaving no membership behind", async () => {
+    const h = await onServer("offboard");
+    const groups = [await createGroup(h.call, "A"), await createGroup(h.call, "B"), await createGroup(h.call, "C")];
+    const leaving = await Promise.all(Array.from({ length: 9 }, (_, i) => createUser(h.call, `l${i}@example.com`)));
+    const joining = await Promise.all(Array.from({ length: 6 }, (_, i) => createUser(h.call, `j${i}@example.com`)));
+    // Each leaving user joined the three groups in another order: a delete leaves them in that order.
+    for (const [i, u] of leaving.entries()) for (let k = 0; k < 3; k++) await addMember(h.call, groups[(i + k) % 3] ?? "", u);
+    const answers = await Promise.all([
+      ...leaving.map((u) => h.call("DELETE", `/Users/${u}`)),
+      ...joining.map((u, i) => addMember(h.call, groups[i % 3] ?? "", u)),
+    ]);
+    expect(answers.map((a) => a.status).filter((s) => s >= 300)).toEqual([]);
+    for (const g of groups) {
+      const members = ((await h.call("GET", `/Groups/${g}`)).body.members ?? []).map((m: { value: string }) => m.value);
+      expect(members.filter((m: string) => leaving.includes(m))).toEqual([]);
+      expect(members.sort()).toEqual(joining.filter((_, i) => groups[i % 3] === g).sort());
+    }
   });
 
   it("never deadlocks a role mapping against deactivations of the group's members", async () => {

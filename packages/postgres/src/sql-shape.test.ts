@@ -88,10 +88,11 @@ describe("SQL sent by the store (PGlite)", () => {
     const small = await shape("small");
     const big = await shape("big");
     expect(big).toEqual(small);
-    // Per unit of work the tenant lock; then one lock-and-check plus one set statement per change,
-    // and one lookup for hasMembers.
-    expect(small.filter((text) => text.includes("pg_advisory_xact_lock"))).toHaveLength(3);
-    expect(small).toHaveLength(8);
+    // No tenant lock: per change, the group's row lock and check, then one set statement; one
+    // lookup for hasMembers.
+    expect(small.filter((text) => text.includes("pg_advisory"))).toHaveLength(0);
+    expect(small.filter((text) => text.includes("FOR NO KEY UPDATE"))).toHaveLength(2);
+    expect(small).toHaveLength(5);
     expect(await store.transaction("t", (tx) => tx.hasMembers("big", ["m1999", "m2000"]))).toEqual(["m1999"]);
   });
 
@@ -212,15 +213,15 @@ describe.each(databases)("membership changes set the version core gives (%s)", (
 
   it("stores the given version and lastModified when something changed, and leaves both when nothing did", async () => {
     const t = (n: number) => `2024-02-0${n}T00:00:00.000Z`;
-    // The tenant lock, the group lock-and-check, one statement for the change and the group's stamp.
-    expect(await change((tx) => tx.addMembers("g", [{ value: "u", type: "User" }], { modifiedAt: t(1), version: 7 }))).toEqual({ result: ["u"], statements: 3 });
+    // The group's row lock and check, then one statement for the change and the group's stamp.
+    expect(await change((tx) => tx.addMembers("g", [{ value: "u", type: "User" }], { modifiedAt: t(1), version: 7 }))).toEqual({ result: ["u"], statements: 2 });
     expect(await stored()).toEqual([7, t(1)]);
-    expect(await change((tx) => tx.addMembers("g", [{ value: "u", type: "User" }], { modifiedAt: t(2), version: 8 }))).toEqual({ result: [], statements: 3 });
+    expect(await change((tx) => tx.addMembers("g", [{ value: "u", type: "User" }], { modifiedAt: t(2), version: 8 }))).toEqual({ result: [], statements: 2 });
     expect(await stored()).toEqual([7, t(1)]);
-    expect(await change((tx) => tx.removeMembers("g", ["u"], { modifiedAt: t(3), version: 9, expectedVersion: 7 }))).toEqual({ result: ["u"], statements: 3 });
+    expect(await change((tx) => tx.removeMembers("g", ["u"], { modifiedAt: t(3), version: 9, expectedVersion: 7 }))).toEqual({ result: ["u"], statements: 2 });
     expect(await stored()).toEqual([9, t(3)]);
     const replaced = await change((tx) => tx.replaceMembers("g", [{ value: "v", type: "User" }], { modifiedAt: t(4), version: 12 }));
-    expect(replaced).toEqual({ result: { added: ["v"], removed: [] }, statements: 3 });
+    expect(replaced).toEqual({ result: { added: ["v"], removed: [] }, statements: 2 });
     expect(await stored()).toEqual([12, t(4)]);
     expect((await change((tx) => tx.replaceMembers("g", [{ value: "v", type: "User" }], { modifiedAt: t(5), version: 13 }))).result).toEqual({ added: [], removed: [] });
     expect(await stored()).toEqual([12, t(4)]);
@@ -262,8 +263,9 @@ describe.each(databases)("a unit of work's log entries appended together (%s)", 
       if (!tx.appendLogs) throw new Error("appendLogs is missing");
       return tx.appendLogs(rows);
     });
-    // The tenant lock, then one INSERT for all four.
-    expect(recorder.log).toHaveLength(2);
+    // One INSERT for all four, which takes the tenant's log lock itself.
+    expect(recorder.log).toHaveLength(1);
+    expect(recorder.log[0]?.text).toContain("pg_advisory_xact_lock");
     expect(seqs).toHaveLength(4);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     expect(new Set(seqs).size).toBe(4);

@@ -1,21 +1,34 @@
 /**
- * `createPostgresStore`: the store contract over PostgreSQL. One unit of work is one SQL transaction on
- * one connection; filters, sorting, paging and totals run in SQL; membership changes are set
- * operations on their own table. The same statements run on a PostgreSQL server (via `pg`) and on
- * PGlite.
+ * `createPostgresStore`: the store contract over PostgreSQL. Filters, sorting, paging and totals run
+ * in SQL; membership changes are set operations on their own table. The same statements run on a
+ * PostgreSQL server (via `pg`) and on PGlite.
+ *
+ * A write unit of work is one READ COMMITTED transaction on one connection that locks what it
+ * touches (sql/unit.ts): writes to different resources of one tenant run in parallel. A unit that
+ * meets a lock it may not wait for is rolled back and run again, once, in the tenant's exclusive
+ * mode, so `work` may run more than once; only the run that commits counts.
+ *
+ * A read-only unit runs each statement on its own, with no BEGIN or COMMIT: one round trip per
+ * statement, each reading one snapshot. Every read core makes on a request is one statement (a
+ * resource with its groups or members; a page with its total), so each answer is consistent in
+ * itself; a unit that reads several times (an admin view) may see writes that committed in
+ * between, as it would under READ COMMITTED. The logs are read behind a barrier so that a cursor
+ * never skips an entry (sql/logs.ts).
  */
 import type { ScimStore } from "@scimkit/core";
 import type { Filter, StoreTransaction } from "@scimkit/core/store";
 import { defineStore } from "@scimkit/core/store";
 import type { SqlDriver, SqlExecutor } from "./driver.js";
-import { DEFAULT_SCHEMA, LOCK_CLASS, lockKey, tablesIn, type Tables } from "./identifiers.js";
+import { DEFAULT_SCHEMA, tablesIn, type Tables } from "./identifiers.js";
 import { postgresFeed, readLogAllFrom } from "./feed.js";
 import { canCompile } from "./query/filter-sql.js";
 import { queryResources } from "./query/query.js";
 import * as logs from "./sql/logs.js";
 import * as members from "./sql/members.js";
 import * as records from "./sql/records.js";
+import { isDeadlock } from "./sql/errors.js";
 import * as resources from "./sql/resources.js";
+import { guarded, LockContention, lockPolicyExclusively, Unit } from "./sql/unit.js";
 import { statistics } from "./statistics.js";
 
 export interface PostgresStoreOptions {
@@ -26,24 +39,20 @@ export interface PostgresStoreOptions {
    * @default "scimkit"
    */
   readonly schema?: string | undefined;
+  /**
+   * Hears of each write unit of work the store rolls back to run again (see {@link createPostgresStore}):
+   * `"lock"` when it met a lock it could not have at once, `"deadlock"` when the server chose it to
+   * break one. For metrics; a steady stream of either means many writes touch the same rows.
+   */
+  readonly onRetry?: ((retry: { readonly tenantId: string; readonly attempt: number; readonly reason: "lock" | "deadlock" }) => void) | undefined;
 }
 
-/**
- * Every write unit of work of a tenant takes that tenant's advisory lock as its first statement and
- * holds it to commit, so a tenant's writes run one after another while other tenants' run in
- * parallel. That one rule is what makes the engine's read-then-write steps safe under READ
- * COMMITTED across app instances: `If-Match` and version checks, role recomputation from
- * memberships, the last-admin guard. It also orders the tenant's log appends by `seq` at commit
- * (a safe cursor), and since no write takes a row lock before it, writes of one tenant cannot
- * deadlock. Tenant ids that hash alike only share a lock, which costs parallelism, never safety.
- */
-async function lockTenant(sql: SqlExecutor, t: Tables, tenantId: string): Promise<void> {
-  await sql.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [LOCK_CLASS, lockKey(`tenant:${t.schema}:${tenantId}`)]);
-}
+/** Tries of a write unit: the first in normal mode, then in the tenant's exclusive mode (unit.ts). */
+const MAX_TRIES = 3;
 
 /** `wrote` hears the resource and membership rows each write reports changing (for statistics.ts). */
-function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, wrote: (rows: number) => void): StoreTransaction {
-  const s: resources.Scope = { sql, t, tenant: tenantId };
+function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, unit: Unit, wrote: (rows: number) => void): StoreTransaction {
+  const s: resources.Scope = { sql: guarded(sql, unit), t, tenant: tenantId, unit };
   const counted = async <T>(write: Promise<T>, rows: (result: T) => number): Promise<T> => {
     const result = await write;
     wrote(rows(result));
@@ -51,11 +60,7 @@ function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, wrote: (
   };
   return {
     tenantId,
-    async getResource(type, id, projection) {
-      const r = await resources.getResource(s, type, id, projection);
-      if (!r || !projection?.members) return r;
-      return { ...r, members: (await resources.membersOf(s, [r.id])).get(r.id) ?? [] };
-    },
+    getResource: (type, id, projection) => resources.getResource(s, type, id, projection),
     createResource: (r) => counted(resources.createResource(s, r), () => 1),
     replaceResource: (r, guard) => counted(resources.replaceResource(s, r, guard), () => 1),
     deleteResource: (type, id, guard) => counted(resources.deleteResource(s, type, id, guard), (gone) => (gone ? 1 : 0)),
@@ -104,17 +109,32 @@ export function createPostgresStore(options: PostgresStoreOptions): ScimStore {
       supportsSort: () => true,
     },
     async transaction(tenantId, work, { readOnly }) {
-      let written = 0;
-      const result = await driver.transaction(
-        async (sql) => {
-          if (!readOnly) await lockTenant(sql, t, tenantId);
-          return work(makeTransaction(sql, t, tenantId, (rows) => void (written += rows)));
-        },
-        { readOnly },
-      );
-      // Only committed writes count; a unit that threw rolled back and never gets here.
-      stats.committed(written);
-      return result;
+      // Each statement of a read on its own: no BEGIN, no COMMIT, one snapshot per statement.
+      if (readOnly) return work(makeTransaction(driver, t, tenantId, new Unit(true, "normal"), () => undefined));
+      for (let attempt = 1; ; attempt++) {
+        const unit = new Unit(false, attempt === 1 ? "normal" : "exclusive");
+        let written = 0;
+        try {
+          const result = await driver.transaction(async (sql) => {
+            if (unit.mode === "exclusive") await lockPolicyExclusively(sql, t, tenantId);
+            const out = await work(makeTransaction(sql, t, tenantId, unit, (rows) => void (written += rows)));
+            // A unit that met a lock it could not wait for never commits, even if the work went on.
+            if (unit.contended) throw new LockContention();
+            return out;
+          });
+          // Only committed writes count; a unit that threw rolled back and never gets here.
+          stats.committed(written);
+          return result;
+        } catch (error) {
+          // Rolled back; run again, waiting for every lock this time, when a lock was the reason.
+          const reason = unit.contended ? unit.reason : isDeadlock(error) ? "deadlock" : null;
+          if (attempt < MAX_TRIES && reason !== null) {
+            options.onRetry?.({ tenantId, attempt, reason });
+            continue;
+          }
+          throw error;
+        }
+      }
     },
     findRecordByKey: (kind, key) => records.findRecordByKey(driver, t, kind, key),
     // The event feed (feed.ts): the events log across tenants, and consumer groups' leases.

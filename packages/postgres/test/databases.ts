@@ -25,6 +25,29 @@ export async function pgliteDatabase(schema = "scimkit"): Promise<TestDatabase> 
   return { label: "pglite", driver, schema, dispose: () => db.close() };
 }
 
+/**
+ * A schema of its own in one PGlite instance shared by every caller of the returned function: for
+ * files that want a fresh database per test without paying PGlite's start-up each time. `close`
+ * ends the instance.
+ */
+export function pgliteSchemas(label: string): { open(): Promise<TestDatabase>; close(): Promise<void> } {
+  let db: PGlite | undefined;
+  return {
+    async open() {
+      db ??= new PGlite();
+      const instance = db;
+      const driver = createPgliteDriver(instance);
+      const schema = freshSchema(label);
+      await migrate(driver, { schema });
+      return { label: "pglite", driver, schema, dispose: async () => void (await instance.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)) };
+    },
+    async close() {
+      await db?.close();
+      db = undefined;
+    },
+  };
+}
+
 export async function serverDatabase(label: string, url: string): Promise<TestDatabase> {
   const pool = new pg.Pool({ connectionString: url, max: 8 });
   const driver = createPgDriver(pool);

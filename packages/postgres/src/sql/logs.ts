@@ -86,7 +86,7 @@ async function barrier(s: Scope): Promise<number> {
 export async function readLog(s: Scope, log: LogName, q: LogQuery): Promise<readonly LogEntry[]> {
   const last = await barrier(s);
   const p = new Params();
-  const where = [`tenant = ${p.add(s.tenant)}`, `log = ${p.add(log)}`];
+  const where = [`tenant = ${p.add(s.tenant)}`, `log = ${p.add(log)}`, `seq <= ${p.add(last)}::bigint`];
   if (q.after !== undefined) where.push(`seq > ${p.add(q.after)}::bigint`);
   if (q.before !== undefined) where.push(`seq < ${p.add(q.before)}::bigint`);
   if (q.directoryId !== undefined) where.push(`directory_id = ${p.add(q.directoryId)}`);

@@ -4,37 +4,60 @@
  * transaction. Failures are diagnosed only after a statement changed nothing.
  */
 import { UniquenessError, VersionConflictError, type Member, type Projection, type ResourceWrite, type StoredResource, type WriteGuard } from "@scimkit/core/store";
-import type { SqlExecutor } from "../driver.js";
+import type { SqlExecutor, SqlResult } from "../driver.js";
 import type { Tables } from "../identifiers.js";
 import { isUniqueViolation } from "./errors.js";
-import { groupsColumn, toMemberships } from "./members.js";
+import { groupsColumn, membersColumn, toMembers, toMemberships } from "./members.js";
 import { extract } from "./extract.js";
 import { RESOURCE_COLUMNS, num, str, strOrNull, toResource } from "./rows.js";
+import type { Unit } from "./unit.js";
 
 export interface Scope {
   readonly sql: SqlExecutor;
   readonly t: Tables;
   readonly tenant: string;
+  /** What the unit of work holds (locks, mode); see unit.ts. */
+  readonly unit: Unit;
 }
 
 const guardValue = (guard: WriteGuard | undefined): number | null => guard?.expectedVersion ?? null;
 
 /**
- * One resource by key, in one statement. With `groups`, the groups it belongs to directly come in
- * the same statement (a correlated subquery); without, the members table is not touched.
+ * One resource by key, in one statement, with the groups it belongs to and (a Group's) members
+ * when asked for.
+ *
+ * In a read-only unit the groups and members are correlated subqueries of that statement, so all of
+ * it is one snapshot. In a write unit the statement also locks the row (`FOR NO KEY UPDATE`, which
+ * still lets members be added to it) and the groups are read by `groups_now` once the lock is held,
+ * so a read that waited for another writer sees that writer's memberships too; the members, when
+ * asked for, come in a second statement after the lock.
  */
 export async function getResource(s: Scope, type: string, id: string, projection?: Projection): Promise<StoredResource | null> {
   const groups = projection?.groups === true;
+  const members = projection?.members === true;
+  if (s.unit.readOnly) {
+    const extra = `${groups ? `, ${groupsColumn(s.t)}` : ""}${members ? `, ${membersColumn(s.t)}` : ""}`;
+    const res = await s.sql.query(`SELECT ${RESOURCE_COLUMNS}${extra} FROM ${s.t.resources} r WHERE r.tenant = $1 AND r.type = $2 AND r.id = $3`, [s.tenant, type, id]);
+    const row = res.rows[0];
+    if (!row) return null;
+    return { ...toResource(row), ...(groups ? { groups: toMemberships(row["groups"]) } : {}), ...(members ? { members: toMembers(row["members"]) } : {}) };
+  }
   const res = await s.sql.query(
-    `SELECT ${RESOURCE_COLUMNS}${groups ? `, ${groupsColumn(s.t)}` : ""} FROM ${s.t.resources} r WHERE r.tenant = $1 AND r.type = $2 AND r.id = $3`,
+    `WITH locked AS (
+       SELECT ${RESOURCE_COLUMNS} FROM ${s.t.resources} r WHERE r.tenant = $1 AND r.type = $2 AND r.id = $3 FOR NO KEY UPDATE${s.unit.nowait}
+     )
+     SELECT locked.*${groups ? `, ${s.t.schema}.groups_now($1, locked.id) AS groups` : ""} FROM locked`,
     [s.tenant, type, id],
   );
   const row = res.rows[0];
   if (!row) return null;
-  return groups ? { ...toResource(row), groups: toMemberships(row["groups"]) } : toResource(row);
+  s.unit.hold(type, id);
+  const found = groups ? { ...toResource(row), groups: toMemberships(row["groups"]) } : toResource(row);
+  return members ? { ...found, members: (await membersOf(s, [id])).get(id) ?? [] } : found;
 }
 
 export async function createResource(s: Scope, r: ResourceWrite): Promise<StoredResource> {
+  s.unit.writing();
   const x = extract(r.attributes);
   // ON CONFLICT DO NOTHING instead of catching 23505: a failed statement would abort the whole
   // transaction, while the contract lets the caller carry on after a UniquenessError.
@@ -48,10 +71,12 @@ export async function createResource(s: Scope, r: ResourceWrite): Promise<Stored
       r.created, r.lastModified, r.version, x.userNameCi, x.displayNameCi, x.externalId, x.active, x.emailValues,
     ],
   );
+  s.unit.holding = true;
   if (res.rows.length === 0) {
     if (r.uniqueKey !== null && (await keyHolder(s, r.resourceType, r.uniqueKey)) !== null) throw new UniquenessError(r.uniqueKey);
     throw new UniquenessError(r.id);
   }
+  s.unit.hold(r.resourceType, r.id);
   return strip(r);
 }
 
@@ -61,9 +86,10 @@ async function keyHolder(s: Scope, type: string, key: string): Promise<string | 
 }
 
 export async function replaceResource(s: Scope, r: ResourceWrite, guard: WriteGuard | undefined): Promise<StoredResource> {
+  s.unit.writing();
   const x = extract(r.attributes);
   const expected = guardValue(guard);
-  let res;
+  let res: SqlResult;
   try {
     // The NOT EXISTS keeps a taken key from raising 23505 (and aborting the transaction) in the
     // common case; a concurrent insert of the same key can still raise it, handled below.
@@ -83,6 +109,7 @@ export async function replaceResource(s: Scope, r: ResourceWrite, guard: WriteGu
     if (isUniqueViolation(error) && r.uniqueKey !== null) throw new UniquenessError(r.uniqueKey);
     throw error;
   }
+  s.unit.hold(r.resourceType, r.id);
   const row = res.rows[0];
   if (row) return { ...strip(r), created: str(row["created"]) };
   const current = await s.sql.query(`SELECT version FROM ${s.t.resources} WHERE tenant = $1 AND type = $2 AND id = $3`, [s.tenant, r.resourceType, r.id]);
@@ -93,6 +120,7 @@ export async function replaceResource(s: Scope, r: ResourceWrite, guard: WriteGu
 }
 
 export async function deleteResource(s: Scope, type: string, id: string, guard: WriteGuard | undefined): Promise<boolean> {
+  s.unit.writing();
   const expected = guardValue(guard);
   const res = await s.sql.query(
     `WITH gone AS (
@@ -105,9 +133,12 @@ export async function deleteResource(s: Scope, type: string, id: string, guard: 
      SELECT count(*) AS n FROM gone`,
     [s.tenant, type, id, expected],
   );
+  s.unit.hold(type, id);
   if (num(res.rows[0]?.["n"]) > 0) return true;
   if (expected === null) return false;
-  return (await getResource(s, type, id)) === null ? false : Promise.reject(new VersionConflictError());
+  const current = await s.sql.query(`SELECT 1 FROM ${s.t.resources} WHERE tenant = $1 AND type = $2 AND id = $3`, [s.tenant, type, id]);
+  if (current.rows.length === 0) return false;
+  throw new VersionConflictError();
 }
 
 export async function existing(s: Scope, type: string, ids: readonly string[]): Promise<readonly string[]> {
