@@ -23,6 +23,7 @@ const sourceAliases = [
   { find: /^@scimkit\/fastify$/, replacement: src("fastify/src/index.ts") },
   { find: /^@scimkit\/hono$/, replacement: src("hono/src/index.ts") },
   { find: /^@scimkit\/nestjs$/, replacement: src("nestjs/src/index.ts") },
+  { find: /^@scimkit\/webhooks$/, replacement: src("webhooks/src/index.ts") },
 ];
 
 const projects: TestProjectConfiguration[] = [
