@@ -50,13 +50,19 @@ function native(name: string, open: () => Promise<TestDatabase>): void {
       await writeFeedEvents(store, "race", 5);
       const feed = feedOf();
       const race = async (round: string) => {
-        const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => feed.claim("race", "race", { owner: `${round}-${i}`, ms: 10_000, limit: 2 })));
+        const claims = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            feed.claim("race", "race", { owner: `${round}-${i}`, ms: 10_000, limit: 2 }),
+          ),
+        );
         const winners = claims.flatMap((c, i) => (c ? [{ owner: `${round}-${i}`, batch: c }] : []));
         expect(winners).toHaveLength(1);
         const [winner] = winners;
         if (!winner) throw new Error("no winner");
         // Only the holder acknowledges; the others are refused.
-        expect(await feed.settle("race", "race", `${round}-${winner.owner === `${round}-0` ? 1 : 0}`, { cursor: 999 })).toBe(false);
+        expect(
+          await feed.settle("race", "race", `${round}-${winner.owner === `${round}-0` ? 1 : 0}`, { cursor: 999 }),
+        ).toBe(false);
         return winner;
       };
       // The first race inserts the cursor record; the second updates it.
@@ -116,7 +122,13 @@ describe.skipIf(!url)("reading across tenants on a PostgreSQL server", () => {
       let drew!: () => void;
       const drawn = new Promise<void>((r) => (drew = r));
       const unit = store.transaction(tenantId, async (tx) => {
-        await tx.appendLog("events", { at: new Date().toISOString(), directoryId: null, resourceType: null, resourceId: null, data: { type: "user.updated", id: `${tenantId}-held`, tokenId: null, payload: {} } });
+        await tx.appendLog("events", {
+          at: new Date().toISOString(),
+          directoryId: null,
+          resourceType: null,
+          resourceId: null,
+          data: { type: "user.updated", id: `${tenantId}-held`, tokenId: null, payload: {} },
+        });
         drew();
         if (!(await decided)) throw new Error("rolled back on purpose");
       });

@@ -14,7 +14,14 @@
  * Which tenants have events is found by a skip scan of the logs index (one probe per tenant), not
  * by reading the log: the cost follows the number of tenants, not of events.
  */
-import type { FeedStore, FeedTenantLag, GlobalLogQuery, LogName, ParkedEvent, TenantLogEntry } from "@scimkit/core/store";
+import type {
+  FeedStore,
+  FeedTenantLag,
+  GlobalLogQuery,
+  LogName,
+  ParkedEvent,
+  TenantLogEntry,
+} from "@scimkit/core/store";
 import type { SqlDriver, SqlRow } from "./driver.js";
 import type { Tables } from "./identifiers.js";
 import { json, num, str, strOrNull, toLogEntry } from "./sql/rows.js";
@@ -35,7 +42,14 @@ const cursorOf = (alias: string) => `COALESCE((${alias}.data->>'cursor')::bigint
 function parked(row: SqlRow): ParkedEvent | null {
   const d = json(row["data"]);
   const { eventId, seq, type, tries, error, parkedAt } = d;
-  if (typeof eventId !== "string" || typeof seq !== "number" || typeof type !== "string" || typeof error !== "string" || typeof parkedAt !== "string") return null;
+  if (
+    typeof eventId !== "string" ||
+    typeof seq !== "number" ||
+    typeof type !== "string" ||
+    typeof error !== "string" ||
+    typeof parkedAt !== "string"
+  )
+    return null;
   return { eventId, seq, type, tries: typeof tries === "number" ? tries : 0, error, parkedAt };
 }
 
@@ -136,7 +150,16 @@ export function postgresFeed(driver: SqlDriver, t: Tables): FeedStore {
           outcome.failure ? Math.floor(outcome.failure.retryInMs) : null,
           outcome.renewMs === undefined ? null : Math.floor(outcome.renewMs),
           list.map((p) => String(p.seq)),
-          list.map((p) => JSON.stringify({ eventId: p.eventId, seq: p.seq, type: p.type, tries: p.tries, error: p.error, parkedAt: p.parkedAt })),
+          list.map((p) =>
+            JSON.stringify({
+              eventId: p.eventId,
+              seq: p.seq,
+              type: p.type,
+              tries: p.tries,
+              error: p.error,
+              parkedAt: p.parkedAt,
+            }),
+          ),
         ],
       );
       return num(res.rows[0]?.["n"]) > 0;
@@ -243,13 +266,15 @@ export function readLogAllFrom(driver: SqlDriver, t: Tables, options: PostgresFe
         for (let attempt = 0; attempt < 3 && usable < rows.length; attempt++) {
           if (await appending()) break;
           const again = await scan(log, after, size);
-          const same = again.length >= rows.length && rows.every((row, i) => num(row["seq"]) === num(again[i]?.["seq"]));
+          const same =
+            again.length >= rows.length && rows.every((row, i) => num(row["seq"]) === num(again[i]?.["seq"]));
           rows = again;
           usable = same ? rows.length : prefix(after, rows, false);
         }
       }
       for (const row of rows.slice(0, usable)) {
-        if (row["wanted"] === true && out.length < limit) out.push({ ...toLogEntry(row), tenantId: str(row["tenant"]) });
+        if (row["wanted"] === true && out.length < limit)
+          out.push({ ...toLogEntry(row), tenantId: str(row["tenant"]) });
         after = num(row["seq"]);
       }
       if (usable < rows.length || rows.length < size) break;

@@ -22,9 +22,13 @@ interface Worker {
 }
 
 function startWorker(config: Record<string, unknown>): Promise<Worker> {
-  const child = spawn(process.execPath, ["--conditions=source", "--import", "tsx", join(here, "feed-worker.ts"), JSON.stringify(config)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--conditions=source", "--import", "tsx", join(here, "feed-worker.ts"), JSON.stringify(config)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let out = "";
@@ -41,17 +45,24 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function run(db: TestDatabase, workers: readonly Record<string, unknown>[]) {
   const { driver, schema } = db;
   const store = createPostgresStore({ driver, schema });
-  await driver.query(`CREATE UNLOGGED TABLE "${schema}".feed_handled (id bigserial PRIMARY KEY, event_id text NOT NULL, tenant text NOT NULL, seq bigint NOT NULL, worker text NOT NULL)`);
+  await driver.query(
+    `CREATE UNLOGGED TABLE "${schema}".feed_handled (id bigserial PRIMARY KEY, event_id text NOT NULL, tenant text NOT NULL, seq bigint NOT NULL, worker text NOT NULL)`,
+  );
   const group = "two-processes";
-  const started = await Promise.all(workers.map((w) => startWorker({ url: PG_URL, schema, group, batchSize: 100, leaseMs: 1500, ...w })));
+  const started = await Promise.all(
+    workers.map((w) => startWorker({ url: PG_URL, schema, group, batchSize: 100, leaseMs: 1500, ...w })),
+  );
   const t0 = Date.now();
   // Written while the workers run: 20 tenants, in units of 50 events, four tenants at a time.
   const written = new Map<string, string[]>();
   const tenants = Array.from({ length: TENANTS }, (_, i) => `tenant-${i}`);
   for (let i = 0; i < tenants.length; i += 4) {
-    await Promise.all(tenants.slice(i, i + 4).map(async (t) => written.set(t, await writeFeedEvents(store, t, EVENTS / TENANTS, 50))));
+    await Promise.all(
+      tenants.slice(i, i + 4).map(async (t) => written.set(t, await writeFeedEvents(store, t, EVENTS / TENANTS, 50))),
+    );
   }
-  const distinct = async () => Number((await driver.query(`SELECT count(DISTINCT event_id) AS n FROM "${schema}".feed_handled`)).rows[0]?.["n"]);
+  const distinct = async () =>
+    Number((await driver.query(`SELECT count(DISTINCT event_id) AS n FROM "${schema}".feed_handled`)).rows[0]?.["n"]);
   const deadline = Date.now() + 50_000;
   while ((await distinct()) < EVENTS || (await store.feed?.lag(group))?.some((t) => t.pending > 0)) {
     if (Date.now() > deadline) throw new Error(`only ${await distinct()} of ${EVENTS} events handled in time`);
@@ -60,7 +71,9 @@ async function run(db: TestDatabase, workers: readonly Record<string, unknown>[]
   const elapsed = Date.now() - t0;
   for (const w of started) if (w.child.exitCode === null && w.child.signalCode === null) w.child.kill("SIGTERM");
   const codes = await Promise.all(started.map((w) => w.exited));
-  const rows = (await driver.query(`SELECT event_id, tenant, seq, worker FROM "${schema}".feed_handled ORDER BY id`)).rows.map((r) => ({
+  const rows = (
+    await driver.query(`SELECT event_id, tenant, seq, worker FROM "${schema}".feed_handled ORDER BY id`)
+  ).rows.map((r) => ({
     id: String(r["event_id"]),
     tenant: String(r["tenant"]),
     seq: Number(r["seq"]),
@@ -70,9 +83,15 @@ async function run(db: TestDatabase, workers: readonly Record<string, unknown>[]
 }
 
 /** Every event of a tenant was handled only after every earlier one of that tenant had been. */
-function expectOrdered(rows: readonly { id: string; tenant: string }[], written: ReadonlyMap<string, readonly string[]>) {
+function expectOrdered(
+  rows: readonly { id: string; tenant: string }[],
+  written: ReadonlyMap<string, readonly string[]>,
+) {
   const position = new Map<string, number>();
-  for (const ids of written.values()) ids.forEach((id, i) => position.set(id, i));
+  for (const ids of written.values())
+    ids.forEach((id, i) => {
+      position.set(id, i);
+    });
   const seen = new Map<string, Set<number>>();
   for (const r of rows) {
     const i = position.get(r.id);
@@ -95,7 +114,9 @@ describe.skipIf(!url)("two worker processes of one consumer group on PostgreSQL"
   it("handle 10,000 events exactly once, in order per tenant", { timeout: 90_000 }, async () => {
     db = await serverDatabase("feed2p", url ?? "");
     const { rows, written, codes, elapsed } = await run(db, [{ name: "a" }, { name: "b" }]);
-    console.log(`two processes: ${EVENTS} events handled exactly once in ${elapsed} ms (a ${rows.filter((r) => r.worker === "a").length}, b ${rows.filter((r) => r.worker === "b").length})`);
+    console.log(
+      `two processes: ${EVENTS} events handled exactly once in ${elapsed} ms (a ${rows.filter((r) => r.worker === "a").length}, b ${rows.filter((r) => r.worker === "b").length})`,
+    );
     expect(codes).toEqual([0, 0]);
     expect(rows).toHaveLength(EVENTS);
     expect(new Set(rows.map((r) => r.id)).size).toBe(EVENTS);
@@ -107,13 +128,17 @@ describe.skipIf(!url)("two worker processes of one consumer group on PostgreSQL"
     expect(rows.some((r) => r.worker === "a") && rows.some((r) => r.worker === "b")).toBe(true);
   });
 
-  it("handle every event at least once, in order per tenant, when one is killed mid-batch", { timeout: 90_000 }, async () => {
+  it("handle every event at least once, in order per tenant, when one is killed mid-batch", {
+    timeout: 90_000,
+  }, async () => {
     db = await serverDatabase("feed2pkill", url ?? "");
     const { rows, written, codes, elapsed } = await run(db, [{ name: "a", killAfter: 1250 }, { name: "b" }]);
     const ids = [...written.values()].flat();
     const handled = new Set(rows.map((r) => r.id));
     const again = rows.length - handled.size;
-    console.log(`two processes, one killed after 1250 events: ${EVENTS} events handled at least once in ${elapsed} ms (${again} handled twice)`);
+    console.log(
+      `two processes, one killed after 1250 events: ${EVENTS} events handled at least once in ${elapsed} ms (${again} handled twice)`,
+    );
     expect(codes[0]).toBeNull(); // killed by a signal
     expect(codes[1]).toBe(0);
     expect(ids.every((id) => handled.has(id))).toBe(true);

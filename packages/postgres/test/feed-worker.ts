@@ -29,7 +29,10 @@ const scim = createScimServer({ store: createPostgresStore({ driver: createPgDri
 let handled = 0;
 const consumer = scim.events.consume(
   async (event) => {
-    await recorder.query(`INSERT INTO "${config.schema}".feed_handled (event_id, tenant, seq, worker) VALUES ($1, $2, $3, $4)`, [event.id, event.tenantId, event.seq, config.name]);
+    await recorder.query(
+      `INSERT INTO "${config.schema}".feed_handled (event_id, tenant, seq, worker) VALUES ($1, $2, $3, $4)`,
+      [event.id, event.tenantId, event.seq, config.name],
+    );
     handled++;
     if (config.killAfter !== undefined && handled >= config.killAfter) process.kill(process.pid, "SIGKILL");
   },

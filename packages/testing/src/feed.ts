@@ -44,7 +44,12 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
 }
 
 /** Appends `count` synthetic outbox rows to a tenant, `chunk` per unit of work; returns their ids in order. */
-export async function writeFeedEvents(store: ScimStore, tenantId: string, count: number, chunk = 25): Promise<string[]> {
+export async function writeFeedEvents(
+  store: ScimStore,
+  tenantId: string,
+  count: number,
+  chunk = 25,
+): Promise<string[]> {
   const ids: string[] = [];
   for (let done = 0; done < count; done += chunk) {
     const n = Math.min(chunk, count - done);
@@ -71,14 +76,18 @@ export async function writeFeedEvents(store: ScimStore, tenantId: string, count:
 /** Each tenant's handled seqs never go back except to start again from an earlier acknowledgement, and an event is handled only once every earlier event of its tenant has been. */
 function expectOrderedPerTenant(handled: readonly Handled[], written: ReadonlyMap<string, readonly string[]>): void {
   const position = new Map<string, number>();
-  for (const ids of written.values()) ids.forEach((id, i) => position.set(id, i));
+  for (const ids of written.values())
+    ids.forEach((id, i) => {
+      position.set(id, i);
+    });
   const seen = new Map<string, Set<number>>();
   for (const h of handled) {
     const i = position.get(h.id);
     if (i === undefined) continue;
     let s = seen.get(h.tenantId);
     if (!s) seen.set(h.tenantId, (s = new Set()));
-    if (i > 0 && !s.has(i - 1)) throw new Error(`tenant ${h.tenantId}: event #${i} (seq ${h.seq}) handled before event #${i - 1}`);
+    if (i > 0 && !s.has(i - 1))
+      throw new Error(`tenant ${h.tenantId}: event #${i} (seq ${h.seq}) handled before event #${i - 1}`);
     s.add(i);
   }
 }
@@ -114,12 +123,16 @@ export function runFeedScenarios(options: FeedScenarioOptions): void {
       const n = ++counter;
       // Handler failures are the scenarios' own doing: keep them out of the test output.
       const logger = { error: () => {}, warn: () => {} };
-      const servers: [ScimServer, ScimServer] = [createScimServer({ store: s, logger }), createScimServer({ store: s, logger })];
+      const servers: [ScimServer, ScimServer] = [
+        createScimServer({ store: s, logger }),
+        createScimServer({ store: s, logger }),
+      ];
       const tenantIds = Array.from({ length: tenants }, (_, i) => `feed-${run}-${n}-${i}`);
       const mine = new Set(tenantIds);
       const handled: Handled[] = [];
       const record = (worker: string) => (e: ScimEvent, ctx: { attempt: number }) => {
-        if (mine.has(e.tenantId)) handled.push({ id: e.id, tenantId: e.tenantId, seq: e.seq, worker, attempt: ctx.attempt, at: Date.now() });
+        if (mine.has(e.tenantId))
+          handled.push({ id: e.id, tenantId: e.tenantId, seq: e.seq, worker, attempt: ctx.attempt, at: Date.now() });
       };
       const consume = (server: ScimServer, ...args: Parameters<ScimServer["events"]["consume"]>) => {
         const c = server.events.consume(...args);
@@ -189,8 +202,14 @@ export function runFeedScenarios(options: FeedScenarioOptions): void {
         list.push(e.id);
         seen.set(group, list);
       };
-      const cs = [sc.consume(sc.servers[0], handler(sc.group), { group: sc.group, pollMs: 20 }), sc.consume(sc.servers[1], handler(other), { group: other, pollMs: 20 })];
-      await until("both groups done", () => (seen.get(sc.group)?.length ?? 0) >= ids.length && (seen.get(other)?.length ?? 0) >= ids.length);
+      const cs = [
+        sc.consume(sc.servers[0], handler(sc.group), { group: sc.group, pollMs: 20 }),
+        sc.consume(sc.servers[1], handler(other), { group: other, pollMs: 20 }),
+      ];
+      await until(
+        "both groups done",
+        () => (seen.get(sc.group)?.length ?? 0) >= ids.length && (seen.get(other)?.length ?? 0) >= ids.length,
+      );
       await Promise.all(cs.map((c) => c.stop()));
       expect([...(seen.get(sc.group) ?? [])].sort()).toEqual([...ids].sort());
       expect([...(seen.get(other) ?? [])].sort()).toEqual([...ids].sort());

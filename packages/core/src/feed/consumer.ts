@@ -46,7 +46,13 @@ export interface ConsumeOptions {
   /** Tries of one event before it is parked. @default 5 */
   readonly maxTries?: number | undefined;
   /** Waits before tries again: `initialMs × factor^(try − 1)`, at most `maxMs`. @default { initialMs: 1000, factor: 2, maxMs: 60000 } */
-  readonly backoff?: { readonly initialMs?: number | undefined; readonly factor?: number | undefined; readonly maxMs?: number | undefined } | undefined;
+  readonly backoff?:
+    | {
+        readonly initialMs?: number | undefined;
+        readonly factor?: number | undefined;
+        readonly maxMs?: number | undefined;
+      }
+    | undefined;
   /** How often an idle worker looks for work, in milliseconds (events of this process wake it at once). @default 1000 */
   readonly pollMs?: number | undefined;
   /** Tenants this worker handles at the same time. @default 1 */
@@ -76,7 +82,14 @@ const optionsSchema = z
     batchSize: positive.max(10_000).optional(),
     leaseMs: positive.min(100).optional(),
     maxTries: positive.max(1000).optional(),
-    backoff: z.object({ initialMs: z.number().int().min(0).optional(), factor: z.number().min(1).optional(), maxMs: z.number().int().min(0).optional() }).strict().optional(),
+    backoff: z
+      .object({
+        initialMs: z.number().int().min(0).optional(),
+        factor: z.number().min(1).optional(),
+        maxMs: z.number().int().min(0).optional(),
+      })
+      .strict()
+      .optional(),
     pollMs: positive.optional(),
     concurrency: positive.max(256).optional(),
     signal: z.instanceof(AbortSignal).optional(),
@@ -96,7 +109,10 @@ export interface ConsumerDeps {
 
 export function parseConsumeOptions(options: ConsumeOptions): ConsumeOptions {
   const r = optionsSchema.safeParse(options);
-  if (!r.success) throw new ScimConfigError(`events.consume: ${r.error.issues.map((i) => `${i.path.join(".") || "options"} ${i.message}`).join("; ")}`);
+  if (!r.success)
+    throw new ScimConfigError(
+      `events.consume: ${r.error.issues.map((i) => `${i.path.join(".") || "options"} ${i.message}`).join("; ")}`,
+    );
   return options;
 }
 
@@ -178,7 +194,8 @@ export function startConsumer(deps: ConsumerDeps, handler: FeedHandler, input: C
     return undefined;
   };
 
-  const report = (message: string, details: Record<string, unknown>) => logger.error(message, { group, owner, ...details });
+  const report = (message: string, details: Record<string, unknown>) =>
+    logger.error(message, { group, owner, ...details });
 
   /** Handles one claim of `tenantId`; true when a full batch was handled (more is likely waiting). */
   const run = async (tenantId: string): Promise<boolean> => {
@@ -200,7 +217,6 @@ export function startConsumer(deps: ConsumerDeps, handler: FeedHandler, input: C
         await handler(event, { group, owner, attempt: tries + 1 });
         cursor = entry.seq;
         tries = 0;
-        continue;
       } catch (error) {
         tries += 1;
         report("scimkit: an event feed handler failed", {
@@ -214,8 +230,21 @@ export function startConsumer(deps: ConsumerDeps, handler: FeedHandler, input: C
           await settle({ cursor, failure: { tries, retryInMs: backoff(tries), error: errorName(error) } });
           return false;
         }
-        const parked: ParkedEvent = { eventId: event.id, seq: entry.seq, type: event.type, tries, error: errorName(error), parkedAt: deps.now().toISOString() };
-        logger.warn?.("scimkit: an event was parked after its last try", { group, tenantId, eventId: event.id, seq: entry.seq, tries });
+        const parked: ParkedEvent = {
+          eventId: event.id,
+          seq: entry.seq,
+          type: event.type,
+          tries,
+          error: errorName(error),
+          parkedAt: deps.now().toISOString(),
+        };
+        logger.warn?.("scimkit: an event was parked after its last try", {
+          group,
+          tenantId,
+          eventId: event.id,
+          seq: entry.seq,
+          tries,
+        });
         cursor = entry.seq;
         tries = 0;
         if (!(await settle({ cursor, parked: [parked], renewMs: leaseMs }))) return false;
@@ -223,7 +252,9 @@ export function startConsumer(deps: ConsumerDeps, handler: FeedHandler, input: C
       }
     }
     const acked = await settle({ cursor });
-    return acked && !stopping && batch.events.length >= batchSize && cursor === batch.events[batch.events.length - 1]?.seq;
+    return (
+      acked && !stopping && batch.events.length >= batchSize && cursor === batch.events[batch.events.length - 1]?.seq
+    );
   };
 
   const lane = async () => {
@@ -232,7 +263,9 @@ export function startConsumer(deps: ConsumerDeps, handler: FeedHandler, input: C
       try {
         tenantId = await next();
       } catch (error) {
-        report("scimkit: the event feed could not be read", { error: error instanceof Error ? error.message : String(error) });
+        report("scimkit: the event feed could not be read", {
+          error: error instanceof Error ? error.message : String(error),
+        });
         await sleep(pollMs);
         continue;
       }
@@ -244,7 +277,10 @@ export function startConsumer(deps: ConsumerDeps, handler: FeedHandler, input: C
       try {
         while (!stopping && (await run(tenantId)));
       } catch (error) {
-        report("scimkit: the event feed could not be read or acknowledged", { tenantId, error: error instanceof Error ? error.message : String(error) });
+        report("scimkit: the event feed could not be read or acknowledged", {
+          tenantId,
+          error: error instanceof Error ? error.message : String(error),
+        });
         await sleep(Math.min(pollMs, 1000));
       } finally {
         busy.delete(tenantId);

@@ -34,7 +34,14 @@ const strOrNull = (v: JsonValue | undefined): string | null => (typeof v === "st
 function stateOf(record: StoreRecord | null): CursorState {
   if (!record) return EMPTY;
   const d = record.data;
-  return { cursor: num(d["cursor"]), tries: num(d["tries"]), error: strOrNull(d["error"]), retryAt: num(d["retryAt"]), owner: strOrNull(d["owner"]), until: num(d["until"]) };
+  return {
+    cursor: num(d["cursor"]),
+    tries: num(d["tries"]),
+    error: strOrNull(d["error"]),
+    retryAt: num(d["retryAt"]),
+    owner: strOrNull(d["owner"]),
+    until: num(d["until"]),
+  };
 }
 
 const stateJson = (s: CursorState): JsonObject => ({ ...s });
@@ -42,14 +49,31 @@ const stateJson = (s: CursorState): JsonObject => ({ ...s });
 /** A parked event's record data → the event, or null for a record of another shape. */
 export function parkedOf(data: JsonObject): ParkedEvent | null {
   const { eventId, seq, type, tries, error, parkedAt } = data;
-  if (typeof eventId !== "string" || typeof seq !== "number" || typeof type !== "string" || typeof error !== "string" || typeof parkedAt !== "string") return null;
+  if (
+    typeof eventId !== "string" ||
+    typeof seq !== "number" ||
+    typeof type !== "string" ||
+    typeof error !== "string" ||
+    typeof parkedAt !== "string"
+  )
+    return null;
   return { eventId, seq, type, tries: num(tries), error, parkedAt };
 }
 
-export const parkedJson = (p: ParkedEvent): JsonObject => ({ eventId: p.eventId, seq: p.seq, type: p.type, tries: p.tries, error: p.error, parkedAt: p.parkedAt });
+export const parkedJson = (p: ParkedEvent): JsonObject => ({
+  eventId: p.eventId,
+  seq: p.seq,
+  type: p.type,
+  tries: p.tries,
+  error: p.error,
+  parkedAt: p.parkedAt,
+});
 
 /** Every entry of a log across tenants, page by page. */
-async function* readAll(readLogAll: NonNullable<ScimStore["readLogAll"]>, after: number): AsyncGenerator<readonly TenantLogEntry[]> {
+async function* readAll(
+  readLogAll: NonNullable<ScimStore["readLogAll"]>,
+  after: number,
+): AsyncGenerator<readonly TenantLogEntry[]> {
   let cursor = after;
   for (;;) {
     const page = await readLogAll("events", { after: cursor, limit: PAGE });
@@ -98,7 +122,10 @@ export function deriveFeed(store: ScimStore, now: () => number): FeedStore | nul
   };
   const learn = (group: string, tenantId: string, state: CursorState, owner: string | null, t: number) => {
     const leasedByOther = state.owner !== null && state.owner !== owner && state.until > t;
-    knownOf(group).set(tenantId, { cursor: state.cursor, waitUntil: Math.max(state.retryAt, leasedByOther ? state.until : 0) });
+    knownOf(group).set(tenantId, {
+      cursor: state.cursor,
+      waitUntil: Math.max(state.retryAt, leasedByOther ? state.until : 0),
+    });
   };
 
   return {
@@ -128,7 +155,11 @@ export function deriveFeed(store: ScimStore, now: () => number): FeedStore | nul
         if (state.retryAt > t) return none;
         const events = await tx.readLog("events", { after: state.cursor, limit: lease.limit });
         if (events.length === 0) return none;
-        await tx.putRecord(kind, { id: CURSOR_ID, key: null, data: stateJson({ ...state, owner: lease.owner, until: t + lease.ms }) });
+        await tx.putRecord(kind, {
+          id: CURSOR_ID,
+          key: null,
+          data: stateJson({ ...state, owner: lease.owner, until: t + lease.ms }),
+        });
         return { state, events };
       });
       learn(group, tenantId, state, lease.owner, t);
@@ -152,7 +183,8 @@ export function deriveFeed(store: ScimStore, now: () => number): FeedStore | nul
           until: renew ? t + (outcome.renewMs ?? 0) : 0,
         };
         await tx.putRecord(kind, { id: CURSOR_ID, key: null, data: stateJson(next) });
-        for (const p of outcome.parked ?? []) await tx.putRecord(kind, { id: `${PARKED_PREFIX}${p.seq}`, key: null, data: parkedJson(p) });
+        for (const p of outcome.parked ?? [])
+          await tx.putRecord(kind, { id: `${PARKED_PREFIX}${p.seq}`, key: null, data: parkedJson(p) });
         return next;
       });
       if (next === null) return false;
@@ -182,7 +214,9 @@ export function deriveFeed(store: ScimStore, now: () => number): FeedStore | nul
       const t = now();
       const out: FeedTenantLag[] = [];
       for (const [tenantId, list] of seqs) {
-        const state = stateOf(await store.transaction(tenantId, (tx) => tx.getRecord(feedKind(group), CURSOR_ID), { readOnly: true }));
+        const state = stateOf(
+          await store.transaction(tenantId, (tx) => tx.getRecord(feedKind(group), CURSOR_ID), { readOnly: true }),
+        );
         out.push({
           tenantId,
           cursor: state.cursor,

@@ -45,7 +45,8 @@ export interface EventFeedDeps {
 }
 
 function checkGroup(group: string, what: string): void {
-  if (typeof group !== "string" || !GROUP_NAME.test(group)) throw new ScimConfigError(`${what}: the group must be letters, digits, '.', '-' or '_', at most 64`);
+  if (typeof group !== "string" || !GROUP_NAME.test(group))
+    throw new ScimConfigError(`${what}: the group must be letters, digits, '.', '-' or '_', at most 64`);
 }
 
 /** The feed of a server, and `stopAll` for its `close`. */
@@ -55,21 +56,31 @@ export function createEventFeed(deps: EventFeedDeps): EventFeed & { stopAll(): P
   const feedStore = (what: string): FeedStore => {
     if (store.feed) return store.feed;
     derived ??= deriveFeed(store, () => deps.now().getTime());
-    if (!derived) throw new ScimConfigError(`${what}: the ${store.name} store keeps no event feed (it implements neither \`feed\` nor \`readLogAll\`)`);
+    if (!derived)
+      throw new ScimConfigError(
+        `${what}: the ${store.name} store keeps no event feed (it implements neither \`feed\` nor \`readLogAll\`)`,
+      );
     return derived;
   };
   const running = new Set<FeedConsumer>();
 
   return {
     async readAll(query = {}) {
-      if (!store.readLogAll) throw new ScimConfigError(`events.readAll: the ${store.name} store cannot read across tenants (it does not implement \`readLogAll\`)`);
+      if (!store.readLogAll)
+        throw new ScimConfigError(
+          `events.readAll: the ${store.name} store cannot read across tenants (it does not implement \`readLogAll\`)`,
+        );
       const entries = await store.readLogAll("events", { after: query.after, limit: query.limit ?? 100 });
       return entries.map((e) => toEvent(e.tenantId, e));
     },
     consume(handler, options) {
       if (typeof handler !== "function") throw new ScimConfigError("events.consume: the handler must be a function");
       const feed = feedStore("events.consume");
-      const consumer = startConsumer({ feed, logger: deps.logger, now: deps.now, subscribe: deps.subscribe, stopped: (c) => running.delete(c) }, handler, options);
+      const consumer = startConsumer(
+        { feed, logger: deps.logger, now: deps.now, subscribe: deps.subscribe, stopped: (c) => running.delete(c) },
+        handler,
+        options,
+      );
       running.add(consumer);
       return consumer;
     },
@@ -80,7 +91,9 @@ export function createEventFeed(deps: EventFeedDeps): EventFeed & { stopAll(): P
     async lag(group) {
       checkGroup(group, "events.lag");
       const all = await feedStore("events.lag").lag(group);
-      const tenants = all.filter((t) => t.pending > 0 || t.tries > 0).sort((a, b) => b.pending - a.pending || a.tenantId.localeCompare(b.tenantId));
+      const tenants = all
+        .filter((t) => t.pending > 0 || t.tries > 0)
+        .sort((a, b) => b.pending - a.pending || a.tenantId.localeCompare(b.tenantId));
       return { total: tenants.reduce((n, t) => n + t.pending, 0), tenants };
     },
     async stopAll() {

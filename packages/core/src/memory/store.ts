@@ -393,7 +393,8 @@ export function openMemoryStore(options: MemoryStoreOptions, io: FileIo): ScimSt
       const list = state.logs[log];
       const out: TenantLogEntry[] = [];
       try {
-        for (let i = q.after === undefined ? 0 : firstAfter(list, q.after); i < list.length && out.length < q.limit; i++) {
+        const start = q.after === undefined ? 0 : firstAfter(list, q.after);
+        for (let i = start; i < list.length && out.length < q.limit; i++) {
           const item = list[i];
           if (item) out.push({ ...item.entry, tenantId: item.tenantId });
         }

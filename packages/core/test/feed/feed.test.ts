@@ -5,7 +5,13 @@
  * (The scenarios every store passes are @scimkit/testing's `runFeedScenarios`.)
  */
 import { describe, expect, it } from "vitest";
-import { createMemoryStore, createScimServer, ScimConfigError, type ScimEvent, type ScimStore } from "../../src/index.js";
+import {
+  createMemoryStore,
+  createScimServer,
+  ScimConfigError,
+  type ScimEvent,
+  type ScimStore,
+} from "../../src/index.js";
 import { harness, user } from "../support.js";
 
 const until = async (check: () => boolean, timeoutMs = 5000) => {
@@ -48,7 +54,8 @@ describe("the event feed", () => {
       { group: "ok", backoff: { factor: 0.5 } },
       { group: "ok", pollInterval: 10 },
     ];
-    for (const options of bad) expect(() => scim.events.consume(() => {}, options as never), JSON.stringify(options)).toThrow(ScimConfigError);
+    for (const options of bad)
+      expect(() => scim.events.consume(() => {}, options as never), JSON.stringify(options)).toThrow(ScimConfigError);
     expect(() => scim.events.consume("nope" as never, { group: "ok" })).toThrow(ScimConfigError);
     await expect(scim.events.lag("bad group")).rejects.toThrow(ScimConfigError);
     await expect(scim.events.parked("acme", "bad group")).rejects.toThrow(ScimConfigError);
@@ -66,7 +73,13 @@ describe("the event feed", () => {
     let finish!: (commit: boolean) => void;
     const decided = new Promise<boolean>((r) => (finish = r));
     const unit = store.transaction("b", async (tx) => {
-      await tx.appendLog("events", { at: new Date().toISOString(), directoryId: null, resourceType: null, resourceId: null, data: { type: "user.updated", id: "held", tokenId: null, payload: {} } });
+      await tx.appendLog("events", {
+        at: new Date().toISOString(),
+        directoryId: null,
+        resourceType: null,
+        resourceId: null,
+        data: { type: "user.updated", id: "held", tokenId: null, payload: {} },
+      });
       if (!(await decided)) throw new Error("rolled back");
     });
     let read: ScimEvent[] | undefined;
@@ -78,12 +91,19 @@ describe("the event feed", () => {
     await reading;
     expect(read).toEqual([]);
     await scim.directories.create({ tenantId: "c", name: "C" });
-    expect((await scim.events.readAll({ ...(after === undefined ? {} : { after }) })).map((e) => e.tenantId)).toEqual(["c"]);
+    expect((await scim.events.readAll({ ...(after === undefined ? {} : { after }) })).map((e) => e.tenantId)).toEqual([
+      "c",
+    ]);
   });
 
   it("says so when the store can neither read across tenants nor keep a feed", async () => {
     const memory = createMemoryStore();
-    const plain: ScimStore = { name: "plain", capabilities: memory.capabilities, transaction: memory.transaction, findRecordByKey: memory.findRecordByKey };
+    const plain: ScimStore = {
+      name: "plain",
+      capabilities: memory.capabilities,
+      transaction: memory.transaction,
+      findRecordByKey: memory.findRecordByKey,
+    };
     const scim = createScimServer({ store: plain });
     expect(() => scim.events.consume(() => {}, { group: "g" })).toThrow(/keeps no event feed/);
     await expect(scim.events.readAll()).rejects.toThrow(/readLogAll/);
@@ -112,7 +132,11 @@ describe("the event feed", () => {
     const scim = createScimServer();
     const controller = new AbortController();
     const seen: string[] = [];
-    const consumer = scim.events.consume((e) => void seen.push(e.type), { group: "g", pollMs: 10, signal: controller.signal });
+    const consumer = scim.events.consume((e) => void seen.push(e.type), {
+      group: "g",
+      pollMs: 10,
+      signal: controller.signal,
+    });
     controller.abort();
     await consumer.stop();
     await scim.directories.create({ tenantId: "t", name: "T" });
