@@ -5,7 +5,8 @@
 import type { Server } from "node:http";
 import { createScimServer, createMemoryStore, type IdpKind, type ScimServer } from "@scimkit/core";
 
-const TENANT = "demo";
+/** The demo's one tenant; the admin page manages it. */
+export const TENANT = "demo";
 
 export interface DemoScim {
   readonly server: ScimServer;
@@ -23,7 +24,17 @@ export async function startScim(env: NodeJS.ProcessEnv = process.env): Promise<D
   const dataDir = env["SCIMKIT_DATA_DIR"];
   const idp = IDPS.find((kind) => kind === env["SCIMKIT_IDP"]) ?? "generic";
   // With a folder, every write is journaled there and flushed to disk before it is answered.
-  const server = createScimServer({ store: createMemoryStore(dataDir ? { directory: dataDir } : {}) });
+  const server = createScimServer({
+    store: createMemoryStore(dataDir ? { directory: dataDir } : {}),
+    // The demo policy: pushed groups grant nothing until mapped to one of these on the admin page.
+    policy: {
+      roles: [
+        { id: "admin", label: "Admin", priority: 10 },
+        { id: "member", label: "Member" },
+      ],
+      fallbackRole: "member",
+    },
+  });
   // On a data folder from an earlier run the directory is already there; keep using it.
   const directory =
     (await server.directories.list(TENANT))[0] ??
@@ -43,14 +54,18 @@ export async function startScim(env: NodeJS.ProcessEnv = process.env): Promise<D
 }
 
 async function accepts(server: ScimServer, token: string): Promise<boolean> {
-  const probe = new Request("http://127.0.0.1/scim/v2/Users?count=0", { headers: { authorization: `Bearer ${token}` } });
+  const probe = new Request("http://127.0.0.1/scim/v2/Users?count=0", {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return (await server.fetch(probe)).status === 200;
 }
 
-/** Prints where the IdP should point, in the lines the README and the tests look for. */
-export function announce(port: number, token: string): void {
+/** Prints where the IdP should point, in the lines the README and the tests look for, and the admin page's URL. */
+export function announce(port: number, token: string, adminPath?: string): void {
   console.log(`SCIM base URL: http://127.0.0.1:${port}/scim/v2`);
   console.log(`Bearer token: ${token}`);
+  if (adminPath !== undefined)
+    console.log(`Admin page: http://127.0.0.1:${port}${adminPath}/ (connections, groups and roles, users, activity)`);
   console.log(
     "Okta: put both in Provisioning > Integration (SCIM connector base URL, HTTP Header auth); Entra ID: Tenant URL and Secret Token (it needs a public HTTPS URL, e.g. a tunnel).",
   );

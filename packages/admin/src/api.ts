@@ -1,14 +1,25 @@
 /**
- * `createAdminApi`: a Web-standard handler serving the admin API. Each request goes through the
- * same steps: route → CSRF checks (unsafe methods) → the host's `authorize` → body → handler →
- * audit entry (mutating calls, success or failure) → JSON answer.
+ * `createAdminApi`: a Web-standard handler serving the admin API and its settings page. Each API
+ * request goes through the same steps: route → CSRF checks (unsafe methods) → the host's
+ * `authorize` → body → handler, acting through core as the authorized person (core's audit entry
+ * for each change names them) → JSON answer. The page and its script are public static files.
  */
-import { randomUUID } from "node:crypto";
-import { isScimError, type ScimServer } from "@scimkit/core";
+import { isScimError, ScimConfigError, type ScimServer } from "@scimkit/core";
 import { z } from "zod";
-import { appendAdminEntry, type AdminActor, type AuditNote } from "./audit.js";
+import type { AdminActor } from "./audit.js";
 import type { Context, Reply } from "./context.js";
-import { AdminError, checkCsrf, errorResponse, json, readJsonBody, UNSAFE, type CsrfSettings } from "./http.js";
+import {
+  type AdminIssue,
+  AdminError,
+  checkCsrf,
+  errorResponse,
+  json,
+  readJsonBody,
+  UNSAFE,
+  type CsrfSettings,
+} from "./http.js";
+import { createUi, type AdminUiOptions } from "./page.js";
+import { en } from "./ui/strings.js";
 import { Router, type Method, type RouteDef } from "./router.js";
 import { activity } from "./routes/activity.js";
 import * as c from "./routes/connections.js";
@@ -46,12 +57,18 @@ export interface AdminApiOptions {
   readonly allowRequestsWithoutOrigin?: boolean | undefined;
   /** Largest request body read. @default 65536 */
   readonly maxBodyBytes?: number | undefined;
-  /** Receives unexpected failures (answered 500) and audit appends that failed. */
+  /** Receives unexpected failures (answered 500). */
   readonly onError?:
     | ((error: unknown, context: { readonly method: string; readonly path: string }) => void)
     | undefined;
-  /** The clock for audit entries and token expiry. @default () => new Date() */
+  /** The clock for token status. @default () => new Date() */
   readonly now?: (() => Date) | undefined;
+  /**
+   * The settings page served at the mount path (needs `basePath`) and its script at
+   * `<mount>/assets/scimkit-admin.js`, for embedding `<scimkit-admin api="<mount>">` in the host's own
+   * pages; `false` serves neither. @default {}
+   */
+  readonly ui?: AdminUiOptions | false | undefined;
 }
 
 /** What the adapters mount (`createExpressMiddleware(api)`, `createKoaMiddleware(api)`, `createNextRouteHandlers(api)`). */
@@ -59,44 +76,72 @@ export interface AdminApi {
   fetch(request: Request): Promise<Response>;
 }
 
-interface Action {
-  /** Set for calls that change something: the `admin.*` operation their audit entry records. */
-  readonly operation?: string | undefined;
-  readonly run: (ctx: Context) => Promise<Reply>;
-}
+type Action =
+  | {
+      readonly kind: "api";
+      readonly run: (ctx: Context) => Promise<Reply>;
+      /** What input the handler reads (and validates); anything else sent is refused with 400. */
+      readonly takes: "query" | "body" | "nothing";
+    }
+  /** The page and its script: public, no authorization, no tenant data. */
+  | { readonly kind: "static"; readonly asset: "page" | "script" };
 
-const route = (method: Method, pattern: string, run: Action["run"], operation?: string): RouteDef<Action> => ({
-  method,
-  pattern,
-  handler: { run, operation },
-});
+const route = (
+  method: Method,
+  pattern: string,
+  run: (ctx: Context) => Promise<Reply>,
+  takes: "query" | "body" | "nothing" = "nothing",
+): RouteDef<Action> => ({ method, pattern, handler: { kind: "api", run, takes } });
 
-const routes: readonly RouteDef<Action>[] = [
+/** The API's endpoints (exported for the tests that cover each one). */
+export const apiRoutes: readonly RouteDef<Action>[] = [
   route("GET", "/connections", c.listConnections),
-  route("POST", "/connections", c.createConnection, "admin.connection.created"),
+  route("POST", "/connections", c.createConnection, "body"),
   route("GET", "/connections/:connectionId", c.getConnection),
-  route("PATCH", "/connections/:connectionId", c.updateConnection, "admin.connection.updated"),
-  route("DELETE", "/connections/:connectionId", c.deleteConnection, "admin.connection.deleted"),
+  route("PATCH", "/connections/:connectionId", c.updateConnection, "body"),
+  route("DELETE", "/connections/:connectionId", c.deleteConnection, "query"),
   route("GET", "/connections/:connectionId/tokens", c.listTokens),
-  route("POST", "/connections/:connectionId/tokens", c.createToken, "admin.token.created"),
-  route("POST", "/connections/:connectionId/tokens/rotate", c.rotateToken, "admin.token.rotated"),
-  route("DELETE", "/connections/:connectionId/tokens/:tokenId", c.revokeToken, "admin.token.revoked"),
-  route("GET", "/connections/:connectionId/setup", c.setup),
+  route("POST", "/connections/:connectionId/tokens", c.createToken, "body"),
+  route("POST", "/connections/:connectionId/tokens/rotate", c.rotateToken, "body"),
+  route("DELETE", "/connections/:connectionId/tokens/:tokenId", c.revokeToken),
+  route("GET", "/connections/:connectionId/setup", c.setup, "query"),
   route("GET", "/connections/:connectionId/health", c.health),
   route("GET", "/connections/:connectionId/deprovisioning", c.getDeprovisioning),
-  route("PUT", "/connections/:connectionId/deprovisioning", c.setDeprovisioning, "admin.deprovisioning.set"),
+  route("PUT", "/connections/:connectionId/deprovisioning", c.setDeprovisioning, "body"),
   route("GET", "/roles", d.listRoles),
-  route("GET", "/groups", d.listGroups),
+  route("GET", "/groups", d.listGroups, "query"),
   route("GET", "/groups/:groupId", d.getGroup),
-  route("GET", "/groups/:groupId/role/preview", d.previewRole),
-  route("PUT", "/groups/:groupId/role", d.mapGroup, "admin.group.mapped"),
-  route("DELETE", "/groups/:groupId/role", d.unmapGroup, "admin.group.unmapped"),
-  route("GET", "/users", d.listUsers),
+  route("GET", "/groups/:groupId/role/preview", d.previewRole, "query"),
+  route("PUT", "/groups/:groupId/role", d.mapGroup, "body"),
+  route("DELETE", "/groups/:groupId/role", d.unmapGroup),
+  route("GET", "/users", d.listUsers, "query"),
   route("GET", "/users/:userId", d.getUser),
   route("GET", "/exclusions", d.listExclusions),
-  route("PUT", "/exclusions/:userId", d.exclude, "admin.user.excluded"),
-  route("DELETE", "/exclusions/:userId", d.include, "admin.user.included"),
-  route("GET", "/activity", activity),
+  route("PUT", "/exclusions/:userId", d.exclude, "body"),
+  route("DELETE", "/exclusions/:userId", d.include),
+  route("GET", "/activity", activity, "query"),
+];
+
+/** Refuses input the endpoint does not read: a query parameter, or a body field, it would silently ignore. */
+function checkUnread(takes: "query" | "body" | "nothing", url: URL, body: unknown): void {
+  const issues: AdminIssue[] = [];
+  if (takes !== "query")
+    for (const key of new Set(url.searchParams.keys()))
+      issues.push({ path: ["query", key], message: "not a parameter of this endpoint" });
+  if (takes !== "body") {
+    if (body === null || typeof body !== "object" || Array.isArray(body))
+      issues.push({ path: ["body"], message: "this endpoint takes no body (send {} or nothing)" });
+    else
+      for (const key of Object.keys(body))
+        issues.push({ path: ["body", key], message: "not a field of this endpoint" });
+  }
+  if (issues.length > 0)
+    throw new AdminError("invalid_input", "The request has input this endpoint does not take", issues);
+}
+
+const uiRoutes: readonly RouteDef<Action>[] = [
+  { method: "GET", pattern: "/", handler: { kind: "static", asset: "page" } },
+  { method: "GET", pattern: "/assets/scimkit-admin.js", handler: { kind: "static", asset: "script" } },
 ];
 
 const actorSchema = z.object({
@@ -118,15 +163,32 @@ const optionsSchema = z.object({
   maxBodyBytes: z.number().int().min(1).optional(),
   onError: z.custom<NonNullable<AdminApiOptions["onError"]>>((v) => typeof v === "function").optional(),
   now: z.custom<() => Date>((v) => typeof v === "function").optional(),
+  ui: z
+    .union([
+      z.literal(false),
+      z
+        .object({
+          title: z.string().min(1).max(200).optional(),
+          lang: z.string().min(1).max(35).optional(),
+          stylesheets: z.array(z.string().min(1)).optional(),
+          strings: z
+            .record(z.string(), z.string())
+            .refine((s) => Object.keys(s).every((k) => k in en), { message: "holds a key the page does not use" })
+            .optional(),
+        })
+        .strict(),
+    ])
+    .optional(),
 });
 
-/** Core's admin calls report a bad value or a missing record as configuration errors. */
+/** Core's admin calls report a bad value, a missing record or a conflict as configuration errors with a code. */
 function fromCore(error: unknown): AdminError | null {
   if (error instanceof AdminError) return error;
-  if (error instanceof Error && error.name === "ScimConfigError") {
-    return /does not exist/.test(error.message)
+  if (error instanceof ScimConfigError || (error instanceof Error && error.name === "ScimConfigError")) {
+    const code = (error as ScimConfigError).code;
+    return code === "notFound"
       ? new AdminError("not_found", "Not found")
-      : new AdminError("invalid_input", error.message);
+      : new AdminError(code === "conflict" ? "conflict" : "invalid_input", error.message);
   }
   if (isScimError(error) && error.status < 500) {
     return new AdminError(
@@ -163,7 +225,8 @@ export function createAdminApi(scim: ScimServer, options: AdminApiOptions): Admi
       `createAdminApi: ${checked.error.issues.map((i) => `${i.path.join(".") || "options"} ${i.message}`).join("; ")}`,
     );
   }
-  const router = new Router(routes, options.basePath);
+  const ui = options.ui === false ? null : createUi(options.ui ?? {}, options.basePath);
+  const router = new Router([...apiRoutes, ...(ui === null ? [] : uiRoutes)], options.basePath);
   const csrf: CsrfSettings = {
     allowedOrigins: new Set((options.allowedOrigins ?? []).map((o) => new URL(o).origin)),
     allowRequestsWithoutOrigin: options.allowRequestsWithoutOrigin ?? true,
@@ -191,6 +254,7 @@ export function createAdminApi(scim: ScimServer, options: AdminApiOptions): Admi
       );
     }
     const action = found.route.handler;
+    if (action.kind === "static") return (ui as NonNullable<typeof ui>).serve(action.asset, request);
     try {
       if (UNSAFE.has(method)) checkCsrf(request, url, csrf);
     } catch (error) {
@@ -213,15 +277,15 @@ export function createAdminApi(scim: ScimServer, options: AdminApiOptions): Admi
       return errorResponse(new AdminError("internal", "Authorization failed"));
     }
 
-    const notes: AuditNote[] = [];
-    let reply: Reply | undefined;
-    let failure: AdminError | undefined;
     try {
       const body = UNSAFE.has(method) ? await readJsonBody(request, maxBodyBytes) : {};
+      checkUnread(action.takes, url, body);
       const base =
         typeof options.scimBaseUrl === "function"
           ? options.scimBaseUrl(request, principal.tenantId)
           : options.scimBaseUrl;
+      const { id, name, email } = principal.actor;
+      const person = { id, name: name ?? null, email: email ?? null };
       const ctx: Context = {
         request,
         url,
@@ -231,43 +295,19 @@ export function createAdminApi(scim: ScimServer, options: AdminApiOptions): Admi
         query: url.searchParams,
         body,
         scim,
+        directories: scim.directories.as(person),
+        policy: scim.policy.as(person),
         scimBaseUrl: base,
         now,
-        note: (n) => void notes.push(n),
-        report: (error) => report(error, method, url.pathname),
       };
-      reply = await action.run(ctx);
+      const reply = await action.run(ctx);
+      return json(reply.status, reply.body);
     } catch (error) {
-      failure = fromCore(error) ?? undefined;
-      if (failure === undefined) {
-        report(error, method, url.pathname);
-        failure = new AdminError("internal", "The request could not be completed");
-      }
+      const failure = fromCore(error);
+      if (failure !== null) return errorResponse(failure);
+      report(error, method, url.pathname);
+      return errorResponse(new AdminError("internal", "The request could not be completed"));
     }
-
-    if (action.operation !== undefined) {
-      const note = Object.assign({}, ...notes) as AuditNote;
-      const facts = Object.assign({}, ...notes.map((n) => n.facts ?? {}));
-      try {
-        await appendAdminEntry(scim, principal.tenantId, {
-          ...note,
-          facts: failure === undefined ? facts : { ...facts, requested: { ...found.params }, error: failure.code },
-          at: now().toISOString(),
-          actor: principal.actor,
-          requestId: request.headers.get("x-request-id") ?? randomUUID(),
-          userAgent: request.headers.get("user-agent"),
-          operation: action.operation,
-          outcome: failure === undefined ? "success" : "failure",
-          status: failure?.status ?? reply?.status ?? 200,
-          detail: failure?.message ?? null,
-        });
-      } catch (error) {
-        report(error, method, url.pathname);
-      }
-    }
-    if (failure !== undefined) return errorResponse(failure);
-    const r = reply as Reply;
-    return json(r.status, r.body);
   }
 
   return {

@@ -1,8 +1,7 @@
 /**
- * Attribution and the activity log. Core audits each admin call it serves (with the directory, or
- * the host, as actor); it takes no person. So every mutating admin call appends one `admin.*` entry
- * of its own to the tenant's audit trail naming who did it, what they asked, the outcome and, where
- * the API knows them, the state before and after. The activity log reads the trail newest first.
+ * The activity log: the tenant's audit trail, newest first. Admin calls reach core through
+ * `directories.as(person)` and `policy.as(person)`, so core's own entries for them (written in the
+ * same unit of work as the change) name the person; the log shows them as the admin's.
  */
 import type { AuditEntry, JsonObject, JsonValue, ScimServer } from "@scimkit/core";
 
@@ -12,85 +11,6 @@ export interface AdminActor {
   readonly id: string;
   readonly name?: string | undefined;
   readonly email?: string | undefined;
-}
-
-/** What a handler tells the audit about the call it served. */
-export interface AuditNote {
-  readonly directoryId?: string | null | undefined;
-  readonly resourceType?: string | null | undefined;
-  readonly resourceId?: string | null | undefined;
-  readonly before?: JsonObject | null | undefined;
-  readonly after?: JsonObject | null | undefined;
-  readonly facts?: Readonly<Record<string, JsonValue>> | undefined;
-}
-
-export interface AdminEntry extends AuditNote {
-  readonly at: string;
-  readonly actor: AdminActor;
-  readonly requestId: string;
-  readonly userAgent: string | null;
-  readonly operation: string;
-  readonly outcome: "success" | "failure";
-  readonly status: number;
-  readonly detail: string | null;
-}
-
-const pointer = (key: string) => `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
-const same = (a: JsonValue | undefined, b: JsonValue | undefined) => JSON.stringify(a) === JSON.stringify(b);
-
-/** RFC 6902 operations turning `before` into `after`, at the top level (the admin objects are flat). */
-export function shallowDiff(before: JsonObject | null, after: JsonObject | null): JsonObject[] {
-  const b = before ?? {};
-  const a = after ?? {};
-  const ops: JsonObject[] = [];
-  for (const key of Object.keys(b)) if (!(key in a)) ops.push({ op: "remove", path: pointer(key) });
-  for (const [key, value] of Object.entries(a)) {
-    if (!(key in b)) ops.push({ op: "add", path: pointer(key), value });
-    else if (!same(b[key], value)) ops.push({ op: "replace", path: pointer(key), value });
-  }
-  return ops;
-}
-
-export function actorJson(actor: AdminActor): JsonObject {
-  return {
-    id: actor.id,
-    ...(actor.name !== undefined ? { name: actor.name } : {}),
-    ...(actor.email !== undefined ? { email: actor.email } : {}),
-  };
-}
-
-/**
- * Appends one entry, in the row shape core's audit trail reads back (`scim.audit` returns it like
- * any other entry), in its own unit of work after the call's.
- */
-export async function appendAdminEntry(scim: ScimServer, tenantId: string, e: AdminEntry): Promise<void> {
-  const before = e.before ?? null;
-  const after = e.after ?? null;
-  const data: JsonObject = {
-    tokenId: null,
-    userAgent: e.userAgent,
-    requestId: e.requestId,
-    operation: e.operation,
-    diff: before === null && after === null ? [] : shallowDiff(before, after),
-    before,
-    after,
-    membersAdded: [],
-    membersRemoved: [],
-    tolerances: [],
-    outcome: e.outcome,
-    status: e.status,
-    detail: e.detail,
-    facts: { ...(e.facts ?? {}), actor: actorJson(e.actor) },
-  };
-  await scim.store.transaction(tenantId, async (tx) => {
-    await tx.appendLog("audit", {
-      at: e.at,
-      directoryId: e.directoryId ?? null,
-      resourceType: e.resourceType ?? null,
-      resourceId: e.resourceId ?? null,
-      data,
-    });
-  });
 }
 
 /** Who an activity entry is attributed to. */
@@ -127,13 +47,9 @@ export interface ActivityEntry {
   readonly facts: Readonly<Record<string, JsonValue>>;
 }
 
-const text = (v: JsonValue | undefined): string | null => (typeof v === "string" ? v : null);
-
 function actorOf(e: AuditEntry): ActivityActor {
-  const a = e.facts["actor"];
-  if (a !== null && typeof a === "object" && !Array.isArray(a) && typeof a["id"] === "string") {
-    return { type: "admin", id: a["id"], name: text(a["name"]), email: text(a["email"]) };
-  }
+  if (e.person !== null)
+    return { type: "admin", id: e.person.id, name: e.person.name ?? null, email: e.person.email ?? null };
   if (e.tokenId !== null)
     return { type: "connection", connectionId: e.directoryId, tokenId: e.tokenId, userAgent: e.userAgent };
   return { type: "system" };
@@ -174,12 +90,10 @@ export interface ActivityQuery {
   readonly limit: number;
 }
 
-const PAGE = 1000;
-
 /**
- * The newest `limit` matching entries, newest first. Core reads the trail oldest first and filters
- * by directory, resource and time only, so this pages through the range forward and keeps the last
- * `limit` matches; `nextBefore` is set when older matches remain.
+ * The newest `limit` matching entries, newest first. Core reads the trail newest first and filters
+ * by directory, resource and time; operations are matched here, so with an operation filter it
+ * reads on past entries that do not match. `nextBefore` is set when older matches remain.
  */
 export async function readActivity(
   scim: ScimServer,
@@ -189,35 +103,34 @@ export async function readActivity(
   const ops = q.operations ?? [];
   const matchesOperation = (op: string) =>
     ops.length === 0 || ops.some((o) => (o.endsWith(".*") ? op.startsWith(o.slice(0, -1)) : op === o));
+  const page = ops.length === 0 ? q.limit + 1 : 500;
   const kept: AuditEntry[] = [];
-  let matched = 0;
-  let after: number | undefined;
-  for (;;) {
-    const page = await scim.audit(tenantId, {
-      after,
+  let more = false;
+  let before = q.before;
+  reading: for (;;) {
+    const entries = await scim.audit(tenantId, {
+      order: "descending",
+      before,
       directoryId: q.directoryId,
       resourceType: q.resourceType,
       resourceId: q.resourceId,
       from: q.from,
       to: q.to,
-      limit: PAGE,
+      limit: page,
     });
-    let done = page.length < PAGE;
-    for (const e of page) {
-      if (q.before !== undefined && e.seq >= q.before) {
-        done = true;
-        break;
-      }
+    for (const e of entries) {
       if (!matchesOperation(e.operation)) continue;
-      matched += 1;
+      if (kept.length === q.limit) {
+        more = true;
+        break reading;
+      }
       kept.push(e);
-      if (kept.length > q.limit) kept.shift();
     }
-    const last = page[page.length - 1];
-    if (done || last === undefined) break;
-    after = last.seq;
+    const last = entries[entries.length - 1];
+    if (entries.length < page || last === undefined) break;
+    before = last.seq;
   }
-  const items = kept.reverse().map(toActivity);
+  const items = kept.map(toActivity);
   const oldest = items[items.length - 1];
-  return { items, nextBefore: matched > q.limit && oldest !== undefined ? oldest.seq : null };
+  return { items, nextBefore: more && oldest !== undefined ? oldest.seq : null };
 }

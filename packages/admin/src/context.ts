@@ -1,11 +1,12 @@
 /**
- * What a route handler gets: the authorized tenant and person, the parsed request, the server, and
- * the tenancy checks every id goes through before anything acts on it. An id of another tenant is
- * answered exactly like an id that does not exist (404): reads are scoped to the tenant by the
- * store, and ids that core resolves across tenants (connections) are compared with it here.
+ * What a route handler gets: the authorized tenant and person, the parsed request, the server's
+ * admin functions acting as that person (so core's audit entries name them), and the tenancy checks
+ * every id goes through before anything acts on it. An id of another tenant is answered exactly like
+ * an id that does not exist (404): reads are scoped to the tenant by the store, and ids that core
+ * resolves across tenants (connections) are compared with it here.
  */
-import type { Directory, GroupView, JsonObject, ScimServer, UserView } from "@scimkit/core";
-import type { AdminActor, AuditNote } from "./audit.js";
+import type { Directory, GroupView, ScimServer, UserView } from "@scimkit/core";
+import type { AdminActor } from "./audit.js";
 import { notFound } from "./http.js";
 
 export interface Reply {
@@ -26,13 +27,13 @@ export interface Context {
   /** The parsed JSON body of an unsafe request; `{}` otherwise. */
   readonly body: unknown;
   readonly scim: ScimServer;
+  /** `scim.directories` acting as the caller: every change it makes is attributed to them. */
+  readonly directories: ReturnType<ScimServer["directories"]["as"]>;
+  /** `scim.policy` acting as the caller. */
+  readonly policy: ReturnType<ScimServer["policy"]["as"]>;
   /** The SCIM base URL the host mounted the SCIM server at (without a directory id). */
   readonly scimBaseUrl: string;
   readonly now: () => Date;
-  /** Adds to what the call's audit entry records. */
-  note(note: AuditNote): void;
-  /** Hands a failure that does not fail the call to the host's `onError`. */
-  report(error: unknown): void;
 }
 
 /** The connection, when it is one of the tenant's. */
@@ -93,11 +94,3 @@ export function toConnection(ctx: Context, d: Directory): AdminConnection {
     lastUsedAt: d.lastUsedAt,
   };
 }
-
-/** The parts of a connection an audit entry compares before and after. */
-export const connectionState = (d: Directory): JsonObject => ({
-  name: d.name,
-  idp: d.idp,
-  primary: d.primary,
-  enabled: d.enabled,
-});

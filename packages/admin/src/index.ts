@@ -1,9 +1,10 @@
 /**
- * A JSON admin API for a scimkit server: connections (one per IdP), tokens, IdP setup steps, group
- * roles with a dry-run preview, exclusions, deprovisioning, the activity log, connection health and
- * a user and group browser. Every call is scoped to the tenant the host's `authorize` names and
- * attributed to its person in the audit trail. It is a Web `fetch` handler, so the scimkit adapters
- * (`@scimkit/express`, `@scimkit/koa`, `@scimkit/next`) mount it like the SCIM server itself.
+ * A JSON admin API for a scimkit server, and the settings page built on it: connections (one per
+ * IdP), tokens, IdP setup steps, group roles with a dry-run preview, exclusions, deprovisioning, the
+ * activity log, connection health and a user and group browser. Every call is scoped to the tenant
+ * the host's `authorize` names and attributed to its person in the audit trail. It is a Web `fetch`
+ * handler, so the scimkit adapters (`@scimkit/express`, `@scimkit/koa`, `@scimkit/next`) mount it like
+ * the SCIM server itself; with `basePath`, the mount path serves the page (`<scimkit-admin>`).
  *
  * @example
  * ```ts
@@ -26,4 +27,6 @@ export type { AdminConnection } from "./context.js";
 export type { AdminErrorBody, AdminErrorCode, AdminIssue } from "./http.js";
 export type { AdminHealth, AdminToken } from "./routes/connections.js";
 export type { AdminGroup, AdminUser } from "./routes/directory.js";
+export type { AdminUiOptions } from "./page.js";
 export type { SetupGuide, SetupStep } from "./setup.js";
+export type { AdminStrings } from "./ui/strings.js";

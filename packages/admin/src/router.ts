@@ -1,7 +1,8 @@
 /**
  * A small route table: method plus a path pattern of literal and `:param` segments. The API is
  * mounted under any path; with no `basePath` given, the mount is found from the left as the
- * shortest prefix after which the rest of the path matches a route.
+ * shortest prefix after which the rest of the path matches a route. The root route (`/`, the mount
+ * path itself) matches only with a `basePath`: found from the left it would match any path.
  */
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -63,18 +64,19 @@ export class Router<H> {
     if (this.#basePath !== undefined) {
       const base = this.#basePath;
       if (path.length < base.length || base.some((s, i) => path[i] !== s)) return { kind: "none" };
-      return this.#matchRest(method, path.slice(base.length));
+      return this.#matchRest(method, path.slice(base.length), true);
     }
     for (let k = 0; k <= path.length; k++) {
-      const found = this.#matchRest(method, path.slice(k));
+      const found = this.#matchRest(method, path.slice(k), false);
       if (found.kind !== "none") return found;
     }
     return { kind: "none" };
   }
 
-  #matchRest(method: string, rest: readonly string[]): RouteMatch<H> {
+  #matchRest(method: string, rest: readonly string[], root: boolean): RouteMatch<H> {
     const allow: Method[] = [];
     for (const c of this.#routes) {
+      if (c.segments.length === 0 && !root) continue;
       const params = matchSegments(c.segments, rest);
       if (params === null) continue;
       if (c.route.method === method) return { kind: "found", route: c.route, params };

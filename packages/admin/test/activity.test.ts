@@ -17,10 +17,10 @@ describe("activity log", () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
     const [admin, ...rest] = items;
     expect(admin).toMatchObject({
-      operation: "admin.connection.updated",
+      operation: "directory.updated",
       actor: { type: "admin", id: "u_carol", name: "Person u_carol", email: "u_carol@example.com" },
       connectionId: s.connectionId,
-      diff: [{ op: "replace", path: "/name", value: "Okta (prod)" }],
+      facts: { fields: "name" },
     });
     const rename = rest.find((e: any) => e.operation === "patch User");
     expect(rename).toMatchObject({
@@ -31,8 +31,8 @@ describe("activity log", () => {
     expect(rename.diff).toEqual([expect.objectContaining({ op: "replace", path: "/name/familyName", value: "King" })]);
     expect(rename.before.name.familyName).toBe("Lovelace");
     expect(rename.after.name.familyName).toBe("King");
-    // Core's own entry for the same admin call has no person; it is attributed to the system.
-    expect(rest.find((e: any) => e.operation === "directory.updated").actor).toEqual({ type: "system" });
+    // A call the host made itself, with no person (the seed's `scim.directories.create`), is the system's.
+    expect(rest.find((e: any) => e.operation === "directory.created").actor).toEqual({ type: "system" });
   });
 
   it("filters by connection, user, group, operation and time, and pages with before", async () => {
@@ -53,34 +53,57 @@ describe("activity log", () => {
     expect(byConnection.every((e: any) => e.connectionId === other.body.id)).toBe(true);
 
     const byUser = (await h.call("GET", `/activity?userId=${s.users.grace}`)).body.items;
-    expect(byUser.map((e: any) => e.operation)).toEqual(
-      expect.arrayContaining(["admin.user.excluded", "policy.user.excluded", "create User"]),
-    );
+    expect(byUser[0].operation).toBe("policy.user.excluded");
+    // Her creation, and the fallback role it gave her, in one unit of work.
+    expect(byUser.map((e: any) => e.operation).sort()).toEqual([
+      "create User",
+      "policy.role.changed",
+      "policy.user.excluded",
+    ]);
+    expect(byUser[0].actor).toMatchObject({ type: "admin", id: "u_alice" });
     expect(byUser.every((e: any) => e.resourceId === s.users.grace)).toBe(true);
 
     const byGroup = (await h.call("GET", `/activity?groupId=${s.groups.admins}`)).body.items.map(
       (e: any) => e.operation,
     );
-    expect(byGroup[0]).toBe("admin.group.mapped");
+    expect(byGroup).toEqual(["policy.group.mapped", "create Group"]);
     expect(byGroup).toContain("create Group");
 
-    const adminOnly = (await h.call("GET", "/activity?operation=admin.*")).body.items.map((e: any) => e.operation);
-    expect(adminOnly).toEqual([
-      "admin.connection.updated",
-      "admin.group.mapped",
-      "admin.user.excluded",
-      "admin.connection.created",
+    const policy = (await h.call("GET", "/activity?operation=policy.*")).body.items;
+    // The admin's changes, then the fallback role each pushed user got, in the IdP's requests.
+    expect(policy.map((e: any) => `${e.operation} ${e.actor.type}`)).toEqual([
+      "policy.role.changed admin",
+      "policy.group.mapped admin",
+      "policy.user.excluded admin",
+      "policy.role.changed connection",
+      "policy.role.changed connection",
+      "policy.role.changed connection",
     ]);
-    const two = (await h.call("GET", "/activity?operation=admin.group.mapped,admin.user.excluded")).body.items.map(
+    const directory = (await h.call("GET", "/activity?operation=directory.*")).body.items;
+    expect(directory.map((e: any) => `${e.operation} ${e.actor.type}`)).toEqual([
+      "directory.updated admin",
+      "directory.created admin",
+      "directory.created system",
+    ]);
+    const two = (await h.call("GET", "/activity?operation=policy.group.mapped,policy.user.excluded")).body.items.map(
       (e: any) => e.operation,
     );
-    expect(two).toEqual(["admin.group.mapped", "admin.user.excluded"]);
+    expect(two).toEqual(["policy.group.mapped", "policy.user.excluded"]);
+    // An operation filter reads on past entries that do not match, and pages like any other.
+    const firstPolicy = (await h.call("GET", "/activity?operation=policy.*&limit=1")).body;
+    expect(firstPolicy.items.map((e: any) => e.operation)).toEqual(["policy.role.changed"]);
+    const nextPolicy = (await h.call("GET", `/activity?operation=policy.*&limit=5&before=${firstPolicy.nextBefore}`))
+      .body;
+    expect(nextPolicy).toMatchObject({ nextBefore: null });
+    expect(nextPolicy.items.map((e: any) => e.seq)).toEqual(policy.slice(1).map((e: any) => e.seq));
 
-    // Time: admin entries carry the API's clock.
-    const window = (
-      await h.call("GET", "/activity?operation=admin.*&from=2030-01-01T00:01:00Z&to=2030-01-01T00:03:00Z")
-    ).body.items;
-    expect(window.map((e: any) => e.operation)).toEqual(["admin.group.mapped", "admin.user.excluded"]);
+    // Time: entries carry the server's clock.
+    const window = (await h.call("GET", "/activity?from=2030-01-01T00:01:00Z&to=2030-01-01T00:03:00Z")).body.items;
+    expect(window.map((e: any) => e.operation)).toEqual([
+      "policy.role.changed",
+      "policy.group.mapped",
+      "policy.user.excluded",
+    ]);
 
     // Paging: newest first, `before` continues where the page stopped.
     const p1 = (await h.call("GET", "/activity?limit=3")).body;

@@ -33,20 +33,24 @@ describe("connections", () => {
     expect((await h.call("GET", `/connections/${entra.body.id}`)).status).toBe(404);
     expect((await h.call("GET", `/connections/${okta.body.id}`)).body.primary).toBe(true);
 
-    const ops = (await adminEntries(h)).map((e) => e.operation);
-    expect(ops).toEqual([
-      "admin.connection.deleted",
-      "admin.connection.updated",
-      "admin.connection.updated",
-      "admin.connection.updated",
-      "admin.connection.created",
-      "admin.connection.created",
+    // Core's own entry for each change names the admin who made it.
+    const entries = await adminEntries(h);
+    expect(entries.map((e) => e.operation)).toEqual([
+      "directory.deleted",
+      "directory.updated",
+      "directory.updated",
+      "directory.updated",
+      "directory.created",
+      "directory.created",
     ]);
-    const [, makePrimary, , rename] = await adminEntries(h);
-    expect(rename.before).toMatchObject({ name: "Entra" });
-    expect(rename.after).toMatchObject({ name: "Entra ID" });
-    expect(rename.diff).toEqual([{ op: "replace", path: "/name", value: "Entra ID" }]);
-    expect(makePrimary.facts).toMatchObject({ fields: "primary", actor: { id: "u_alice", name: "Person u_alice" } });
+    expect(entries.map((e) => e.person)).toEqual(
+      entries.map(() => ({ id: "u_alice", name: "Person u_alice", email: "u_alice@example.com" })),
+    );
+    const [deleted, makePrimary, disable, rename] = entries;
+    expect(rename.facts).toMatchObject({ fields: "name" });
+    expect(disable.facts).toMatchObject({ fields: "enabled" });
+    expect(makePrimary.facts).toMatchObject({ fields: "primary" });
+    expect(deleted).toMatchObject({ directoryId: entra.body.id, facts: { resources: "keep" } });
   });
 
   it("deletes a connection with its users, or keeps them", async () => {
@@ -82,7 +86,7 @@ describe("connections", () => {
 });
 
 describe("tokens", () => {
-  it("shows a created token once; lists show only the prefix and last four", async () => {
+  it("shows a created token once; lists show only its hint (prefix and last four)", async () => {
     const h = harness();
     const c = await h.call("POST", "/connections", { body: { name: "Okta", idp: "okta" } });
     const made = await h.call("POST", `/connections/${c.body.id}/tokens`, { body: {} });
@@ -90,16 +94,12 @@ describe("tokens", () => {
     expect(made.headers.get("cache-control")).toBe("no-store");
     const secret: string = made.body.secret;
     expect(secret).toMatch(/^scimkit_/);
-    expect(made.body.token).toMatchObject({
-      prefix: "scimkit_",
-      lastFour: secret.slice(-4),
-      masked: `scimkit_…${secret.slice(-4)}`,
-      status: "active",
-    });
+    expect(made.body.token).toMatchObject({ hint: `scimkit_…${secret.slice(-4)}`, status: "active" });
+    expect(made.body.scimBaseUrl).toBe(`${SCIM_BASE}/${c.body.id}`);
 
     const list = await h.call("GET", `/connections/${c.body.id}/tokens`);
     expect(list.body.items).toEqual([
-      expect.objectContaining({ id: made.body.token.id, lastFour: secret.slice(-4), lastUsedAt: null }),
+      expect.objectContaining({ id: made.body.token.id, hint: `scimkit_…${secret.slice(-4)}`, lastUsedAt: null }),
     ]);
     // The secret is in no later answer and no audit entry.
     expect(JSON.stringify(list.body)).not.toContain(secret);
@@ -141,24 +141,23 @@ describe("tokens", () => {
     expect((await h.call("DELETE", `/connections/${c.body.id}/tokens/tok_unknown`)).status).toBe(404);
     const noOverlap = await h.call("POST", `/connections/${c.body.id}/tokens/rotate`, { body: {} });
     expect(noOverlap.body.error.issues).toEqual([{ path: ["body", "overlapSeconds"], message: expect.any(String) }]);
-    const entries = (await adminEntries(h)).map((e) => `${e.operation} ${e.status}`);
+    // Refused calls change nothing and leave no entry; each change has core's entry, naming the admin.
+    const entries = (await adminEntries(h)).map((e) => `${e.operation} ${e.facts.overlapSeconds ?? "-"}`);
     expect(entries).toEqual([
-      "admin.token.rotated 400",
-      "admin.token.revoked 404",
-      "admin.token.rotated 201",
-      "admin.token.revoked 200",
-      "admin.token.rotated 201",
-      "admin.token.created 201",
-      "admin.connection.created 201",
+      "token.minted 0",
+      "token.revoked -",
+      "token.minted 3600",
+      "token.minted 0",
+      "directory.created -",
     ]);
   });
 
-  it("lists tokens made outside the API without their last four", async () => {
+  it("lists tokens minted directly through core with their hint too", async () => {
     const h = harness();
     const c = await h.call("POST", "/connections", { body: { name: "Okta", idp: "okta" } });
-    await h.scim.directories.mintToken(c.body.id);
+    const { token } = await h.scim.directories.mintToken(c.body.id);
     const [t] = (await h.call("GET", `/connections/${c.body.id}/tokens`)).body.items;
-    expect(t).toMatchObject({ lastFour: null, masked: "scimkit_…", status: "active" });
+    expect(t).toMatchObject({ hint: `scimkit_…${token.slice(-4)}`, status: "active" });
   });
 });
 
@@ -172,8 +171,8 @@ describe("setup steps", () => {
     expect(JSON.stringify(before.body.steps)).toContain(`${SCIM_BASE}/${c.body.id}`);
     const made = await h.call("POST", `/connections/${c.body.id}/tokens`, { body: {} });
     const after = await h.call("GET", `/connections/${c.body.id}/setup`);
-    expect(after.body.tokenHint).toBe(made.body.token.masked);
-    expect(JSON.stringify(after.body.steps)).toContain(made.body.token.masked);
+    expect(after.body.tokenHint).toBe(made.body.token.hint);
+    expect(JSON.stringify(after.body.steps)).toContain(made.body.token.hint);
   });
 
   it("shows another IdP's steps on request and refuses an unknown one", async () => {
@@ -242,13 +241,15 @@ describe("health and deprovisioning", () => {
     await h.scimCall(s.token, "DELETE", `/Users/${s.users.linus}`);
     expect((await h.scim.policy.listTombstones("acme")).map((t) => t.id)).toEqual([s.users.linus]);
 
-    const [failed, second, first] = await adminEntries(h);
-    expect(failed).toMatchObject({ operation: "admin.deprovisioning.set", outcome: "failure", status: 400 });
-    expect(second.diff).toEqual([{ op: "replace", path: "/onDelete", value: "tombstone" }]);
-    expect(first).toMatchObject({
+    // The refused change left no entry; the two saved ones name the admin.
+    const [second, first, ...rest] = await adminEntries(h);
+    expect(rest).toEqual([]);
+    expect(second).toMatchObject({
+      operation: "policy.deprovisioning.set",
       directoryId: s.connectionId,
-      before: { onDeactivate: "deactivate" },
-      after: { onDeactivate: { deactivateThenDeleteAfterDays: 30 } },
+      person: { id: "u_alice" },
+      facts: { onDelete: "tombstone" },
     });
+    expect(first).toMatchObject({ operation: "policy.deprovisioning.set", directoryId: s.connectionId });
   });
 });

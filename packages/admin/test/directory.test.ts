@@ -70,22 +70,39 @@ describe("groups and roles", () => {
       expect.objectContaining({ userId: s.users.ada, after: ["member"], reason: "group.unmapped" }),
     ]);
 
-    const [unmap, map] = await adminEntries(h);
-    expect(map).toMatchObject({
-      operation: "admin.group.mapped",
-      resourceType: "Group",
-      resourceId: s.groups.admins,
-      before: { roleId: null },
-      after: { roleId: "admin" },
-    });
-    expect(map.facts).toMatchObject({ roleId: "admin", usersChanged: 1, actor: { id: "u_alice" } });
-    expect(unmap).toMatchObject({
-      operation: "admin.group.unmapped",
-      diff: [
-        { op: "replace", path: "/roleId", value: null },
-        { op: "replace", path: "/active", value: false },
-      ],
-    });
+    // The mapping, and the role changes it made in the same unit of work, name the admin.
+    const entries = (await adminEntries(h)).map((e) => ({
+      operation: e.operation,
+      resourceId: e.resourceId,
+      facts: e.facts,
+      person: e.person.id,
+    }));
+    expect(entries).toEqual([
+      {
+        operation: "policy.role.changed",
+        resourceId: s.users.ada,
+        facts: expect.objectContaining({ before: ["admin"], after: ["member"] }),
+        person: "u_alice",
+      },
+      {
+        operation: "policy.group.unmapped",
+        resourceId: s.groups.admins,
+        facts: expect.objectContaining({ roleId: "admin" }),
+        person: "u_alice",
+      },
+      {
+        operation: "policy.role.changed",
+        resourceId: s.users.ada,
+        facts: expect.objectContaining({ before: ["member"], after: ["admin"] }),
+        person: "u_alice",
+      },
+      {
+        operation: "policy.group.mapped",
+        resourceId: s.groups.admins,
+        facts: expect.objectContaining({ roleId: "admin", previousRoleId: null }),
+        person: "u_alice",
+      },
+    ]);
   });
 
   it("refuses an undeclared role with the roles it knows", async () => {
@@ -191,13 +208,11 @@ describe("exclusions", () => {
       (await h.call("PUT", `/exclusions/${s.users.ada}`, { body: { note: 5 } })).body.error.issues[0].path,
     ).toEqual(["body", "note"]);
 
-    const entries = (await adminEntries(h)).map((e) => `${e.operation} ${e.outcome} ${e.resourceId ?? "-"}`);
+    // Only the two changes made are in the trail, naming the admin; the refused calls left nothing.
+    const entries = (await adminEntries(h)).map((e) => `${e.operation} ${e.person.id} ${e.resourceId}`);
     expect(entries).toEqual([
-      `admin.user.excluded failure ${s.users.ada}`,
-      "admin.user.excluded failure -",
-      `admin.user.included failure ${s.users.grace}`,
-      `admin.user.included success ${s.users.grace}`,
-      `admin.user.excluded success ${s.users.grace}`,
+      `policy.user.included u_alice ${s.users.grace}`,
+      `policy.user.excluded u_alice ${s.users.grace}`,
     ]);
   });
 });

@@ -76,7 +76,7 @@ describe("mounted in Express over HTTP", () => {
     expect(users.body.items.map((u: any) => u.userName)).toEqual(["ada@example.com"]);
     const tokens = await call("GET", `/connections/${c.body.id}/tokens`);
     expect(tokens.body.items[0]).toMatchObject({
-      lastFour: t.body.secret.slice(-4),
+      hint: `scimkit_…${t.body.secret.slice(-4)}`,
       status: "active",
       lastUsedAt: expect.any(String),
     });

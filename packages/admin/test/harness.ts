@@ -36,6 +36,7 @@ export interface Seeded {
 
 export function harness(options: Partial<AdminApiOptions> = {}): Harness {
   const scim = createScimServer({
+    ...(options.now !== undefined ? { now: options.now } : {}),
     store: createMemoryStore(),
     policy: {
       roles: [
@@ -126,8 +127,45 @@ export function harness(options: Partial<AdminApiOptions> = {}): Harness {
   return { scim, api, call, scimCall, seed };
 }
 
-/** The audit entries of a tenant, newest first, as the activity endpoint returns them. */
+/** The audit entries of a tenant attributed to a person (the admin calls), newest first. */
 export async function adminEntries(h: Harness, tenant = "acme"): Promise<any[]> {
-  const all = await h.scim.audit(tenant, { limit: 10_000 });
-  return all.filter((e) => e.operation.startsWith("admin.")).reverse();
+  return (await h.scim.audit(tenant, { order: "descending", limit: 10_000 })).filter((e) => e.person !== null);
+}
+
+const RECORD_KINDS = [
+  "directory",
+  "token",
+  "usage",
+  "policy.mapping",
+  "policy.exclusion",
+  "policy.deprovisioning",
+  "policy.pendingDelete",
+];
+const everything = { startIndex: 1, count: 1_000_000 } as const;
+
+/** Everything the store holds for these tenants, as text: equal before and after a refused request. */
+export async function storeState(h: Harness, tenants: readonly string[] = ["acme", "globex"]): Promise<string> {
+  const out: Record<string, unknown> = {};
+  for (const tenant of tenants) {
+    out[tenant] = await h.scim.store.transaction(
+      tenant,
+      async (tx) => {
+        const sorted = <T extends { id: string }>(xs: readonly T[]) => [...xs].sort((a, b) => (a.id < b.id ? -1 : 1));
+        const records: Record<string, unknown> = {};
+        for (const kind of RECORD_KINDS) records[kind] = sorted(await tx.listRecords(kind));
+        return {
+          users: sorted((await tx.queryResources("User", { ...everything, projection: { groups: true } })).resources),
+          groups: sorted(
+            (await tx.queryResources("Group", { ...everything, projection: { members: true } })).resources,
+          ),
+          deleted: sorted((await tx.queryResources("DeletedUser", everything)).resources),
+          records,
+          audit: await tx.readLog("audit", { limit: 1_000_000 }),
+          events: await tx.readLog("events", { limit: 1_000_000 }),
+        };
+      },
+      { readOnly: true },
+    );
+  }
+  return JSON.stringify(out);
 }

@@ -2,18 +2,9 @@
  * Connections (one per IdP: core's directories), their tokens, setup steps, health and
  * deprovisioning policy.
  */
-import { TOKEN_PREFIX, type DeprovisioningPolicy, type JsonObject, type TokenInfo } from "@scimkit/core";
+import type { DeprovisioningPolicy, JsonObject, TokenInfo } from "@scimkit/core";
 import { z } from "zod";
-import {
-  connectionOf,
-  connectionState,
-  created,
-  ok,
-  param,
-  toConnection,
-  type Context,
-  type Reply,
-} from "../context.js";
+import { connectionOf, created, ok, param, toConnection, type Context, type Reply } from "../context.js";
 import { AdminError, notFound, parseInput } from "../http.js";
 import { idpKinds, setupGuide } from "../setup.js";
 
@@ -72,63 +63,31 @@ export async function getConnection(ctx: Context): Promise<Reply> {
 
 export async function createConnection(ctx: Context): Promise<Reply> {
   const body = parseInput(createBody, ctx.body, "body");
-  const d = await ctx.scim.directories.create({ tenantId: ctx.tenantId, ...body });
-  ctx.note({ directoryId: d.id, after: connectionState(d) });
+  const d = await ctx.directories.create({ tenantId: ctx.tenantId, ...body });
   return created(toConnection(ctx, d));
 }
 
 export async function updateConnection(ctx: Context): Promise<Reply> {
   const before = await connectionOf(ctx, param(ctx, "connectionId"));
-  ctx.note({ directoryId: before.id });
   const body = parseInput(updateBody, ctx.body, "body");
-  const after = await ctx.scim.directories.update(before.id, body);
-  ctx.note({
-    before: connectionState(before),
-    after: connectionState(after),
-    facts: { fields: Object.keys(body).join(",") },
-  });
-  return ok(toConnection(ctx, after));
+  return ok(toConnection(ctx, await ctx.directories.update(before.id, body)));
 }
 
 export async function deleteConnection(ctx: Context): Promise<Reply> {
   const d = await connectionOf(ctx, param(ctx, "connectionId"));
-  ctx.note({ directoryId: d.id });
   const { resources } = parseInput(deleteQuery, query(ctx), "query");
-  await ctx.scim.directories.delete(d.id, { resources });
-  ctx.note({ before: connectionState(d), after: null, facts: { resources } });
+  await ctx.directories.delete(d.id, { resources });
   return ok({ id: d.id, deleted: true, resources });
 }
 
 /* Tokens ---------------------------------------------------------------------------------------- */
 
-/**
- * Core keeps only a token's digest, not its last characters. The API notes the last four of the
- * tokens it creates in a record of its own, so lists can show `scimkit_…AbCd`.
- */
-const HINT = "admin.tokenHint";
-
-async function hints(ctx: Context): Promise<Map<string, string>> {
-  const records = await ctx.scim.store.transaction(ctx.tenantId, (tx) => tx.listRecords(HINT), { readOnly: true });
-  const out = new Map<string, string>();
-  for (const r of records) if (typeof r.data["lastFour"] === "string") out.set(r.id, r.data["lastFour"]);
-  return out;
-}
-
-async function saveHint(ctx: Context, tokenId: string, secret: string): Promise<void> {
-  await ctx.scim.store.transaction(ctx.tenantId, (tx) =>
-    tx.putRecord(HINT, { id: tokenId, data: { lastFour: secret.slice(-4) } }),
-  );
-}
-
 /** A token as lists show it: never the secret. */
 export interface AdminToken {
   readonly id: string;
   readonly connectionId: string;
-  readonly prefix: string;
-  /** The secret's last four characters; null for tokens not created through this API. */
-  readonly lastFour: string | null;
-  /** `scimkit_…AbCd`, or `scimkit_…` without the last four. */
-  readonly masked: string;
+  /** What may be shown again: the prefix and the last four (`scimkit_…AbCd`); null for tokens core recorded without one. */
+  readonly hint: string | null;
   readonly status: "active" | "expired" | "revoked";
   readonly createdAt: string;
   readonly expiresAt: string | null;
@@ -136,9 +95,7 @@ export interface AdminToken {
   readonly lastUsedAt: string | null;
 }
 
-const masked = (lastFour: string | null) => `${TOKEN_PREFIX}…${lastFour ?? ""}`;
-
-function toToken(t: TokenInfo, lastFour: string | null, now: Date): AdminToken {
+function toToken(t: TokenInfo, now: Date): AdminToken {
   const status =
     t.revokedAt !== null
       ? "revoked"
@@ -148,9 +105,7 @@ function toToken(t: TokenInfo, lastFour: string | null, now: Date): AdminToken {
   return {
     id: t.id,
     connectionId: t.directoryId,
-    prefix: TOKEN_PREFIX,
-    lastFour,
-    masked: masked(lastFour),
+    hint: t.hint,
     status,
     createdAt: t.createdAt,
     expiresAt: t.expiresAt,
@@ -159,49 +114,43 @@ function toToken(t: TokenInfo, lastFour: string | null, now: Date): AdminToken {
   };
 }
 
-async function tokensOf(ctx: Context, connectionId: string): Promise<AdminToken[]> {
-  const [tokens, known] = await Promise.all([ctx.scim.directories.listTokens(connectionId), hints(ctx)]);
+/** The connection's base URL and its tokens, newest first (a read: nothing is minted or revoked). */
+async function detailsOf(ctx: Context, connectionId: string): Promise<{ baseUrl: string; tokens: AdminToken[] }> {
+  const { baseUrl, tokens } = await ctx.directories.connectionDetails(connectionId, ctx.scimBaseUrl);
   const now = ctx.now();
-  return tokens
-    .map((t) => toToken(t, known.get(t.id) ?? null, now))
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id));
+  return {
+    baseUrl,
+    tokens: tokens
+      .map((t) => toToken(t, now))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id)),
+  };
 }
+
+const tokensOf = async (ctx: Context, connectionId: string) => (await detailsOf(ctx, connectionId)).tokens;
 
 export async function listTokens(ctx: Context): Promise<Reply> {
   const d = await connectionOf(ctx, param(ctx, "connectionId"));
   return ok({ items: await tokensOf(ctx, d.id) });
 }
 
-async function mint(
-  ctx: Context,
-  connectionId: string,
-  options: { overlapSeconds?: number; expiresAt?: string | undefined },
-): Promise<Reply> {
-  const minted = await ctx.scim.directories.mintToken(connectionId, options);
-  ctx.note({
-    resourceType: "Token",
-    resourceId: minted.tokenId,
-    facts: { tokenId: minted.tokenId, overlapSeconds: options.overlapSeconds ?? 0 },
-  });
-  // The token exists and its secret must reach the admin: a lost hint only hides the last four.
-  await saveHint(ctx, minted.tokenId, minted.token).catch((error: unknown) => ctx.report(error));
-  const info = (await ctx.scim.directories.listTokens(connectionId)).find((t) => t.id === minted.tokenId);
-  if (info === undefined) throw new AdminError("conflict", "The token was revoked while it was being created");
-  const all = await tokensOf(ctx, connectionId);
-  const previous = all.filter((t) => t.id !== minted.tokenId && t.status === "active");
+/** The answer to a created or rotated token: its secret, once, and the tokens still working beside it. */
+async function minted(ctx: Context, connectionId: string, secret: string, tokenId: string): Promise<Reply> {
+  const { baseUrl, tokens } = await detailsOf(ctx, connectionId);
+  const token = tokens.find((t) => t.id === tokenId);
+  if (token === undefined) throw new AdminError("conflict", "The token was revoked while it was being created");
   return created({
     /** The bearer secret: in this response only, never again. */
-    secret: minted.token,
-    token: toToken(info, minted.token.slice(-4), ctx.now()),
+    secret,
+    token,
+    scimBaseUrl: baseUrl,
     /** Earlier tokens still working (until their `expiresAt`) after a rotation with overlap. */
-    stillValid: previous,
+    stillValid: tokens.filter((t) => t.id !== tokenId && t.status === "active"),
   });
 }
 
 /** Creates a connection's first token. With a token already working, rotate instead (409). */
 export async function createToken(ctx: Context): Promise<Reply> {
   const d = await connectionOf(ctx, param(ctx, "connectionId"));
-  ctx.note({ directoryId: d.id });
   const body = parseInput(createTokenBody, ctx.body, "body");
   if ((await tokensOf(ctx, d.id)).some((t) => t.status === "active")) {
     throw new AdminError(
@@ -209,25 +158,27 @@ export async function createToken(ctx: Context): Promise<Reply> {
       "The connection already has a working token: rotate it (POST …/tokens/rotate) so the IdP is not cut off",
     );
   }
-  return mint(ctx, d.id, { expiresAt: body.expiresAt });
+  const m = await ctx.directories.mintToken(d.id, { expiresAt: body.expiresAt });
+  return minted(ctx, d.id, m.token, m.tokenId);
 }
 
 /** Creates a new token; earlier ones keep working for `overlapSeconds` (0: revoked at once). */
 export async function rotateToken(ctx: Context): Promise<Reply> {
   const d = await connectionOf(ctx, param(ctx, "connectionId"));
-  ctx.note({ directoryId: d.id });
   const body = parseInput(rotateBody, ctx.body, "body");
-  return mint(ctx, d.id, { overlapSeconds: body.overlapSeconds, expiresAt: body.expiresAt });
+  const r = await ctx.directories.rotateToken(d.id, ctx.scimBaseUrl, {
+    overlapSeconds: body.overlapSeconds,
+    expiresAt: body.expiresAt,
+  });
+  return minted(ctx, d.id, r.token, r.tokenId);
 }
 
 export async function revokeToken(ctx: Context): Promise<Reply> {
   const d = await connectionOf(ctx, param(ctx, "connectionId"));
-  ctx.note({ directoryId: d.id });
   const tokenId = param(ctx, "tokenId");
   const token = (await tokensOf(ctx, d.id)).find((t) => t.id === tokenId);
   if (token === undefined) throw notFound("Token");
-  ctx.note({ resourceType: "Token", resourceId: tokenId, facts: { tokenId } });
-  if (token.revokedAt === null) await ctx.scim.directories.revokeToken(d.id, tokenId);
+  if (token.revokedAt === null) await ctx.directories.revokeToken(d.id, tokenId);
   const after = (await tokensOf(ctx, d.id)).find((t) => t.id === tokenId) ?? token;
   return ok(after);
 }
@@ -237,8 +188,9 @@ export async function revokeToken(ctx: Context): Promise<Reply> {
 export async function setup(ctx: Context): Promise<Reply> {
   const d = await connectionOf(ctx, param(ctx, "connectionId"));
   const q = parseInput(setupQuery, query(ctx), "query");
-  const newest = (await tokensOf(ctx, d.id)).find((t) => t.status === "active");
-  return ok(setupGuide(q.idp ?? d.idp, toConnection(ctx, d).scimBaseUrl, newest === undefined ? null : newest.masked));
+  const { baseUrl, tokens } = await detailsOf(ctx, d.id);
+  const newest = tokens.find((t) => t.status === "active");
+  return ok(setupGuide(q.idp ?? d.idp, baseUrl, newest?.hint ?? null));
 }
 
 /** What the health endpoint answers. */
@@ -296,13 +248,10 @@ export async function getDeprovisioning(ctx: Context): Promise<Reply> {
 
 export async function setDeprovisioning(ctx: Context): Promise<Reply> {
   const d = await connectionOf(ctx, param(ctx, "connectionId"));
-  ctx.note({ directoryId: d.id });
   const body = parseInput(deprovisioningBody, ctx.body, "body");
-  const before = await ctx.scim.policy.deprovisioning(d.id);
-  const after = await ctx.scim.policy.setDeprovisioning(d.id, {
+  const after = await ctx.policy.setDeprovisioning(d.id, {
     ...(body.onDeactivate !== undefined ? { onDeactivate: body.onDeactivate } : {}),
     ...(body.onDelete !== undefined ? { onDelete: body.onDelete } : {}),
   });
-  ctx.note({ before: policyJson(before), after: policyJson(after) });
   return ok({ connectionId: d.id, ...policyJson(after) });
 }

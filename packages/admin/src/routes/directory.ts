@@ -2,7 +2,7 @@
  * What the IdPs pushed: groups with their role mapping (map, unmap, dry-run preview), users with
  * their groups and roles, exclusions, and the roles the host declared.
  */
-import type { GroupRoleInfo, JsonObject, RoleChange, Roles, UserView } from "@scimkit/core";
+import type { GroupRoleInfo, RoleChange, Roles, UserView } from "@scimkit/core";
 import { z } from "zod";
 import { groupOf, ok, param, userOf, type Context, type Reply } from "../context.js";
 import { notFound, parseInput } from "../http.js";
@@ -38,6 +38,8 @@ export interface AdminGroup {
   readonly roleLabel: string | null;
   readonly active: boolean;
   readonly mappedAt: string | null;
+  /** The connection that pushed the group; null when it was created otherwise. */
+  readonly connectionId: string | null;
 }
 
 function roleLabel(ctx: Context, roleId: string | null): string | null {
@@ -45,7 +47,10 @@ function roleLabel(ctx: Context, roleId: string | null): string | null {
 }
 
 async function toGroup(ctx: Context, g: GroupRoleInfo): Promise<AdminGroup> {
-  const members = await ctx.scim.groups.members(ctx.tenantId, g.id);
+  const [members, view] = await Promise.all([
+    ctx.scim.groups.members(ctx.tenantId, g.id),
+    ctx.scim.groups.get(ctx.tenantId, g.id),
+  ]);
   return {
     id: g.id,
     displayName: g.displayName,
@@ -54,6 +59,7 @@ async function toGroup(ctx: Context, g: GroupRoleInfo): Promise<AdminGroup> {
     roleLabel: roleLabel(ctx, g.roleId),
     active: g.active,
     mappedAt: g.mappedAt,
+    connectionId: view?.directoryId ?? null,
   };
 }
 
@@ -128,32 +134,18 @@ function checkRole(ctx: Context, roleId: string | null, where: "body" | "query")
 
 const changeJson = (c: RoleChange) => ({ userId: c.userId, before: c.before, after: c.after, reason: c.reason });
 
-const mappingState = (g: GroupRoleInfo): JsonObject => ({ roleId: g.roleId, active: g.active });
-
 export async function mapGroup(ctx: Context): Promise<Reply> {
   const group = await groupOf(ctx, param(ctx, "groupId"));
-  ctx.note({ resourceType: "Group", resourceId: group.id });
   const body = parseInput(z.object({ roleId: z.string().min(1).max(200) }).strict(), ctx.body, "body");
   checkRole(ctx, body.roleId, "body");
-  const before = await groupInfo(ctx, group.id);
-  const changes = await ctx.scim.policy.mapGroup(ctx.tenantId, group.id, body.roleId);
-  const after = await groupInfo(ctx, group.id);
-  ctx.note({
-    before: mappingState(before),
-    after: mappingState(after),
-    facts: { roleId: body.roleId, usersChanged: changes.length },
-  });
-  return ok({ group: await toGroup(ctx, after), roleChanges: changes.map(changeJson) });
+  const changes = await ctx.policy.mapGroup(ctx.tenantId, group.id, body.roleId);
+  return ok({ group: await toGroup(ctx, await groupInfo(ctx, group.id)), roleChanges: changes.map(changeJson) });
 }
 
 export async function unmapGroup(ctx: Context): Promise<Reply> {
   const group = await groupOf(ctx, param(ctx, "groupId"));
-  ctx.note({ resourceType: "Group", resourceId: group.id });
-  const before = await groupInfo(ctx, group.id);
-  const changes = await ctx.scim.policy.unmapGroup(ctx.tenantId, group.id);
-  const after = await groupInfo(ctx, group.id);
-  ctx.note({ before: mappingState(before), after: mappingState(after), facts: { usersChanged: changes.length } });
-  return ok({ group: await toGroup(ctx, after), roleChanges: changes.map(changeJson) });
+  const changes = await ctx.policy.unmapGroup(ctx.tenantId, group.id);
+  return ok({ group: await toGroup(ctx, await groupInfo(ctx, group.id)), roleChanges: changes.map(changeJson) });
 }
 
 /* Users ---------------------------------------------------------------------------------------- */
@@ -169,6 +161,8 @@ export interface AdminUser {
   readonly active: boolean;
   readonly roles: readonly string[] | null;
   readonly excluded: boolean;
+  /** The connection that created the user; null when it was created otherwise. */
+  readonly connectionId: string | null;
 }
 
 function toUser(u: UserView, excluded: ReadonlySet<string>): AdminUser {
@@ -182,6 +176,7 @@ function toUser(u: UserView, excluded: ReadonlySet<string>): AdminUser {
     active: u.active,
     roles: u.roles,
     excluded: excluded.has(u.id),
+    connectionId: u.directoryId,
   };
 }
 
@@ -246,10 +241,8 @@ export async function listExclusions(ctx: Context): Promise<Reply> {
 
 export async function exclude(ctx: Context): Promise<Reply> {
   const user = await userOf(ctx, param(ctx, "userId"));
-  ctx.note({ resourceType: "User", resourceId: user.id });
   const body = parseInput(exclusionBody, ctx.body, "body");
-  const exclusion = await ctx.scim.policy.exclude(ctx.tenantId, user.id, body.note ?? undefined);
-  ctx.note({ after: { excluded: true, note: exclusion.note }, facts: { note: exclusion.note } });
+  const exclusion = await ctx.policy.exclude(ctx.tenantId, user.id, body.note ?? undefined);
   return ok({
     userId: exclusion.userId,
     userName: user.userName,
@@ -261,10 +254,8 @@ export async function exclude(ctx: Context): Promise<Reply> {
 
 export async function include(ctx: Context): Promise<Reply> {
   const user = await userOf(ctx, param(ctx, "userId"));
-  ctx.note({ resourceType: "User", resourceId: user.id });
   const existing = (await ctx.scim.policy.listExclusions(ctx.tenantId)).find((e) => e.userId === user.id);
   if (existing === undefined) throw notFound("Exclusion");
-  const changes = await ctx.scim.policy.include(ctx.tenantId, user.id);
-  ctx.note({ before: { excluded: true, note: existing.note }, after: { excluded: false } });
+  const changes = await ctx.policy.include(ctx.tenantId, user.id);
   return ok({ userId: user.id, excluded: false, roleChanges: changes.map(changeJson) });
 }
