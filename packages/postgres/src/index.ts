@@ -17,7 +17,7 @@
  *
  * @module @scimkit/postgres
  */
-export { createPostgresStore, type PostgresStoreOptions } from "./store.js";
+export { createPostgresStore, postgresExecutor, type PostgresStoreOptions } from "./store.js";
 export { migrate, type MigrateOptions, type MigrateResult } from "./migrate.js";
 export { migrations, type Migration } from "./migrations.js";
 export { createPgDriver, type PgDriverOptions, type PgPoolLike, type PgClientLike } from "./pg-driver.js";

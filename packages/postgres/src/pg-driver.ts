@@ -18,6 +18,9 @@ export interface PgClientLike {
 export interface PgPoolLike extends PgClientLike {
   connect(): Promise<PgClientLike & { release(err?: Error | boolean): void }>;
   end?(): Promise<void>;
+  /** node-postgres pools emit `error` for an idle client whose connection dropped; unheard, it ends the process. */
+  on?(event: "error", listener: (error: Error) => void): unknown;
+  listenerCount?(event: "error"): number;
 }
 
 const run = async (client: PgClientLike, text: string, params: readonly SqlParam[] = []): Promise<SqlResult> => {
@@ -90,6 +93,9 @@ async function inTransaction<T>(pool: PgPoolLike, begin: string, work: (sql: Sql
  * ```
  */
 export function createPgDriver(pool: PgPoolLike, options: PgDriverOptions = {}): SqlDriver {
+  // A dropped idle connection must not end the process: the pool replaces it, and the next
+  // request that cannot reach the database is answered 503. A host listening already keeps its own.
+  if (pool.on && (pool.listenerCount?.("error") ?? 0) === 0) pool.on("error", () => undefined);
   return {
     name: "pg",
     autovacuum: true,

@@ -17,7 +17,7 @@
  */
 import type { ScimStore } from "@scimkit/core";
 import type { Filter, StoreTransaction } from "@scimkit/core/store";
-import { defineStore } from "@scimkit/core/store";
+import { defineStore, StoreUnavailableError } from "@scimkit/core/store";
 import type { SqlDriver, SqlExecutor } from "./driver.js";
 import { DEFAULT_SCHEMA, tablesIn, type Tables } from "./identifiers.js";
 import { postgresFeed, readLogAllFrom } from "./feed.js";
@@ -26,7 +26,7 @@ import { queryResources } from "./query/query.js";
 import * as logs from "./sql/logs.js";
 import * as members from "./sql/members.js";
 import * as records from "./sql/records.js";
-import { isDeadlock } from "./sql/errors.js";
+import { isConnectionFailure, isDeadlock } from "./sql/errors.js";
 import * as resources from "./sql/resources.js";
 import { guarded, LockContention, lockPolicyExclusively, Unit } from "./sql/unit.js";
 import { statistics } from "./statistics.js";
@@ -51,6 +51,42 @@ export interface PostgresStoreOptions {
 const MAX_TRIES = 3;
 
 /** `wrote` hears the resource and membership rows each write reports changing (for statistics.ts). */
+/** A lost or refused connection becomes the contract's StoreUnavailableError: core answers 503 with Retry-After. */
+async function unavailableOnLostConnection<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (isConnectionFailure(error)) throw new StoreUnavailableError("the PostgreSQL database is unreachable", { cause: error });
+    throw error;
+  }
+}
+
+/** The executors of units of work this package made: what `postgresExecutor` hands out. */
+const units = new WeakSet<SqlExecutor>();
+
+/**
+ * The SQL executor of a PostgreSQL unit of work, for a host's in-transaction hook
+ * (`onEventInTransaction`, `policy.inTransaction`): what it runs commits or rolls back with the
+ * SCIM change. Throws when `tx` is not a unit of work of this store.
+ *
+ * @example
+ * ```ts
+ * createScimServer({
+ *   store,
+ *   onEventInTransaction: async (e, tx) => {
+ *     if (e.type === "user.created") await postgresExecutor(tx).query("insert into app_users (id, email) values ($1, $2)", [e.user.id, e.user.email]);
+ *   },
+ * });
+ * ```
+ */
+export function postgresExecutor(tx: StoreTransaction): SqlExecutor {
+  const native = tx.native;
+  if (typeof native !== "object" || native === null || !units.has(native as SqlExecutor)) {
+    throw new TypeError("postgresExecutor: not a unit of work of a PostgreSQL store");
+  }
+  return native as SqlExecutor;
+}
+
 function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, unit: Unit, wrote: (rows: number) => void): StoreTransaction {
   const s: resources.Scope = { sql: guarded(sql, unit), t, tenant: tenantId, unit };
   const counted = async <T>(write: Promise<T>, rows: (result: T) => number): Promise<T> => {
@@ -58,8 +94,10 @@ function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, unit: Un
     wrote(rows(result));
     return result;
   };
+  units.add(sql);
   return {
     tenantId,
+    native: sql,
     getResource: (type, id, projection) => resources.getResource(s, type, id, projection),
     createResource: (r) => counted(resources.createResource(s, r), () => 1),
     replaceResource: (r, guard) => counted(resources.replaceResource(s, r, guard), () => 1),
@@ -108,7 +146,7 @@ export function createPostgresStore(options: PostgresStoreOptions): ScimStore {
       // sort-sql.ts orders by any attribute, multi-valued, extension and members ones included.
       supportsSort: () => true,
     },
-    async transaction(tenantId, work, { readOnly }) {
+    transaction: (tenantId, work, { readOnly }) => unavailableOnLostConnection(async () => {
       // Each statement of a read on its own: no BEGIN, no COMMIT, one snapshot per statement.
       if (readOnly) return work(makeTransaction(driver, t, tenantId, new Unit(true, "normal"), () => undefined));
       for (let attempt = 1; ; attempt++) {
@@ -135,8 +173,8 @@ export function createPostgresStore(options: PostgresStoreOptions): ScimStore {
           throw error;
         }
       }
-    },
-    findRecordByKey: (kind, key) => records.findRecordByKey(driver, t, kind, key),
+    }),
+    findRecordByKey: (kind, key) => unavailableOnLostConnection(() => records.findRecordByKey(driver, t, kind, key)),
     // The event feed (feed.ts): the events log across tenants, and consumer groups' leases.
     readLogAll: readLogAllFrom(driver, t),
     feed: postgresFeed(driver, t),

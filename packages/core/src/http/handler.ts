@@ -211,7 +211,8 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       const deadline = performance.now() + deps.requestTimeoutMs;
       caller = await authenticateRequest(request, url, routed.directoryId, deps.auth, (id) => void (aimedAt = id));
       deps.rateLimiter?.take(caller.directory.id);
-      await deps.touch(caller);
+      // The token's last-use note is bookkeeping, written off the request path.
+      void deps.touch(caller).catch(reportFailure);
       const scope: RequestScope = {
         tenantId: caller.directory.tenantId,
         actor: {

@@ -116,7 +116,7 @@ export function openMemoryStore(options: MemoryStoreOptions, io: FileIo): ScimSt
     tenantId: string,
     undo: Undo[] | null,
     redo: RedoOp[] | null,
-  ): Required<TransactionDefinition> {
+  ): Required<Omit<TransactionDefinition, "native">> {
     const data = tenantOf(state, tenantId);
     const write = (fn: Undo, op?: RedoOp) => {
       if (!undo) throw new Error("write attempted in a read-only unit of work");

@@ -53,7 +53,7 @@ export type RequiredTransaction = Pick<StoreTransaction, RequiredOperation>;
  * implements faster itself. `getResource` and `queryResources` may ignore `projection.groups`:
  * when a result comes back without `groups`, core fills it from `groupsOf`.
  */
-export type TransactionDefinition = RequiredTransaction & Partial<Pick<StoreTransaction, DerivedOperation>>;
+export type TransactionDefinition = RequiredTransaction & Partial<Pick<StoreTransaction, DerivedOperation | "native">>;
 
 /** What a store author hands {@link defineStore}. */
 export interface StoreDefinition {
@@ -131,6 +131,7 @@ function defined(tenantId: string, inner: TransactionDefinition, supportsFilter:
 
   return {
     tenantId,
+    ...(inner.native !== undefined ? { native: inner.native } : {}),
     async getResource(type, id, projection) {
       const found = await inner.getResource(type, id, projection);
       if (!found || !projection?.groups || found.groups !== undefined) return found;

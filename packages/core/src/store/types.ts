@@ -130,12 +130,12 @@ export type NewLogEntry = Omit<LogEntry, "seq">;
 export interface LogQuery {
   /** Only entries with `seq` greater than this cursor. */
   readonly after?: number | undefined;
-  readonly directoryId?: string | undefined;
-  readonly resourceType?: string | undefined;
   /** Only entries with `seq` smaller than this cursor (paging back from the newest). */
   readonly before?: number | undefined;
   /** `descending` returns the newest entries first (the first `limit` from the end). @default "ascending" */
   readonly order?: "ascending" | "descending" | undefined;
+  readonly directoryId?: string | undefined;
+  readonly resourceType?: string | undefined;
   readonly resourceId?: string | undefined;
   /**
    * Inclusive from, exclusive to. Core passes both in `Date#toISOString()` form (UTC, milliseconds),
@@ -149,6 +149,12 @@ export interface LogQuery {
 /** Everything a request may do, bound to one tenant. */
 export interface StoreTransaction {
   readonly tenantId: string;
+  /**
+   * Optional: the store's own handle on this unit of work (e.g. its SQL executor), so a host's
+   * in-transaction hook can write its own tables in the same transaction. Each store documents
+   * what it is and offers a typed accessor (`postgresExecutor(tx)` in `@scimkit/postgres`).
+   */
+  readonly native?: unknown;
 
   getResource(type: ResourceTypeId, id: string, projection?: Projection): Promise<StoredResource | null>;
   /** Throws {@link UniquenessError} when `uniqueKey` is taken in this tenant and type. */
@@ -232,6 +238,10 @@ export interface ScimStore {
    * (from rolled-back units) are allowed. A store may run units of different tenants, or writes to
    * different rows, in parallel when it keeps those guarantees (e.g. row locks plus a sequence
    * read at commit).
+   *
+   * A store may run `work` again after rolling an attempt back (a lock conflict, a deadlock):
+   * core builds everything a unit decides inside `work`, so a retry starts afresh. Host hooks that
+   * run inside the unit may see an attempt that is then rolled back.
    */
   transaction<T>(tenantId: string, work: (tx: StoreTransaction) => Promise<T>, options?: { readonly readOnly?: boolean }): Promise<T>;
   /** Finds a record by its cross-tenant `key` (e.g. a token hash) together with its tenant. */

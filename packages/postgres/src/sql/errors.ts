@@ -12,3 +12,14 @@ export const isLockNotAvailable = (error: unknown): boolean => sqlState(error) =
 
 /** SQLSTATE 40P01: the server rolled this transaction back to break a deadlock. */
 export const isDeadlock = (error: unknown): boolean => sqlState(error) === "40P01";
+
+/**
+ * The database could not be reached or the connection was lost: refused, reset, timed out, the
+ * server shutting down or restarting (SQLSTATE 57P01–57P03), too many connections (53300), or a
+ * connection exception (class 08). Core answers these 503 with Retry-After.
+ */
+export function isConnectionFailure(error: unknown): boolean {
+  const code = sqlState(error);
+  if (typeof code === "string" && (/^08/.test(code) || ["57P01", "57P02", "57P03", "53300", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"].includes(code))) return true;
+  return error instanceof Error && /connection terminated|connection (?:is )?closed|client has encountered a connection error|terminating connection/i.test(error.message);
+}
