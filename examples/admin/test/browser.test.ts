@@ -76,9 +76,12 @@ async function signedIn(who: "alice" | "bob"): Promise<{ context: BrowserContext
   await page.goto(`${origin}/`);
   await page.getByRole("button", { name: new RegExp(`Sign in as ${who === "alice" ? "Alice" : "Bob"}`) }).click();
   await page.waitForURL(`${origin}/admin/`);
-  await expect.poll(() => heading(page, "Connections").count()).toBe(1);
+  await poll(() => heading(page, "Connections").count()).toBe(1);
   return { context, page };
 }
+
+/** Waits for a value, generously: a loaded CI machine may take seconds (the first page load builds the script). */
+const poll = <T>(read: () => Promise<T>) => expect.poll(read, { timeout: 30_000, interval: 100 });
 
 const heading = (page: Page, name: string) => page.getByRole("heading", { name, exact: true });
 
@@ -172,7 +175,7 @@ describe("the settings page in Chromium", () => {
     expect(baseUrl).toMatch(new RegExp(`^${origin}/scim/v2/[\\w-]+$`));
     expect(token).toMatch(/^scimkit_/);
     acmeConnectionId = baseUrl.split("/").at(-1) ?? "";
-    await expect.poll(() => page.getByText("Shown once").count()).toBe(1);
+    await poll(() => page.getByText("Shown once").count()).toBe(1);
     await page.getByRole("button", { name: "Copy SCIM base URL" }).click();
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(baseUrl);
     await page.getByRole("button", { name: "Copy Bearer token" }).click();
@@ -231,9 +234,10 @@ describe("the settings page in Chromium", () => {
     const preview = page.getByRole("dialog", { name: "Map Admins to Admin?" });
     await preview.waitFor();
     for (const user of ["ada@acme.example", "grace@acme.example"]) {
-      await expect
-        .poll(() => preview.locator("tr").filter({ hasText: user }).locator("td").allTextContents())
-        .toEqual(["Member", "Admin"]);
+      await poll(() => preview.locator("tr").filter({ hasText: user }).locator("td").allTextContents()).toEqual([
+        "Member",
+        "Admin",
+      ]);
     }
     await screen(page, "groups-preview");
     await preview.getByRole("button", { name: "Apply" }).click();
@@ -243,7 +247,7 @@ describe("the settings page in Chromium", () => {
 
     // The users gain the role; exclude Grace.
     await nav(page, "Users", "Users");
-    await expect.poll(() => row(page, "ada@acme.example").textContent()).toContain("Admin");
+    await poll(() => row(page, "ada@acme.example").textContent()).toContain("Admin");
     expect(await row(page, "grace@acme.example").textContent()).toContain("Admin");
     expect(await row(page, "linus@acme.example").textContent()).toContain("Member");
     await page.getByRole("button", { name: "Exclude Grace Hopper" }).click();
@@ -259,7 +263,7 @@ describe("the settings page in Chromium", () => {
     expect((await scim("PATCH", `/Users/${ids["Grace"]}`, deactivate)).status).toBeLessThan(300);
     await nav(page, "Activity log", "Activity log");
     await nav(page, "Users", "Users");
-    await expect.poll(() => row(page, "ada@acme.example").textContent()).toContain("Inactive");
+    await poll(() => row(page, "ada@acme.example").textContent()).toContain("Inactive");
     const grace = await row(page, "grace@acme.example").first().textContent();
     expect(grace).toContain("Active");
     expect(grace).not.toContain("Inactive");
