@@ -100,12 +100,12 @@ async function accessible(page: Page, screen: string): Promise<void> {
 }
 
 /** axe, then the screenshot docs/admin.md shows (only with UPDATE_SCREENSHOTS=1). */
-async function screen(page: Page, name: string, mask: Locator[] = []): Promise<void> {
+async function screen(page: Page, name: string, mask: Locator[] = [], fullPage = true): Promise<void> {
   await accessible(page, name);
   if (SHOTS) {
     await page.screenshot({
       path: new URL(`${name}.png`, shotsDir).pathname,
-      fullPage: true,
+      fullPage,
       mask,
       maskColor: "#c9d1d9",
       animations: "disabled",
@@ -239,7 +239,8 @@ describe("the settings page in Chromium", () => {
         "Admin",
       ]);
     }
-    await screen(page, "groups-preview");
+    // A modal dialog: the viewport, which its backdrop covers.
+    await screen(page, "groups-preview", [], false);
     await preview.getByRole("button", { name: "Apply" }).click();
     await page.getByRole("status").getByText("Admins now grants Admin; 2 user(s) changed.").waitFor();
     await row(page, "Admins").getByText("Active", { exact: true }).waitFor();
@@ -303,7 +304,8 @@ describe("the settings page in Chromium", () => {
     await page.getByRole("button", { name: "Regenerate the token" }).click();
     const confirm = page.getByRole("dialog", { name: "Regenerate the token?" });
     await confirm.getByLabel("1 hour").check();
-    await screen(page, "regenerate");
+    // A modal dialog: the viewport, which its backdrop covers.
+    await screen(page, "regenerate", [], false);
     await confirm.getByRole("button", { name: "Regenerate", exact: true }).click();
     await page.getByRole("status").getByText("A new token was created. The previous one works until").waitFor();
     const fresh = await page.getByLabel("Bearer token").inputValue();
@@ -325,6 +327,41 @@ describe("the settings page in Chromium", () => {
     await page.goto(`${origin}/settings`);
     await row(page, "Okta").waitFor();
     await screen(page, "embedded");
+    await context.close();
+  });
+
+  it("is operable with the keyboard alone: tabs, a role preview in a dialog that Escape closes, focus kept", async () => {
+    const { context, page } = await signedIn("alice");
+    /** What has focus inside the element's shadow root. */
+    const focused = () =>
+      page.evaluate(() => {
+        const a = document.querySelector("scimkit-admin")?.shadowRoot?.activeElement;
+        if (!a) return "";
+        const label = (a as HTMLSelectElement).labels?.[0]?.textContent ?? a.getAttribute("aria-label");
+        return `${a.tagName} ${(label ?? a.textContent ?? "").trim()}`;
+      });
+    const tabTo = async (want: string) => {
+      for (let i = 0; i < 40 && (await focused()) !== want; i++) await page.keyboard.press("Tab");
+      expect(await focused()).toBe(want);
+    };
+    await tabTo("BUTTON Groups and roles");
+    await page.keyboard.press("Enter");
+    // The new screen's heading takes focus, so a screen reader starts there.
+    await poll(focused).toBe("H2 Groups and roles");
+    await tabTo("SELECT Role for Engineers");
+    await page.keyboard.press("ArrowDown");
+    expect(await page.getByLabel("Role for Engineers").inputValue()).toBe("admin");
+    await page.keyboard.press("Tab");
+    expect(await focused()).toBe("BUTTON Preview Role for Engineers");
+    await page.keyboard.press("Enter");
+    const dialog = page.getByRole("dialog", { name: "Map Engineers to Admin?" });
+    await dialog.waitFor();
+    // Focus moved into the modal dialog; Escape closes it without applying anything.
+    await poll(focused).toMatch(/^BUTTON (Apply|Cancel)$/);
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "detached" });
+    await poll(focused).toBe("BUTTON Preview Role for Engineers");
+    expect(await row(page, "Engineers").getByText("Inactive").count()).toBe(1);
     await context.close();
   });
 

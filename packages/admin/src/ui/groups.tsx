@@ -122,7 +122,8 @@ export function GroupsScreen() {
                               </select>
                               <button
                                 type="button"
-                                disabled={selected === (g.roleId ?? "") || action.busy}
+                                // Not disabled while a preview loads: the button keeps focus, which returns to it after the dialog.
+                                disabled={selected === (g.roleId ?? "")}
                                 onClick={() => preview(g, selected === "" ? null : selected)}
                               >
                                 {t("preview")}

@@ -200,7 +200,7 @@ export function CopyField(props: { label: string; value: string; secret?: boolea
 
 /**
  * A modal dialog (the native `<dialog>`: focus moves in and stays there, Escape closes it, focus
- * returns where it was). `onClose` runs on Escape and on the cancel button.
+ * returns to where it was). `onClose` runs on Escape and on the cancel button.
  */
 export function Dialog(props: {
   title: string;
@@ -215,8 +215,13 @@ export function Dialog(props: {
   const titleId = useId();
   useEffect(() => {
     const d = ref.current;
+    // Where focus was (inside the element's shadow root): it goes back there when the dialog goes.
+    const previous = (d?.getRootNode() as Document | ShadowRoot | undefined)?.activeElement;
     if (d && !d.open) d.showModal();
-    return () => d?.close();
+    return () => {
+      d?.close();
+      if (previous instanceof HTMLElement && previous.isConnected) previous.focus();
+    };
   }, []);
   return (
     <dialog
