@@ -43,7 +43,9 @@ export async function startScim(env: NodeJS.ProcessEnv = process.env): Promise<D
 }
 
 async function accepts(server: ScimServer, token: string): Promise<boolean> {
-  const probe = new Request("http://127.0.0.1/scim/v2/Users?count=0", { headers: { authorization: `Bearer ${token}` } });
+  const probe = new Request("http://127.0.0.1/scim/v2/Users?count=0", {
+    headers: { authorization: `Bearer ${token}` },
+  });
   return (await server.fetch(probe)).status === 200;
 }
 

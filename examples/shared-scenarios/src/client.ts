@@ -37,7 +37,10 @@ export class ScimClient {
     options: { token?: string | null } = {},
   ): Promise<ScimResponse<T>> {
     const token = options.token === undefined ? this.token : options.token;
-    const headers: Record<string, string> = { accept: "application/scim+json", "user-agent": "scimkit-example-scenarios" };
+    const headers: Record<string, string> = {
+      accept: "application/scim+json",
+      "user-agent": "scimkit-example-scenarios",
+    };
     if (token !== null) headers["authorization"] = `Bearer ${token}`;
     if (body !== undefined) headers["content-type"] = "application/scim+json; charset=utf-8";
     const res = await fetch(`${this.baseUrl}${path}`, {
@@ -63,7 +66,10 @@ export class ScimClient {
   }
 
   patch<T = Resource>(path: string, operations: unknown[]) {
-    return this.send<T>("PATCH", path, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: operations });
+    return this.send<T>("PATCH", path, {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: operations,
+    });
   }
 
   delete(path: string) {

@@ -37,7 +37,7 @@ export function describeExample(title: string, options: ExampleSuiteOptions): vo
       client = new ScimClient(example.baseUrl, example.token);
       return example;
     };
-    const userCount = async () => ((await client.get<ListResponse<never>>("/Users?count=0")).body?.totalResults ?? -1);
+    const userCount = async () => (await client.get<ListResponse<never>>("/Users?count=0")).body?.totalResults ?? -1;
 
     beforeAll(start, options.readyTimeoutMs ?? 120_000);
     afterAll(() => {
@@ -52,15 +52,19 @@ export function describeExample(title: string, options: ExampleSuiteOptions): vo
 
     for (const scenario of scenarios) it(scenario.name, () => scenario.run(client));
 
-    it("exits with code 0 on SIGTERM, then starts again on the same data folder and token with its data", async () => {
-      const before = await userCount();
-      expect(before).toBeGreaterThan(0);
-      const first = example;
-      expect(await first?.stop("SIGTERM")).toEqual({ code: 0, signal: null });
-      expect(existsSync(join(dataDir, "scimkit.json"))).toBe(true);
-      await start();
-      expect(await userCount()).toBe(before);
-    }, 2 * (options.readyTimeoutMs ?? 120_000));
+    it(
+      "exits with code 0 on SIGTERM, then starts again on the same data folder and token with its data",
+      async () => {
+        const before = await userCount();
+        expect(before).toBeGreaterThan(0);
+        const first = example;
+        expect(await first?.stop("SIGTERM")).toEqual({ code: 0, signal: null });
+        expect(existsSync(join(dataDir, "scimkit.json"))).toBe(true);
+        await start();
+        expect(await userCount()).toBe(before);
+      },
+      2 * (options.readyTimeoutMs ?? 120_000),
+    );
 
     it("exits with code 0 on Ctrl-C (SIGINT)", async () => {
       expect(await example?.stop("SIGINT")).toEqual({ code: 0, signal: null });

@@ -52,7 +52,12 @@ const users: Scenario[] = [
       const res = await client.post("/Users", body);
       expect(res.status).toBe(201);
       const user = res.body as Resource;
-      expect(user).toMatchObject({ userName: body.userName, name: body.name, active: true, externalId: body.externalId });
+      expect(user).toMatchObject({
+        userName: body.userName,
+        name: body.name,
+        active: true,
+        externalId: body.externalId,
+      });
       expect(user.meta.resourceType).toBe("User");
       expect(user.meta.location).toBe(`${client.baseUrl}/Users/${user.id}`);
       expect(res.headers.get("location")).toBe(user.meta.location);
@@ -73,11 +78,15 @@ const users: Scenario[] = [
     async run(client) {
       const user = await createUser(client);
       const userName = String(user["userName"]);
-      const hit = await client.get(`/Users?filter=${encodeURIComponent(`userName eq "${userName.toUpperCase()}"`)}&startIndex=1&count=100`);
+      const hit = await client.get(
+        `/Users?filter=${encodeURIComponent(`userName eq "${userName.toUpperCase()}"`)}&startIndex=1&count=100`,
+      );
       expect(hit.status).toBe(200);
       expect(list(hit).totalResults).toBe(1);
       expect(list(hit).Resources?.[0]?.id).toBe(user.id);
-      const miss = await client.get(`/Users?filter=${encodeURIComponent(`userName eq "${unique("nobody")}@example.com"`)}`);
+      const miss = await client.get(
+        `/Users?filter=${encodeURIComponent(`userName eq "${unique("nobody")}@example.com"`)}`,
+      );
       expect(miss.status).toBe(200);
       expect(list(miss).totalResults).toBe(0);
     },
@@ -86,7 +95,9 @@ const users: Scenario[] = [
     name: "finds a user by Entra's externalId eq filter",
     async run(client) {
       const user = await createUser(client);
-      const res = await client.get(`/Users?filter=${encodeURIComponent(`externalId eq "${String(user["externalId"])}"`)}`);
+      const res = await client.get(
+        `/Users?filter=${encodeURIComponent(`externalId eq "${String(user["externalId"])}"`)}`,
+      );
       expect(res.status).toBe(200);
       expect(list(res).Resources?.map((r) => r.id)).toEqual([user.id]);
     },
@@ -111,7 +122,11 @@ const users: Scenario[] = [
       const user = await createUser(client);
       const res = await client.get(`/Users/${user.id}`);
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ id: user.id, userName: user["userName"], meta: { location: user.meta.location } });
+      expect(res.body).toMatchObject({
+        id: user.id,
+        userName: user["userName"],
+        meta: { location: user.meta.location },
+      });
       const missing = await client.get(`/Users/${unique("missing")}`);
       expect(missing.status).toBe(404);
       expect(missing.body).toMatchObject({ schemas: [URN.Error], status: "404" });
@@ -122,7 +137,11 @@ const users: Scenario[] = [
     async run(client) {
       const user = await createUser(client);
       const read = (await client.get(`/Users/${user.id}`)).body as Resource;
-      const res = await client.put(`/Users/${user.id}`, { ...read, name: { givenName: "Augusta", familyName: "King" }, groups: [] });
+      const res = await client.put(`/Users/${user.id}`, {
+        ...read,
+        name: { givenName: "Augusta", familyName: "King" },
+        groups: [],
+      });
       expect(res.status).toBe(200);
       const after = (await client.get(`/Users/${user.id}`)).body as Resource;
       expect(after["name"]).toMatchObject({ givenName: "Augusta", familyName: "King" });
@@ -158,10 +177,14 @@ const groups: Scenario[] = [
     async run(client) {
       const group = await createGroup(client);
       expect(group.meta.location).toBe(`${client.baseUrl}/Groups/${group.id}`);
-      const found = await client.get(`/Groups?excludedAttributes=members&filter=${encodeURIComponent(`displayName eq "${String(group["displayName"])}"`)}`);
+      const found = await client.get(
+        `/Groups?excludedAttributes=members&filter=${encodeURIComponent(`displayName eq "${String(group["displayName"])}"`)}`,
+      );
       expect(list(found).Resources?.map((g) => g.id)).toEqual([group.id]);
       const renamed = unique("renamed");
-      const res = await client.patch(`/Groups/${group.id}`, [{ op: "replace", value: { id: group.id, displayName: renamed } }]);
+      const res = await client.patch(`/Groups/${group.id}`, [
+        { op: "replace", value: { id: group.id, displayName: renamed } },
+      ]);
       expectPatchApplied(res.status, res.body);
       expect((await client.get(`/Groups/${group.id}`)).body).toMatchObject({ displayName: renamed });
       expect((await client.delete(`/Groups/${group.id}`)).status).toBe(204);
@@ -174,13 +197,19 @@ const groups: Scenario[] = [
       const [a, b, c] = [await createUser(client), await createUser(client), await createUser(client)];
       const group = await createGroup(client, [a.id]);
       expect(await memberIds(client, group.id)).toEqual([a.id]);
-      const add = await client.patch(`/Groups/${group.id}`, [{ op: "Add", path: "members", value: [{ value: b.id }, { value: c.id, display: "C" }] }]);
+      const add = await client.patch(`/Groups/${group.id}`, [
+        { op: "Add", path: "members", value: [{ value: b.id }, { value: c.id, display: "C" }] },
+      ]);
       expectPatchApplied(add.status, add.body);
       expect(await memberIds(client, group.id)).toEqual([a.id, b.id, c.id].sort());
-      const byFilter = await client.patch(`/Groups/${group.id}`, [{ op: "remove", path: `members[value eq "${a.id}"]` }]);
+      const byFilter = await client.patch(`/Groups/${group.id}`, [
+        { op: "remove", path: `members[value eq "${a.id}"]` },
+      ]);
       expectPatchApplied(byFilter.status, byFilter.body);
       expect(await memberIds(client, group.id)).toEqual([b.id, c.id].sort());
-      const byValue = await client.patch(`/Groups/${group.id}`, [{ op: "Remove", path: "members", value: [{ value: b.id }] }]);
+      const byValue = await client.patch(`/Groups/${group.id}`, [
+        { op: "Remove", path: "members", value: [{ value: b.id }] },
+      ]);
       expectPatchApplied(byValue.status, byValue.body);
       expect(await memberIds(client, group.id)).toEqual([c.id]);
     },
@@ -190,7 +219,9 @@ const groups: Scenario[] = [
     async run(client) {
       const [a, b] = [await createUser(client), await createUser(client)];
       const group = await createGroup(client, [a.id]);
-      const replaced = await client.patch(`/Groups/${group.id}`, [{ op: "replace", path: "members", value: [{ value: b.id }] }]);
+      const replaced = await client.patch(`/Groups/${group.id}`, [
+        { op: "replace", path: "members", value: [{ value: b.id }] },
+      ]);
       expectPatchApplied(replaced.status, replaced.body);
       expect(await memberIds(client, group.id)).toEqual([b.id]);
       const cleared = await client.patch(`/Groups/${group.id}`, [{ op: "replace", path: "members", value: [] }]);

@@ -41,13 +41,15 @@ export async function freePort(): Promise<number> {
 function startArguments(dir: string): string[] {
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { scripts?: { start?: string } };
   const words = (pkg.scripts?.start ?? "").trim().split(/\s+/);
-  if (words[0] !== "node") throw new Error(`The start script of ${dir} must run node directly: "${pkg.scripts?.start ?? ""}"`);
+  if (words[0] !== "node")
+    throw new Error(`The start script of ${dir} must run node directly: "${pkg.scripts?.start ?? ""}"`);
   return words.slice(1);
 }
 
 function exited(child: ChildProcess) {
   return new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) resolve({ code: child.exitCode, signal: child.signalCode });
+    if (child.exitCode !== null || child.signalCode !== null)
+      resolve({ code: child.exitCode, signal: child.signalCode });
     else child.once("exit", (code, signal) => resolve({ code, signal }));
   });
 }

@@ -16,7 +16,16 @@ async function seeded(n: number) {
   const started = performance.now();
   for (let i = 0; i < n; i++) {
     const res = await server.fetch(
-      new Request("http://127.0.0.1/scim/v2/Users", { method: "POST", headers, body: JSON.stringify({ userName: `user${i}@example.com`, externalId: `e${i}`, name: { givenName: "U", familyName: String(i) }, emails: [{ value: `user${i}@example.com`, type: "work", primary: true }] }) }),
+      new Request("http://127.0.0.1/scim/v2/Users", {
+        method: "POST",
+        headers,
+        body: JSON.stringify({
+          userName: `user${i}@example.com`,
+          externalId: `e${i}`,
+          name: { givenName: "U", familyName: String(i) },
+          emails: [{ value: `user${i}@example.com`, type: "work", primary: true }],
+        }),
+      }),
     );
     ids.push(((await res.json()) as { id: string }).id);
   }
@@ -34,15 +43,26 @@ async function measure(label: string, n: number, op: (i: number) => Promise<Resp
     await res.arrayBuffer();
     count += 1;
   }
-  console.log(`${label.padEnd(22)} N=${String(n).padStart(7)}  ${Math.round(count / (DURATION_MS / 1000)).toLocaleString("en-US").padStart(9)} ops/s`);
+  console.log(
+    `${label.padEnd(22)} N=${String(n).padStart(7)}  ${Math.round(count / (DURATION_MS / 1000))
+      .toLocaleString("en-US")
+      .padStart(9)} ops/s`,
+  );
 }
 
 for (const n of [1_000, 100_000]) {
   const { server, headers, ids, seedRate } = await seeded(n);
   console.log(`seeded N=${n} at ${Math.round(seedRate).toLocaleString("en-US")} creates/s`);
   const pick = (i: number) => (i * 7919) % n;
-  await measure("GET /Users/{id}", n, (i) => server.fetch(new Request(`http://127.0.0.1/scim/v2/Users/${ids[pick(i)]}`, { headers })));
+  await measure("GET /Users/{id}", n, (i) =>
+    server.fetch(new Request(`http://127.0.0.1/scim/v2/Users/${ids[pick(i)]}`, { headers })),
+  );
   await measure('userName eq "…"', n, (i) =>
-    server.fetch(new Request(`http://127.0.0.1/scim/v2/Users?filter=${encodeURIComponent(`userName eq "USER${pick(i)}@example.com"`)}`, { headers })),
+    server.fetch(
+      new Request(
+        `http://127.0.0.1/scim/v2/Users?filter=${encodeURIComponent(`userName eq "USER${pick(i)}@example.com"`)}`,
+        { headers },
+      ),
+    ),
   );
 }

@@ -13,7 +13,12 @@ const patchOp = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
 async function seeded(n: number) {
   const server = createScimServer();
-  const dir = await server.directories.create({ tenantId: "bench", name: "bench", idp: "okta", patchResponse: { Group: "noContent" } });
+  const dir = await server.directories.create({
+    tenantId: "bench",
+    name: "bench",
+    idp: "okta",
+    patchResponse: { Group: "noContent" },
+  });
   const { token } = await server.directories.mintToken(dir.id);
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/scim+json" };
   const call = (method: string, path: string, body: unknown) =>
@@ -26,7 +31,10 @@ async function seeded(n: number) {
   const group = (await (await call("POST", "/Groups", { displayName: "Everyone" })).json()) as { id: string };
   for (let i = 0; i < n; i += 1_000) {
     const value = ids.slice(i, Math.min(i + 1_000, n)).map((id) => ({ value: id }));
-    const res = await call("PATCH", `/Groups/${group.id}`, { schemas: [patchOp], Operations: [{ op: "add", path: "members", value }] });
+    const res = await call("PATCH", `/Groups/${group.id}`, {
+      schemas: [patchOp],
+      Operations: [{ op: "add", path: "members", value }],
+    });
     if (res.status >= 300) throw new Error(`seeding members: status ${res.status}`);
   }
   return { call, groupId: group.id, spare: ids.slice(n) };
@@ -40,12 +48,23 @@ async function timed(run: () => Promise<Response>, label: string): Promise<numbe
   return performance.now() - started;
 }
 
-const rate = (count: number, ms: number) => Math.round(count / (ms / 1000)).toLocaleString("en-US").padStart(9);
+const rate = (count: number, ms: number) =>
+  Math.round(count / (ms / 1000))
+    .toLocaleString("en-US")
+    .padStart(9);
 
 for (const n of [1_000, 100_000]) {
   const { call, groupId, spare } = await seeded(n);
-  const add = (id: string) => call("PATCH", `/Groups/${groupId}`, { schemas: [patchOp], Operations: [{ op: "add", path: "members", value: [{ value: id }] }] });
-  const remove = (id: string) => call("PATCH", `/Groups/${groupId}`, { schemas: [patchOp], Operations: [{ op: "remove", path: `members[value eq "${id}"]` }] });
+  const add = (id: string) =>
+    call("PATCH", `/Groups/${groupId}`, {
+      schemas: [patchOp],
+      Operations: [{ op: "add", path: "members", value: [{ value: id }] }],
+    });
+  const remove = (id: string) =>
+    call("PATCH", `/Groups/${groupId}`, {
+      schemas: [patchOp],
+      Operations: [{ op: "remove", path: `members[value eq "${id}"]` }],
+    });
   for (let i = 0; i < 200; i++) {
     // Warm-up: the same work as measured, so the group size stays at n.
     const id = spare[i % spare.length] as string;

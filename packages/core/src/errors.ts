@@ -59,7 +59,10 @@ export const notFound = (detail: string) => new ScimError(404, detail);
 
 /** True for a ScimError from any copy of this package (checks `name`, not only `instanceof`). */
 export function isScimError(e: unknown): e is ScimError {
-  return e instanceof ScimError || (e instanceof Error && e.name === "ScimError" && typeof (e as ScimError).status === "number");
+  return (
+    e instanceof ScimError ||
+    (e instanceof Error && e.name === "ScimError" && typeof (e as ScimError).status === "number")
+  );
 }
 
 /**
@@ -69,9 +72,11 @@ export function isScimError(e: unknown): e is ScimError {
 export function toScimError(error: unknown): ScimError {
   if (isScimError(error)) return error;
   // A store that cannot reach its database says so: the request wrote nothing and may be retried.
-  if (error instanceof Error && error.name === "StoreUnavailableError") return unavailable("The service provider's storage is unavailable; retry later");
+  if (error instanceof Error && error.name === "StoreUnavailableError")
+    return unavailable("The service provider's storage is unavailable; retry later");
   return new ScimError(500, "The service provider could not complete the request");
 }
 
 /** 503 with `Retry-After`, which Okta and Entra honour: nothing was written, the request may be sent again. */
-export const unavailable = (detail: string, retryAfterSeconds = 5) => new ScimError(503, detail, undefined, { "retry-after": String(retryAfterSeconds) });
+export const unavailable = (detail: string, retryAfterSeconds = 5) =>
+  new ScimError(503, detail, undefined, { "retry-after": String(retryAfterSeconds) });

@@ -4,9 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 
-export interface IdGenerator {
-  (): string;
-}
+export type IdGenerator = () => string;
 
 /** A generator of time-ordered ids; ids made in the same millisecond still increase. */
 export function uuidv7Generator(now: () => number = Date.now): IdGenerator {

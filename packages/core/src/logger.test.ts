@@ -3,7 +3,11 @@ import { expect, it } from "vitest";
 it("takes a pino-style logger, object first", async () => {
   const { createScimServer } = await import("./index.js");
   const lines: unknown[][] = [];
-  const pinoLike = { levels: { values: {} }, child: () => pinoLike, error: (obj: Record<string, unknown>, msg?: string) => void lines.push([obj, msg]) };
+  const pinoLike = {
+    levels: { values: {} },
+    child: () => pinoLike,
+    error: (obj: Record<string, unknown>, msg?: string) => void lines.push([obj, msg]),
+  };
   const server = createScimServer({ logger: pinoLike });
   server.events.subscribe(() => {
     throw new Error("handler bug");

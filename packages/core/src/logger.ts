@@ -18,7 +18,8 @@ export interface PinoStyleLogger {
   readonly levels: unknown;
 }
 
-const isPinoStyle = (logger: ScimLogger | PinoStyleLogger): logger is PinoStyleLogger => "levels" in logger && typeof (logger as PinoStyleLogger).child === "function";
+const isPinoStyle = (logger: ScimLogger | PinoStyleLogger): logger is PinoStyleLogger =>
+  "levels" in logger && typeof (logger as PinoStyleLogger).child === "function";
 
 /** The logger in scimkit's own shape, whichever shape it was given in. */
 export function toScimLogger(logger: ScimLogger | PinoStyleLogger): ScimLogger {

@@ -24,11 +24,21 @@ const folderOf = (file: string) => {
 };
 
 function exportedNames(entry: string): string[] {
-  const program = ts.createProgram([entry], { strict: true, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, noEmit: true });
+  const program = ts.createProgram([entry], {
+    strict: true,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    noEmit: true,
+  });
   const checker = program.getTypeChecker();
   const file = program.getSourceFile(entry);
   const symbol = file && checker.getSymbolAtLocation(file);
-  return symbol ? checker.getExportsOfModule(symbol).map((s) => s.name).sort() : [];
+  return symbol
+    ? checker
+        .getExportsOfModule(symbol)
+        .map((s) => s.name)
+        .sort()
+    : [];
 }
 
 describe("the core's shape", () => {
@@ -54,11 +64,31 @@ describe("the core's shape", () => {
     const host = exportedNames(join(src, "index.ts"));
     expect(host.length).toBe(HOST_EXPORTS);
     // Internals stay internal: a host never needs the planner, the parser or tolerance plumbing.
-    for (const internal of ["planPatch", "parseFilter", "evaluateFilter", "toleranceContext", "ok", "err", "Result", "SchemaRegistry", "StoreTransaction"]) {
+    for (const internal of [
+      "planPatch",
+      "parseFilter",
+      "evaluateFilter",
+      "toleranceContext",
+      "ok",
+      "err",
+      "Result",
+      "SchemaRegistry",
+      "StoreTransaction",
+    ]) {
       expect(host).not.toContain(internal);
     }
     const store = exportedNames(join(src, "store/index.ts"));
-    for (const needed of ["defineStore", "defineRecord", "StoreTransaction", "ScimStore", "Filter", "Sort", "UniquenessError", "VersionConflictError", "filterFromText"]) {
+    for (const needed of [
+      "defineStore",
+      "defineRecord",
+      "StoreTransaction",
+      "ScimStore",
+      "Filter",
+      "Sort",
+      "UniquenessError",
+      "VersionConflictError",
+      "filterFromText",
+    ]) {
       expect(store).toContain(needed);
     }
     expect(store).not.toContain("planPatch");

@@ -8,13 +8,24 @@ export interface Harness {
   server: ScimServer;
   token: string;
   directoryId: string;
-  call(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; body: any; headers: Headers }>;
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: any; headers: Headers }>;
 }
 
-export async function harness(options: ScimServerOptions & { profile?: ProfileName; tenantId?: string } = {}): Promise<Harness> {
+export async function harness(
+  options: ScimServerOptions & { profile?: ProfileName; tenantId?: string } = {},
+): Promise<Harness> {
   const { profile, tenantId, ...serverOptions } = options;
   const server = createScimServer(serverOptions);
-  const dir = await server.directories.create({ tenantId: tenantId ?? "acme", name: "Test IdP", ...(profile ? { profile } : {}) });
+  const dir = await server.directories.create({
+    tenantId: tenantId ?? "acme",
+    name: "Test IdP",
+    ...(profile ? { profile } : {}),
+  });
   const { token } = await server.directories.mintToken(dir.id);
   return {
     server,
@@ -23,7 +34,11 @@ export async function harness(options: ScimServerOptions & { profile?: ProfileNa
     async call(method, path, body, headers = {}) {
       const init: RequestInit = {
         method,
-        headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { "content-type": "application/scim+json" } : {}), ...headers },
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body !== undefined ? { "content-type": "application/scim+json" } : {}),
+          ...headers,
+        },
       };
       if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
       const res = await server.fetch(new Request(`${BASE}${path}`, init));

@@ -61,7 +61,11 @@ describe.each([
       headers: { "content-type": "application/scim+json; charset=utf-8" },
       body,
     });
-    expect(await res.json()).toMatchObject({ method: "POST", contentType: "application/scim+json; charset=utf-8", body });
+    expect(await res.json()).toMatchObject({
+      method: "POST",
+      contentType: "application/scim+json; charset=utf-8",
+      body,
+    });
   });
 
   it("uses the body express.json() already parsed", async () => {

@@ -27,7 +27,11 @@ export type ExpressRequestLike = IncomingMessage & {
 };
 
 /** An Express middleware; `app.use(path, …)` and `router.use(…)` accept it in Express 4 and 5. */
-export type ScimExpressMiddleware = (req: ExpressRequestLike, res: ServerResponse, next: (error?: unknown) => void) => void;
+export type ScimExpressMiddleware = (
+  req: ExpressRequestLike,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
 
 /**
  * Mounts a scimkit server (or any Web `fetch`) in Express. The SCIM base URL is wherever it is

@@ -63,7 +63,8 @@ export function createKoaMiddleware(target: FetchTarget, options: ScimKoaOptions
     });
     ctx.status = answer.status;
     const web = answer instanceof Response;
-    for (const [name, value] of Object.entries(web ? headerRecord(answer.headers) : answer.headers)) ctx.set(name, value);
+    for (const [name, value] of Object.entries(web ? headerRecord(answer.headers) : answer.headers))
+      ctx.set(name, value);
     if (answer.body === null) ctx.body = emptyStatuses.has(answer.status) ? null : "";
     else ctx.body = web ? Readable.fromWeb(answer.body as NodeReadableStream<Uint8Array>) : answer.body;
   };

@@ -59,7 +59,11 @@ describe.each([
     app.use(createKoaMiddleware(echo));
     const origin = await start(app);
     const body = '{"userName":"ada"}';
-    const res = await fetch(`${origin}/scim/v2/Users`, { method: "POST", headers: { "content-type": "application/scim+json" }, body });
+    const res = await fetch(`${origin}/scim/v2/Users`, {
+      method: "POST",
+      headers: { "content-type": "application/scim+json" },
+      body,
+    });
     expect(((await res.json()) as Seen).body).toBe(body);
   });
 
@@ -69,7 +73,11 @@ describe.each([
     app.use(createKoaMiddleware(echo));
     const origin = await start(app);
     const body = '{ "userName" : "ada" }';
-    const res = await fetch(`${origin}/scim/v2/Users`, { method: "POST", headers: { "content-type": "application/scim+json" }, body });
+    const res = await fetch(`${origin}/scim/v2/Users`, {
+      method: "POST",
+      headers: { "content-type": "application/scim+json" },
+      body,
+    });
     expect(((await res.json()) as Seen).body).toBe(body);
   });
 
@@ -90,8 +98,18 @@ describe.each([
 
   it("keeps a bodiless status as sent instead of Koa's defaults", async () => {
     const app = new Koa();
-    app.use(mount("/none", createKoaMiddleware(async () => new Response(null, { status: 204 }))));
-    app.use(mount("/accepted", createKoaMiddleware(async () => new Response(null, { status: 202 }))));
+    app.use(
+      mount(
+        "/none",
+        createKoaMiddleware(async () => new Response(null, { status: 204 })),
+      ),
+    );
+    app.use(
+      mount(
+        "/accepted",
+        createKoaMiddleware(async () => new Response(null, { status: 202 })),
+      ),
+    );
     const origin = await start(app);
     const none = await fetch(`${origin}/none/Users/1`, { method: "DELETE" });
     expect(none.status).toBe(204);
@@ -114,7 +132,9 @@ describe.each([
     app.proxy = true;
     app.use(createKoaMiddleware(echo));
     const origin = await start(app);
-    const res = await fetch(`${origin}/scim/v2/Users`, { headers: { "x-forwarded-proto": "https", "x-forwarded-host": "hr.example.com" } });
+    const res = await fetch(`${origin}/scim/v2/Users`, {
+      headers: { "x-forwarded-proto": "https", "x-forwarded-host": "hr.example.com" },
+    });
     expect(((await res.json()) as Seen).url).toBe("https://hr.example.com/scim/v2/Users");
   });
 
@@ -129,7 +149,11 @@ describe.each([
     const res = await fetch(`${origin}/scim/v2/Users`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
-      body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "ada@example.com", active: "True" }),
+      body: JSON.stringify({
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        userName: "ada@example.com",
+        active: "True",
+      }),
     });
     expect(res.status).toBe(201);
     const user = (await res.json()) as { id: string; active: boolean; meta: { location: string } };

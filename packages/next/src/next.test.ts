@@ -10,7 +10,10 @@ describe("createNextRouteHandlers", () => {
       return new Response(request.method, { status: 299 });
     });
     for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"] as const) {
-      const request = new Request("https://app.example/scim/v2/Users/1", { method, ...(method === "GET" ? {} : { body: "{}" }) });
+      const request = new Request("https://app.example/scim/v2/Users/1", {
+        method,
+        ...(method === "GET" ? {} : { body: "{}" }),
+      });
       const response = await handlers[method](request);
       expect(response.status).toBe(299);
       expect(await response.text()).toBe(method);
@@ -19,7 +22,9 @@ describe("createNextRouteHandlers", () => {
   });
 
   it("puts the client's Host back into the URL Next built on its own listening host, body intact", async () => {
-    const { POST } = createNextRouteHandlers(async (request) => Response.json({ url: request.url, body: await request.text() }));
+    const { POST } = createNextRouteHandlers(async (request) =>
+      Response.json({ url: request.url, body: await request.text() }),
+    );
     const response = await POST(
       new Request("http://localhost:3000/scim/v2/Users?x=1", {
         method: "POST",
@@ -27,7 +32,10 @@ describe("createNextRouteHandlers", () => {
         body: '{"userName":"ada"}',
       }),
     );
-    expect(await response.json()).toEqual({ url: "http://hr.example.com/scim/v2/Users?x=1", body: '{"userName":"ada"}' });
+    expect(await response.json()).toEqual({
+      url: "http://hr.example.com/scim/v2/Users?x=1",
+      body: '{"userName":"ada"}',
+    });
   });
 
   it("takes the host from X-Forwarded-Host only with trustProxy", async () => {
@@ -51,7 +59,9 @@ describe("createNextRouteHandlers", () => {
         return new Response(this.greeting);
       },
     };
-    expect(await (await createNextRouteHandlers(server).GET(new Request("https://app.example/scim/v2"))).text()).toBe("hello");
+    expect(await (await createNextRouteHandlers(server).GET(new Request("https://app.example/scim/v2"))).text()).toBe(
+      "hello",
+    );
   });
 
   it("serves the engine: a user POSTed through one handler is read back through another", async () => {
@@ -71,7 +81,11 @@ describe("createNextRouteHandlers", () => {
     const { id } = (await created.json()) as { id: string };
     const read = await GET(new Request(`https://app.example/scim/v2/Users/${id}`, { headers }));
     expect(read.status).toBe(200);
-    expect(await read.json()).toMatchObject({ id, userName: "ada@example.com", meta: { location: `https://app.example/scim/v2/Users/${id}` } });
+    expect(await read.json()).toMatchObject({
+      id,
+      userName: "ada@example.com",
+      meta: { location: `https://app.example/scim/v2/Users/${id}` },
+    });
     await server.close();
   });
 });

@@ -41,7 +41,13 @@ async function post(): Promise<void> {
     new Request("https://bench.example.com/scim/v2/Users", {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
-      body: JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName, name: { givenName: "A", familyName: "B" }, emails: [{ value: userName, primary: true }], active: true }),
+      body: JSON.stringify({
+        schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        userName,
+        name: { givenName: "A", familyName: "B" },
+        emails: [{ value: userName, primary: true }],
+        active: true,
+      }),
     }),
   );
   if (res.status !== 201) throw new Error(`POST answered ${res.status}: ${await res.text()}`);

@@ -67,8 +67,20 @@ async function load(driver: SqlDriver): Promise<void> {
       const x = extract(attributes);
       const created = new Date(base + i).toISOString();
       // The one email is the userName, so its folded value is the folded userName.
-      const row = [id(i), JSON.stringify(attributes), userName.toLowerCase(), created, x.userNameCi, x.displayNameCi, x.externalId, String(x.active), x.emailValues[0] ?? null];
-      row.forEach((v, c) => cols[c]?.push(v));
+      const row = [
+        id(i),
+        JSON.stringify(attributes),
+        userName.toLowerCase(),
+        created,
+        x.userNameCi,
+        x.displayNameCi,
+        x.externalId,
+        String(x.active),
+        x.emailValues[0] ?? null,
+      ];
+      row.forEach((v, c) => {
+        cols[c]?.push(v);
+      });
     }
     await driver.query(
       `INSERT INTO ${t}.resources (tenant, type, id, attributes, internal, unique_key, created, last_modified, version, user_name_ci, display_name_ci, external_id, active, email_values)
@@ -76,7 +88,8 @@ async function load(driver: SqlDriver): Promise<void> {
        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[]) AS x(id, attrs, un, cr, unc, dnc, ext, act, em)`,
       [tenant, ...cols],
     );
-    if ((from / batch) % 20 === 0) process.stdout.write(`\r  loading: ${Math.min(users, from + batch).toLocaleString()} users`);
+    if ((from / batch) % 20 === 0)
+      process.stdout.write(`\r  loading: ${Math.min(users, from + batch).toLocaleString()} users`);
   }
   await driver.query(
     `INSERT INTO ${t}.resources (tenant, type, id, attributes, internal, unique_key, created, last_modified, version, display_name_ci)
@@ -91,10 +104,15 @@ async function load(driver: SqlDriver): Promise<void> {
   // What autovacuum would do soon after a bulk load: statistics, and a visibility map for index-only counts.
   await driver.query(`VACUUM ANALYZE ${t}.resources`);
   await driver.query(`VACUUM ANALYZE ${t}.members`);
-  console.log(`\r  loaded ${users.toLocaleString()} users and a ${groupSize.toLocaleString()}-member group in ${((performance.now() - started) / 1000).toFixed(1)} s`.padEnd(70));
+  console.log(
+    `\r  loaded ${users.toLocaleString()} users and a ${groupSize.toLocaleString()}-member group in ${((performance.now() - started) / 1000).toFixed(1)} s`.padEnd(
+      70,
+    ),
+  );
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 
 async function measure(name: string, n: number, op: (i: number) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < Math.min(5, n); i++) await op(i + n);
@@ -105,11 +123,15 @@ async function measure(name: string, n: number, op: (i: number) => Promise<unkno
     times.push(performance.now() - start);
   }
   times.sort((a, b) => a - b);
-  console.log(`  ${name.padEnd(48)} p50 ${percentile(times, 50).toFixed(2).padStart(8)} ms   p99 ${percentile(times, 99).toFixed(2).padStart(8)} ms   (${n} runs)`);
+  console.log(
+    `  ${name.padEnd(48)} p50 ${percentile(times, 50).toFixed(2).padStart(8)} ms   p99 ${percentile(times, 99).toFixed(2).padStart(8)} ms   (${n} runs)`,
+  );
 }
 
 const { driver, close } = await open();
-console.log(`scimkit postgres bench on ${url ? "PostgreSQL server" : "PGlite"}: ${users.toLocaleString()} users, schema ${schema}`);
+console.log(
+  `scimkit postgres bench on ${url ? "PostgreSQL server" : "PGlite"}: ${users.toLocaleString()} users, schema ${schema}`,
+);
 try {
   await migrate(driver, { schema });
   await load(driver);
@@ -118,12 +140,22 @@ try {
   const query = (q: StoreQuery) => store.transaction(tenant, (tx) => tx.queryResources("User", q), { readOnly: true });
   const page = { startIndex: 1, count: 100 };
 
-  await measure("userName eq (case differs)", iterations, (i) => query({ ...page, filter: filter(`userName eq "USER${rand(i)}@Example.com"`) }));
-  await measure("externalId eq", iterations, (i) => query({ ...page, filter: filter(`externalId eq "ext-${rand(i)}"`) }));
-  await measure("userName sw, page of 100", iterations, (i) => query({ ...page, filter: filter(`userName sw "user${rand(i) % 1000}"`) }));
+  await measure("userName eq (case differs)", iterations, (i) =>
+    query({ ...page, filter: filter(`userName eq "USER${rand(i)}@Example.com"`) }),
+  );
+  await measure("externalId eq", iterations, (i) =>
+    query({ ...page, filter: filter(`externalId eq "ext-${rand(i)}"`) }),
+  );
+  await measure("userName sw, page of 100", iterations, (i) =>
+    query({ ...page, filter: filter(`userName sw "user${rand(i) % 1000}"`) }),
+  );
   const sortUserName = sortFromText("userName");
-  await measure("sorted by userName, page of 100 (+ total)", iterations, (i) => query({ startIndex: 1 + (rand(i) % 10_000), count: 100, sort: sortUserName }));
-  await measure("default order, page of 100 (+ total)", iterations, (i) => query({ startIndex: 1 + (rand(i) % 10_000), count: 100 }));
+  await measure("sorted by userName, page of 100 (+ total)", iterations, (i) =>
+    query({ startIndex: 1 + (rand(i) % 10_000), count: 100, sort: sortUserName }),
+  );
+  await measure("default order, page of 100 (+ total)", iterations, (i) =>
+    query({ startIndex: 1 + (rand(i) % 10_000), count: 100 }),
+  );
   await measure("emails[type eq work].value eq (Entra)", iterations, (i) =>
     query({ ...page, filter: filter(`emails[type eq "work"].value eq "user${rand(i)}@example.com"`) }),
   );
@@ -136,7 +168,9 @@ try {
   await measure(`remove 1 member from the ${groupSize.toLocaleString()}-member group`, iterations, (i) =>
     store.transaction(tenant, (tx) => tx.removeMembers("big", [outsider(i)], at())),
   );
-  await measure("hasMembers (1 id) on the big group", iterations, (i) => store.transaction(tenant, (tx) => tx.hasMembers("big", [id(rand(i))]), { readOnly: true }));
+  await measure("hasMembers (1 id) on the big group", iterations, (i) =>
+    store.transaction(tenant, (tx) => tx.hasMembers("big", [id(rand(i))]), { readOnly: true }),
+  );
 } finally {
   if (!args.keep) await driver.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await close();

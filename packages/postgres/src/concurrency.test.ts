@@ -23,7 +23,16 @@ describe.runIf(PG_URL)("concurrent membership changes from several processes (Po
     const driver = createPgDriver(pool);
     await migrate(driver, { schema });
     await createPostgresStore({ driver, schema }).transaction("t", (tx) =>
-      tx.createResource({ id: "g", resourceType: "Group", attributes: { displayName: "Big" }, internal: {}, uniqueKey: null, created: "c", lastModified: "c", version: 1 }),
+      tx.createResource({
+        id: "g",
+        resourceType: "Group",
+        attributes: { displayName: "Big" },
+        internal: {},
+        uniqueKey: null,
+        created: "c",
+        lastModified: "c",
+        version: 1,
+      }),
     );
   });
   afterAll(async () => {
@@ -33,7 +42,11 @@ describe.runIf(PG_URL)("concurrent membership changes from several processes (Po
 
   it("4 processes × 250 concurrent adds leave all 1,000 members, each once, and 1,000 version bumps", async () => {
     const workers = [0, 1, 2, 3].map((w) =>
-      run(process.execPath, ["--conditions=source", "--import", "tsx", "test/member-adder.ts", url, schema, "t", "g", String(w), "250"], { cwd: packageDir, maxBuffer: 1 << 24 }),
+      run(
+        process.execPath,
+        ["--conditions=source", "--import", "tsx", "test/member-adder.ts", url, schema, "t", "g", String(w), "250"],
+        { cwd: packageDir, maxBuffer: 1 << 24 },
+      ),
     );
     const reported = (await Promise.all(workers)).flatMap((r) => JSON.parse(r.stdout) as string[]);
 
@@ -42,11 +55,15 @@ describe.runIf(PG_URL)("concurrent membership changes from several processes (Po
     const own = ids.filter((id) => !id.startsWith("shared-"));
     expect(own).toHaveLength(1000);
     expect(new Set(own).size).toBe(1000);
-    expect(ids.filter((id) => id.startsWith("shared-")).sort()).toEqual(Array.from({ length: 50 }, (_, i) => `shared-${i}`).sort());
+    expect(ids.filter((id) => id.startsWith("shared-")).sort()).toEqual(
+      Array.from({ length: 50 }, (_, i) => `shared-${i}`).sort(),
+    );
     // Each id was reported added by exactly one unit of work.
     expect(reported).toHaveLength(1050);
     expect(new Set(reported).size).toBe(1050);
-    const group = await pool.query(`SELECT version FROM "${schema}".resources WHERE tenant = 't' AND type = 'Group' AND id = 'g'`);
+    const group = await pool.query(
+      `SELECT version FROM "${schema}".resources WHERE tenant = 't' AND type = 'Group' AND id = 'g'`,
+    );
     expect(group.rows[0]?.version).toBe(1001);
   }, 120_000);
 });

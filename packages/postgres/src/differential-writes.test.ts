@@ -8,7 +8,7 @@ import { PGlite } from "@electric-sql/pglite";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createMemoryStore, type ScimStore } from "@scimkit/core";
-import { type Member, type StoreTransaction } from "@scimkit/core/store";
+import type { Member, StoreTransaction } from "@scimkit/core/store";
 import { migrate, createPgliteDriver, createPostgresStore } from "./index.js";
 
 const ids = ["a", "b", "c", "d", "e"];
@@ -28,13 +28,34 @@ const memberIds = fc.uniqueArray(fc.constantFrom(...ids, ...groups), { maxLength
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant("createUser" as const), id: fc.constantFrom(...ids), name: fc.constantFrom(...names) }),
   fc.record({ op: fc.constant("createGroup" as const), id: fc.constantFrom(...groups) }),
-  fc.record({ op: fc.constant("replace" as const), id: fc.constantFrom(...ids), name: fc.constantFrom(...names), stale: fc.boolean() }),
-  fc.record({ op: fc.constant("delete" as const), type: fc.constantFrom<"User" | "Group">("User", "Group"), id: fc.constantFrom(...ids, ...groups), stale: fc.boolean() }),
-  fc.record({ op: fc.constantFrom("add" as const, "replaceMembers" as const), group: fc.constantFrom(...groups), members: memberIds, stale: fc.boolean() }),
-  fc.record({ op: fc.constant("remove" as const), group: fc.constantFrom(...groups), members: memberIds, stale: fc.boolean() }),
+  fc.record({
+    op: fc.constant("replace" as const),
+    id: fc.constantFrom(...ids),
+    name: fc.constantFrom(...names),
+    stale: fc.boolean(),
+  }),
+  fc.record({
+    op: fc.constant("delete" as const),
+    type: fc.constantFrom<"User" | "Group">("User", "Group"),
+    id: fc.constantFrom(...ids, ...groups),
+    stale: fc.boolean(),
+  }),
+  fc.record({
+    op: fc.constantFrom("add" as const, "replaceMembers" as const),
+    group: fc.constantFrom(...groups),
+    members: memberIds,
+    stale: fc.boolean(),
+  }),
+  fc.record({
+    op: fc.constant("remove" as const),
+    group: fc.constantFrom(...groups),
+    members: memberIds,
+    stale: fc.boolean(),
+  }),
 );
 
-const asMembers = (list: readonly string[]): Member[] => list.map((value) => ({ value, type: value.startsWith("g") ? "Group" : "User", display: value.toUpperCase() }));
+const asMembers = (list: readonly string[]): Member[] =>
+  list.map((value) => ({ value, type: value.startsWith("g") ? "Group" : "User", display: value.toUpperCase() }));
 
 /**
  * Runs one operation; the version a client would send comes from a read in the same unit of work,
@@ -52,17 +73,48 @@ async function apply(tx: StoreTransaction, o: Op, step: number): Promise<unknown
   };
   switch (o.op) {
     case "createUser":
-      return tx.createResource({ id: o.id, resourceType: "User", attributes: { userName: o.name }, internal: {}, uniqueKey: o.name.toLowerCase(), created: stamp(step), lastModified: stamp(step), version: 1 });
+      return tx.createResource({
+        id: o.id,
+        resourceType: "User",
+        attributes: { userName: o.name },
+        internal: {},
+        uniqueKey: o.name.toLowerCase(),
+        created: stamp(step),
+        lastModified: stamp(step),
+        version: 1,
+      });
     case "createGroup":
-      return tx.createResource({ id: o.id, resourceType: "Group", attributes: { displayName: o.id }, internal: {}, uniqueKey: null, created: stamp(step), lastModified: stamp(step), version: 1 });
+      return tx.createResource({
+        id: o.id,
+        resourceType: "Group",
+        attributes: { displayName: o.id },
+        internal: {},
+        uniqueKey: null,
+        created: stamp(step),
+        lastModified: stamp(step),
+        version: 1,
+      });
     case "replace": {
       const current = await tx.getResource("User", o.id);
       if (!current) return "absent";
       const expectedVersion = current.version - (o.stale ? 1 : 0);
-      return tx.replaceResource({ ...current, attributes: { userName: o.name, step }, uniqueKey: o.name.toLowerCase(), lastModified: stamp(step), version: current.version + 1 }, { expectedVersion });
+      return tx.replaceResource(
+        {
+          ...current,
+          attributes: { userName: o.name, step },
+          uniqueKey: o.name.toLowerCase(),
+          lastModified: stamp(step),
+          version: current.version + 1,
+        },
+        { expectedVersion },
+      );
     }
     case "delete":
-      return tx.deleteResource(o.type, o.id, o.stale ? { expectedVersion: await version(o.type, o.id, true) } : undefined);
+      return tx.deleteResource(
+        o.type,
+        o.id,
+        o.stale ? { expectedVersion: await version(o.type, o.id, true) } : undefined,
+      );
     case "add":
       return [...(await tx.addMembers(o.group, asMembers(o.members), await membership(o.group, o.stale)))].sort();
     case "remove":
@@ -76,7 +128,9 @@ async function apply(tx: StoreTransaction, o: Op, step: number): Promise<unknown
 
 async function outcome(store: ScimStore, tenant: string, o: Op, step: number): Promise<unknown> {
   try {
-    return { ok: JSON.parse(JSON.stringify((await store.transaction(tenant, (tx) => apply(tx, o, step))) ?? null)) as unknown };
+    return {
+      ok: JSON.parse(JSON.stringify((await store.transaction(tenant, (tx) => apply(tx, o, step))) ?? null)) as unknown,
+    };
   } catch (error) {
     // A store may word "no such group" its own way; a contract error must be the same error.
     const name = error instanceof Error ? error.name : "thrown";
@@ -94,7 +148,10 @@ async function state(store: ScimStore, tenant: string): Promise<unknown> {
       return JSON.parse(
         JSON.stringify({
           users: users.resources,
-          groups: grps.resources.map((g) => ({ ...g, members: [...(g.members ?? [])].sort((x, y) => (x.value < y.value ? -1 : 1)) })),
+          groups: grps.resources.map((g) => ({
+            ...g,
+            members: [...(g.members ?? [])].sort((x, y) => (x.value < y.value ? -1 : 1)),
+          })),
           memberships: [...memberships].map(([id, list]) => [id, list.map((m) => m.groupId).sort()]),
         }),
       ) as unknown;

@@ -35,7 +35,10 @@ export interface SqlDriver extends SqlExecutor {
    * Runs `work` on one connection between `BEGIN` and `COMMIT`; rolls back and rethrows when it throws.
    * Statements outside `work` never interleave with it on that connection.
    */
-  transaction<T>(work: (sql: SqlExecutor) => Promise<T>, options?: { readonly readOnly?: boolean | undefined }): Promise<T>;
+  transaction<T>(
+    work: (sql: SqlExecutor) => Promise<T>,
+    options?: { readonly readOnly?: boolean | undefined },
+  ): Promise<T>;
   /** Releases the underlying client, when the driver owns it. */
   close?(): Promise<void>;
 }

@@ -49,7 +49,9 @@ describe("createPgDriver", () => {
     expect(f.statements).toEqual(["BEGIN", "SELECT 1", "ROLLBACK"]);
     expect(f.released).toEqual([false]);
     // A unit that sent nothing has nothing to begin or to roll back.
-    await expect(createPgDriver(f.pool).transaction(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    await expect(createPgDriver(f.pool).transaction(async () => Promise.reject(new Error("boom")))).rejects.toThrow(
+      "boom",
+    );
     expect(f.statements).toHaveLength(3);
   });
 
@@ -84,8 +86,14 @@ describe("createPgliteDriver", () => {
     const driver = createPgliteDriver(db, { closeOnClose: true });
     await driver.query("CREATE TABLE t (v text)");
     await driver.transaction(async (sql) => sql.query("INSERT INTO t VALUES ($1)", ["kept"]));
-    await expect(driver.transaction(async (sql) => (await sql.query("INSERT INTO t VALUES ($1)", ["dropped"]), Promise.reject(new Error("boom"))))).rejects.toThrow("boom");
-    await expect(driver.transaction(async (sql) => sql.query("INSERT INTO t VALUES ('x')"), { readOnly: true })).rejects.toThrow(/read-only/);
+    await expect(
+      driver.transaction(
+        async (sql) => (await sql.query("INSERT INTO t VALUES ($1)", ["dropped"]), Promise.reject(new Error("boom"))),
+      ),
+    ).rejects.toThrow("boom");
+    await expect(
+      driver.transaction(async (sql) => sql.query("INSERT INTO t VALUES ('x')"), { readOnly: true }),
+    ).rejects.toThrow(/read-only/);
     expect((await driver.query("SELECT v FROM t")).rows).toEqual([{ v: "kept" }]);
     expect((await driver.query("UPDATE t SET v = $1", ["changed"])).rowCount).toBe(1);
     await driver.close?.();

@@ -12,7 +12,9 @@ export const DEFAULT_SCHEMA = "scimkit";
 /** The quoted schema identifier, or an error naming the rule the name broke. */
 export function quoteSchema(name: string): string {
   if (!SCHEMA_NAME.test(name)) {
-    throw new Error(`invalid PostgreSQL schema name "${name}": use letters, digits and underscores (at most 63), not starting with a digit`);
+    throw new Error(
+      `invalid PostgreSQL schema name "${name}": use letters, digits and underscores (at most 63), not starting with a digit`,
+    );
   }
   return `"${name}"`;
 }

@@ -5,9 +5,12 @@ import { freshSchema, PG_URL } from "../test/databases.js";
 import { migrate, migrations, createPgDriver, createPgliteDriver, createPostgresStore } from "./index.js";
 
 const tablesIn = async (db: PGlite, schema: string) =>
-  (await db.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name", [schema])).rows.map(
-    (r) => r.table_name,
-  );
+  (
+    await db.query<{ table_name: string }>(
+      "SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name",
+      [schema],
+    )
+  ).rows.map((r) => r.table_name);
 
 describe("migrate", () => {
   it("creates the schema and its tables once, then finds nothing to do", async () => {
@@ -27,7 +30,16 @@ describe("migrate", () => {
     await migrate(driver, { schema: "tenant_b" });
     const a = createPostgresStore({ driver, schema: "tenant_a" });
     const b = createPostgresStore({ driver, schema: "tenant_b" });
-    const user = { id: "u", resourceType: "User", attributes: { userName: "x" }, internal: {}, uniqueKey: "x", created: "c", lastModified: "c", version: 1 };
+    const user = {
+      id: "u",
+      resourceType: "User",
+      attributes: { userName: "x" },
+      internal: {},
+      uniqueKey: "x",
+      created: "c",
+      lastModified: "c",
+      version: 1,
+    };
     await a.transaction("t", (tx) => tx.createResource(user));
     expect(await b.transaction("t", (tx) => tx.getResource("User", "u"))).toBeNull();
     expect(await a.transaction("t", (tx) => tx.getResource("User", "u"))).not.toBeNull();
@@ -47,16 +59,19 @@ describe("migrate", () => {
     expect(statements).toEqual([]);
   });
 
-  it.runIf(PG_URL)("lets several instances migrate one schema at once: one applies, the others wait and find it done", async () => {
-    const schema = freshSchema("migrate");
-    const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: PG_URL, max: 1 }));
-    try {
-      const results = await Promise.all(pools.map((pool) => migrate(createPgDriver(pool), { schema })));
-      expect(results.filter((r) => r.applied.length > 0)).toHaveLength(1);
-      expect(results.every((r) => r.version === Math.max(...migrations.map((m) => m.version)))).toBe(true);
-    } finally {
-      await pools[0]?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await Promise.all(pools.map((p) => p.end()));
-    }
-  });
+  it.runIf(PG_URL)(
+    "lets several instances migrate one schema at once: one applies, the others wait and find it done",
+    async () => {
+      const schema = freshSchema("migrate");
+      const pools = Array.from({ length: 4 }, () => new pg.Pool({ connectionString: PG_URL, max: 1 }));
+      try {
+        const results = await Promise.all(pools.map((pool) => migrate(createPgDriver(pool), { schema })));
+        expect(results.filter((r) => r.applied.length > 0)).toHaveLength(1);
+        expect(results.every((r) => r.version === Math.max(...migrations.map((m) => m.version)))).toBe(true);
+      } finally {
+        await pools[0]?.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+        await Promise.all(pools.map((p) => p.end()));
+      }
+    },
+  );
 });

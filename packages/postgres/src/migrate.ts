@@ -40,7 +40,9 @@ export async function migrate(driver: SqlDriver, options: MigrateOptions = {}): 
     await sql.query(
       `CREATE TABLE IF NOT EXISTS ${t.migrations} (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
-    const done = new Set((await sql.query(`SELECT version FROM ${t.migrations}`)).rows.map((r) => Number(r["version"])));
+    const done = new Set(
+      (await sql.query(`SELECT version FROM ${t.migrations}`)).rows.map((r) => Number(r["version"])),
+    );
     const applied: number[] = [];
     for (const m of migrations) {
       if (done.has(m.version)) continue;

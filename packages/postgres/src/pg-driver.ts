@@ -101,7 +101,8 @@ export function createPgDriver(pool: PgPoolLike, options: PgDriverOptions = {}):
     autovacuum: true,
     query: (text, params) => run(pool, text, params),
     // A read-only transaction sees one snapshot, so all its statements agree.
-    transaction: (work, opts) => inTransaction(pool, opts?.readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", work),
+    transaction: (work, opts) =>
+      inTransaction(pool, opts?.readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", work),
     async close() {
       if (options.endPoolOnClose) await pool.end?.();
     },

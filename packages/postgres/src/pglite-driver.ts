@@ -13,11 +13,16 @@ interface PgliteResults {
 /** The part of a PGlite instance the driver uses. */
 export interface PgliteLike {
   query(text: string, params?: unknown[]): Promise<PgliteResults>;
-  transaction<T>(work: (tx: { query(text: string, params?: unknown[]): Promise<PgliteResults> }) => Promise<T>): Promise<T>;
+  transaction<T>(
+    work: (tx: { query(text: string, params?: unknown[]): Promise<PgliteResults> }) => Promise<T>,
+  ): Promise<T>;
   close?(): Promise<void>;
 }
 
-const shape = (res: PgliteResults): SqlResult => ({ rows: res.rows as Record<string, unknown>[], rowCount: res.affectedRows ?? 0 });
+const shape = (res: PgliteResults): SqlResult => ({
+  rows: res.rows as Record<string, unknown>[],
+  rowCount: res.affectedRows ?? 0,
+});
 
 export interface PgliteDriverOptions {
   /**

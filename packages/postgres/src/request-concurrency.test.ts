@@ -6,7 +6,14 @@
  * only with SCIMKIT_TEST_PG_URL.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { addMember, createGroup, createUser, deactivate, patchOp, policyHarness } from "../../core/test/policy/support.js";
+import {
+  addMember,
+  createGroup,
+  createUser,
+  deactivate,
+  patchOp,
+  policyHarness,
+} from "../../core/test/policy/support.js";
 import { PG_URL, serverDatabase, type TestDatabase } from "../test/databases.js";
 import { createPostgresStore } from "./index.js";
 
@@ -22,7 +29,9 @@ afterEach(async () => {
 
 async function onServer(label: string, policy: Parameters<typeof policyHarness>[0] = {}) {
   db = await serverDatabase(label, PG_URL ?? "");
-  return policyHarness(policy, { store: createPostgresStore({ driver: db.driver, schema: db.schema, onRetry: (r) => void retries.push(r.reason) }) });
+  return policyHarness(policy, {
+    store: createPostgresStore({ driver: db.driver, schema: db.schema, onRetry: (r) => void retries.push(r.reason) }),
+  });
 }
 
 describe.runIf(PG_URL)("concurrent SCIM requests on the PostgreSQL server", () => {
@@ -36,7 +45,11 @@ describe.runIf(PG_URL)("concurrent SCIM requests on the PostgreSQL server", () =
         h.server.fetch(
           new Request(`https://app.example.com/scim/v2/Groups/${group}`, {
             method: "PATCH",
-            headers: { authorization: `Bearer ${h.token}`, "content-type": "application/scim+json", "if-match": version },
+            headers: {
+              authorization: `Bearer ${h.token}`,
+              "content-type": "application/scim+json",
+              "if-match": version,
+            },
             body: JSON.stringify(patchOp({ op: "add", path: "members", value: [{ value: u }] })),
           }),
         ),
@@ -52,7 +65,9 @@ describe.runIf(PG_URL)("concurrent SCIM requests on the PostgreSQL server", () =
     const h = await onServer("race");
     const group = await createGroup(h.call, "Eng");
     const users = await Promise.all(Array.from({ length: 40 }, (_, i) => createUser(h.call, `r${i}@example.com`)));
-    const renames = Array.from({ length: 8 }, (_, i) => h.call("PATCH", `/Groups/${group}`, patchOp({ op: "replace", path: "displayName", value: `Eng ${i}` })));
+    const renames = Array.from({ length: 8 }, (_, i) =>
+      h.call("PATCH", `/Groups/${group}`, patchOp({ op: "replace", path: "displayName", value: `Eng ${i}` })),
+    );
     const adds = users.map((u) => addMember(h.call, group, u));
     const answers = await Promise.all([...renames, ...adds]);
     expect(answers.map((a) => a.status).filter((s) => s >= 300)).toEqual([]);
@@ -63,7 +78,13 @@ describe.runIf(PG_URL)("concurrent SCIM requests on the PostgreSQL server", () =
   });
 
   it("gives a user both roles when two requests add them to two mapped groups at once (multi-role)", async () => {
-    const h = await onServer("roles", { roles: [{ id: "admin", label: "Admin" }, { id: "viewer", label: "Viewer" }], mode: "multi" });
+    const h = await onServer("roles", {
+      roles: [
+        { id: "admin", label: "Admin" },
+        { id: "viewer", label: "Viewer" },
+      ],
+      mode: "multi",
+    });
     const a = await createGroup(h.call, "Admins");
     const b = await createGroup(h.call, "Viewers");
     await h.policy.mapGroup(h.tenantId, a, "admin");
@@ -71,7 +92,8 @@ describe.runIf(PG_URL)("concurrent SCIM requests on the PostgreSQL server", () =
     const users = await Promise.all(Array.from({ length: 10 }, (_, i) => createUser(h.call, `m${i}@example.com`)));
     const answers = await Promise.all(users.flatMap((u) => [addMember(h.call, a, u), addMember(h.call, b, u)]));
     expect(answers.every((r) => r.status < 300)).toBe(true);
-    for (const u of users) expect([...((await h.policy.rolesOf(h.tenantId, u)) ?? [])].sort()).toEqual(["admin", "viewer"]);
+    for (const u of users)
+      expect([...((await h.policy.rolesOf(h.tenantId, u)) ?? [])].sort()).toEqual(["admin", "viewer"]);
   });
 
   it("keeps the last admin active when the IdP deactivates both admins at once", async () => {
@@ -82,7 +104,9 @@ describe.runIf(PG_URL)("concurrent SCIM requests on the PostgreSQL server", () =
     for (const u of admins) await addMember(h.call, group, u);
     const answers = await Promise.all(admins.map((u) => deactivate(h.call, u)));
     expect(answers.every((r) => r.status < 300)).toBe(true);
-    const active = await Promise.all(admins.map(async (u) => (await h.call("GET", `/Users/${u}`)).body.active as boolean));
+    const active = await Promise.all(
+      admins.map(async (u) => (await h.call("GET", `/Users/${u}`)).body.active as boolean),
+    );
     expect(active.filter(Boolean)).toHaveLength(1);
   });
 
@@ -92,7 +116,8 @@ describe.runIf(PG_URL)("concurrent SCIM requests on the PostgreSQL server", () =
     const leaving = await Promise.all(Array.from({ length: 9 }, (_, i) => createUser(h.call, `l${i}@example.com`)));
     const joining = await Promise.all(Array.from({ length: 6 }, (_, i) => createUser(h.call, `j${i}@example.com`)));
     // Each leaving user joined the three groups in another order: a delete leaves them in that order.
-    for (const [i, u] of leaving.entries()) for (let k = 0; k < 3; k++) await addMember(h.call, groups[(i + k) % 3] ?? "", u);
+    for (const [i, u] of leaving.entries())
+      for (let k = 0; k < 3; k++) await addMember(h.call, groups[(i + k) % 3] ?? "", u);
     const answers = await Promise.all([
       ...leaving.map((u) => h.call("DELETE", `/Users/${u}`)),
       ...joining.map((u, i) => addMember(h.call, groups[i % 3] ?? "", u)),
@@ -109,7 +134,10 @@ describe.runIf(PG_URL)("concurrent SCIM requests on the PostgreSQL server", () =
     const h = await onServer("deadlock", { roles: [{ id: "admin", label: "Admin" }] });
     const users = await Promise.all(Array.from({ length: 20 }, (_, i) => createUser(h.call, `d${i}@example.com`)));
     const group = await createGroup(h.call, "Admins", users);
-    const [mapped, ...answers] = await Promise.all([h.policy.mapGroup(h.tenantId, group, "admin"), ...users.map((u) => deactivate(h.call, u))]);
+    const [mapped, ...answers] = await Promise.all([
+      h.policy.mapGroup(h.tenantId, group, "admin"),
+      ...users.map((u) => deactivate(h.call, u)),
+    ]);
     expect(answers.map((r) => r.status).filter((s) => s >= 300)).toEqual([]);
     expect(Array.isArray(mapped)).toBe(true);
   });

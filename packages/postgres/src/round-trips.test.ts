@@ -15,7 +15,10 @@ import { freshSchema, PG_URL } from "../test/databases.js";
 import { countingPglite, countingPool, type Counter } from "../test/round-trips.js";
 import { createPgDriver, createPgliteDriver, createPostgresStore, migrate, type SqlDriver } from "./index.js";
 
-const patchOp = (...ops: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
+const patchOp = (...ops: unknown[]) => ({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  Operations: ops,
+});
 const group = (displayName: string) => ({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName });
 
 interface Setup {
@@ -66,7 +69,10 @@ afterEach(async () => {
 async function setUp(database: () => Promise<Database>): Promise<Setup> {
   open = await database();
   const fixed = new Date("2026-12-07T10:00:00.000Z");
-  const h = await harness({ store: createPostgresStore({ driver: open.driver, schema: open.schema }), now: () => fixed });
+  const h = await harness({
+    store: createPostgresStore({ driver: open.driver, schema: open.schema }),
+    now: () => fixed,
+  });
   const ada = (await h.call("POST", "/Users", user("ada@example.com"))).body.id as string;
   await h.call("POST", "/Users", user("bob@example.com"));
   const admins = (await h.call("POST", "/Groups", group("Admins"))).body.id as string;
@@ -75,7 +81,12 @@ async function setUp(database: () => Promise<Database>): Promise<Setup> {
 }
 
 /** Runs one request on a fresh counter and returns what it cost. */
-async function cost(s: Setup, method: string, path: string, body?: unknown): Promise<{ statements: number; roundTrips: number; texts: string[] }> {
+async function cost(
+  s: Setup,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ statements: number; roundTrips: number; texts: string[] }> {
   s.counter.reset();
   const res = await s.h.call(method, path, body);
   expect(res.status, JSON.stringify(res.body)).toBeLessThan(300);
@@ -95,8 +106,17 @@ async function costs(database: () => Promise<Database>) {
     post: await cost(s, "POST", "/Users", user("carl@example.com")),
     patch: await cost(s, "PATCH", `/Users/${s.ada}`, patchOp({ op: "replace", path: "displayName", value: "Ada L." })),
     put: await cost(s, "PUT", `/Users/${s.ada}`, user("ada@example.com", { displayName: "Ada" })),
-    member: await cost(s, "PATCH", `/Groups/${s.admins}`, patchOp({ op: "add", path: "members", value: [{ value: s.ada }] })),
-    delete: await cost(s, "DELETE", `/Users/${(await s.h.call("POST", "/Users", user("dan@example.com"))).body.id as string}`),
+    member: await cost(
+      s,
+      "PATCH",
+      `/Groups/${s.admins}`,
+      patchOp({ op: "add", path: "members", value: [{ value: s.ada }] }),
+    ),
+    delete: await cost(
+      s,
+      "DELETE",
+      `/Users/${(await s.h.call("POST", "/Users", user("dan@example.com"))).body.id as string}`,
+    ),
   };
   return out;
 }
@@ -122,7 +142,10 @@ function expectStatements(c: Costs): void {
   // deprovisioning records, the pending-delete record, the delete, the journal): one each.
   expect(n("delete")).toEqual(["delete", 8, expect.anything()]);
   for (const k of ["post", "patch", "put", "member", "delete"] as const) {
-    expect(c[k].texts.some((t) => t.includes("pg_advisory_xact_lock($1::int, $2::int)")), `${k} takes no tenant lock`).toBe(false);
+    expect(
+      c[k].texts.some((t) => t.includes("pg_advisory_xact_lock($1::int, $2::int)")),
+      `${k} takes no tenant lock`,
+    ).toBe(false);
   }
 }
 

@@ -5,17 +5,43 @@
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ScimStore } from "@scimkit/core";
-import { filterFromText, sortFromText, type Member, type MembershipWrite, type StoreQuery, type StoreTransaction } from "@scimkit/core/store";
+import type { ScimStore } from "@scimkit/core";
+import {
+  filterFromText,
+  sortFromText,
+  type Member,
+  type MembershipWrite,
+  type StoreQuery,
+  type StoreTransaction,
+} from "@scimkit/core/store";
 import { conformanceExtensions, TEST_EXTENSION } from "@scimkit/testing";
 import { freshSchema, PG_URL, pgliteDatabase, serverDatabase, type TestDatabase } from "../test/databases.js";
 import { recordingDriver } from "../test/recording.js";
 import { migrate, createPgDriver, createPgliteDriver, createPostgresStore, type SqlDriver } from "./index.js";
 
-const filter = (type: "User" | "Group", text: string) => filterFromText(text, { resourceType: type, extensions: conformanceExtensions });
+const filter = (type: "User" | "Group", text: string) =>
+  filterFromText(text, { resourceType: type, extensions: conformanceExtensions });
 const ref = (name: string) => sortFromText(name, "ascending", { extensions: conformanceExtensions }).by;
-const user = (id: string, userName: string) => ({ id, resourceType: "User", attributes: { userName, externalId: `ext-${id}`, emails: [{ value: userName, type: "work" }] }, internal: {}, uniqueKey: userName.toLowerCase(), created: `2024-01-01T00:00:00.${id.padStart(3, "0").slice(-3)}Z`, lastModified: "2024-01-01T00:00:00.000Z", version: 1 });
-const group = (id: string) => ({ id, resourceType: "Group", attributes: { displayName: id }, internal: {}, uniqueKey: null, created: "2024-01-01T00:00:00.000Z", lastModified: "2024-01-01T00:00:00.000Z", version: 1 });
+const user = (id: string, userName: string) => ({
+  id,
+  resourceType: "User",
+  attributes: { userName, externalId: `ext-${id}`, emails: [{ value: userName, type: "work" }] },
+  internal: {},
+  uniqueKey: userName.toLowerCase(),
+  created: `2024-01-01T00:00:00.${id.padStart(3, "0").slice(-3)}Z`,
+  lastModified: "2024-01-01T00:00:00.000Z",
+  version: 1,
+});
+const group = (id: string) => ({
+  id,
+  resourceType: "Group",
+  attributes: { displayName: id },
+  internal: {},
+  uniqueKey: null,
+  created: "2024-01-01T00:00:00.000Z",
+  lastModified: "2024-01-01T00:00:00.000Z",
+  version: 1,
+});
 const at = { modifiedAt: "2024-01-02T00:00:00.000Z", version: 2 };
 
 describe("SQL sent by the store (PGlite)", () => {
@@ -57,30 +83,44 @@ describe("SQL sent by the store (PGlite)", () => {
       `${TEST_EXTENSION}:badge sw ${JSON.stringify(marker)}`,
     ];
     for (const text of texts) {
-      const log = await recorded(() => store.transaction("t", (tx) => tx.queryResources("User", { filter: filter("User", text), startIndex: 1, count: 10 })));
+      const log = await recorded(() =>
+        store.transaction("t", (tx) =>
+          tx.queryResources("User", { filter: filter("User", text), startIndex: 1, count: 10 }),
+        ),
+      );
       expect(log.length).toBeGreaterThan(0);
       for (const s of log) {
         expect(s.text).not.toContain("DROP TABLE");
         expect(s.text).not.toContain(TEST_EXTENSION);
         expect(s.text).not.toMatch(/'title'|'emails'|'badge'/);
       }
-      expect(log.some((s) => s.params.some((p) => typeof p === "string" && p.toLowerCase().includes(marker.toLowerCase())))).toBe(true);
+      expect(
+        log.some((s) => s.params.some((p) => typeof p === "string" && p.toLowerCase().includes(marker.toLowerCase()))),
+      ).toBe(true);
     }
-    expect((await store.transaction("t", (tx) => tx.queryResources("User", { startIndex: 1, count: 0 }))).total).toBe(50);
+    expect((await store.transaction("t", (tx) => tx.queryResources("User", { startIndex: 1, count: 0 }))).total).toBe(
+      50,
+    );
   });
 
   it("reads a group without touching the members table unless members are asked for", async () => {
     const without = await recorded(() => store.transaction("t", (tx) => tx.getResource("Group", "big")));
     expect(without.some((s) => s.text.includes(".members"))).toBe(false);
-    const listed = await recorded(() => store.transaction("t", (tx) => tx.queryResources("Group", { startIndex: 1, count: 10 })));
+    const listed = await recorded(() =>
+      store.transaction("t", (tx) => tx.queryResources("Group", { startIndex: 1, count: 10 })),
+    );
     expect(listed.some((s) => s.text.includes(".members"))).toBe(false);
-    const withMembers = await recorded(() => store.transaction("t", (tx) => tx.getResource("Group", "big", { members: true })));
+    const withMembers = await recorded(() =>
+      store.transaction("t", (tx) => tx.getResource("Group", "big", { members: true })),
+    );
     expect(withMembers.some((s) => s.text.includes(".members"))).toBe(true);
   });
 
   it("changes a 2,000-member group with the same statements as a 1-member group", async () => {
     const shape = async (groupId: string) => {
-      const add = await recorded(() => store.transaction("t", (tx) => tx.addMembers(groupId, [{ value: "1", type: "User" }], at)));
+      const add = await recorded(() =>
+        store.transaction("t", (tx) => tx.addMembers(groupId, [{ value: "1", type: "User" }], at)),
+      );
       const remove = await recorded(() => store.transaction("t", (tx) => tx.removeMembers(groupId, ["1"], at)));
       const has = await recorded(() => store.transaction("t", (tx) => tx.hasMembers(groupId, ["1", "0"])));
       return [...add, ...remove, ...has].map((s) => s.text);
@@ -126,19 +166,39 @@ describe.each(databases)("a User's groups read with the resource (%s)", (_label,
     recorder = recordingDriver(db.driver);
     store = createPostgresStore({ driver: recorder, schema: db.schema });
     await store.transaction("g", async (tx) => {
-      for (const [id, name] of [["none", "none"], ["one", "one"], ["many", "many"]] as const) await tx.createResource(user(id, name));
+      for (const [id, name] of [
+        ["none", "none"],
+        ["one", "one"],
+        ["many", "many"],
+      ] as const)
+        await tx.createResource(user(id, name));
       for (const id of ["g-a", "g-b"]) await tx.createResource(group(id));
       // A group whose displayName is not a string has no display, as groupsOf reports it.
       await tx.createResource({ ...group("g-c"), attributes: { displayName: 7 } });
       // The order joined, not the order of ids: g-c, g-a, then g-b.
       await tx.addMembers("g-c", [{ value: "many", type: "User" }], at);
-      await tx.addMembers("g-a", [{ value: "one", type: "User" }, { value: "many", type: "User" }, { value: "g-b", type: "Group" }], at);
+      await tx.addMembers(
+        "g-a",
+        [
+          { value: "one", type: "User" },
+          { value: "many", type: "User" },
+          { value: "g-b", type: "Group" },
+        ],
+        at,
+      );
       await tx.addMembers("g-b", [{ value: "many", type: "User" }], at);
     });
     // Another tenant's membership of the same ids never shows.
     await store.transaction("other", async (tx) => {
       await tx.createResource(group("g-x"));
-      await tx.addMembers("g-x", [{ value: "none", type: "User" }, { value: "one", type: "User" }], at);
+      await tx.addMembers(
+        "g-x",
+        [
+          { value: "none", type: "User" },
+          { value: "one", type: "User" },
+        ],
+        at,
+      );
     });
   });
   afterAll(async () => {
@@ -149,7 +209,11 @@ describe.each(databases)("a User's groups read with the resource (%s)", (_label,
     const expected = await read((tx) => tx.groupsOf(["none", "one", "many", "g-b"]));
     expect(expected.get("none")).toEqual([]);
     expect(expected.get("one")).toEqual([{ groupId: "g-a", display: "g-a" }]);
-    expect(expected.get("many")).toEqual([{ groupId: "g-c" }, { groupId: "g-a", display: "g-a" }, { groupId: "g-b", display: "g-b" }]);
+    expect(expected.get("many")).toEqual([
+      { groupId: "g-c" },
+      { groupId: "g-a", display: "g-a" },
+      { groupId: "g-b", display: "g-b" },
+    ]);
     for (const id of ["none", "one", "many"]) {
       const { result, statements } = await recorded((tx) => tx.getResource("User", id, { groups: true }));
       expect(result?.groups).toEqual(expected.get(id));
@@ -166,14 +230,29 @@ describe.each(databases)("a User's groups read with the resource (%s)", (_label,
   it("returns the groups of every user on a page in the page's one statement", async () => {
     const expected = await read((tx) => tx.groupsOf(["none", "one", "many"]));
     // The default order, an indexed column, and a sort that needs its own LATERAL join.
-    const sorts = [undefined, { by: ref("userName"), order: "ascending" as const }, { by: ref("title"), order: "descending" as const }];
+    const sorts = [
+      undefined,
+      { by: ref("userName"), order: "ascending" as const },
+      { by: ref("title"), order: "descending" as const },
+    ];
     for (const sort of sorts) {
-      const { result, statements } = await recorded((tx) => tx.queryResources("User", { startIndex: 1, count: 10, sort, projection: { groups: true } }));
+      const { result, statements } = await recorded((tx) =>
+        tx.queryResources("User", { startIndex: 1, count: 10, sort, projection: { groups: true } }),
+      );
       expect(result.total).toBe(3);
-      expect(result.resources.map((r) => [r.id, r.groups])).toEqual(result.resources.map((r) => [r.id, expected.get(r.id)]));
+      expect(result.resources.map((r) => [r.id, r.groups])).toEqual(
+        result.resources.map((r) => [r.id, expected.get(r.id)]),
+      );
       expect(statements).toHaveLength(1);
     }
-    const filtered = await recorded((tx) => tx.queryResources("User", { filter: filter("User", 'userName eq "MANY"'), startIndex: 1, count: 10, projection: { groups: true } }));
+    const filtered = await recorded((tx) =>
+      tx.queryResources("User", {
+        filter: filter("User", 'userName eq "MANY"'),
+        startIndex: 1,
+        count: 10,
+        projection: { groups: true },
+      }),
+    );
     expect(filtered.result.resources.map((r) => r.groups)).toEqual([expected.get("many")]);
     expect(filtered.statements).toHaveLength(1);
   });
@@ -181,7 +260,9 @@ describe.each(databases)("a User's groups read with the resource (%s)", (_label,
   it("neither computes groups nor touches the members table when they are not asked for", async () => {
     const get = await recorded((tx) => tx.getResource("User", "many"));
     expect(get.result).not.toHaveProperty("groups");
-    const page = await recorded((tx) => tx.queryResources("User", { startIndex: 1, count: 10, projection: { members: false } }));
+    const page = await recorded((tx) =>
+      tx.queryResources("User", { startIndex: 1, count: 10, projection: { members: false } }),
+    );
     expect(page.result.resources.some((r) => "groups" in r)).toBe(false);
     for (const text of [...get.statements, ...page.statements]) expect(text).not.toContain(".members");
   });
@@ -214,16 +295,27 @@ describe.each(databases)("membership changes set the version core gives (%s)", (
   it("stores the given version and lastModified when something changed, and leaves both when nothing did", async () => {
     const t = (n: number) => `2024-02-0${n}T00:00:00.000Z`;
     // The group's row lock and check, then one statement for the change and the group's stamp.
-    expect(await change((tx) => tx.addMembers("g", [{ value: "u", type: "User" }], { modifiedAt: t(1), version: 7 }))).toEqual({ result: ["u"], statements: 2 });
+    expect(
+      await change((tx) => tx.addMembers("g", [{ value: "u", type: "User" }], { modifiedAt: t(1), version: 7 })),
+    ).toEqual({ result: ["u"], statements: 2 });
     expect(await stored()).toEqual([7, t(1)]);
-    expect(await change((tx) => tx.addMembers("g", [{ value: "u", type: "User" }], { modifiedAt: t(2), version: 8 }))).toEqual({ result: [], statements: 2 });
+    expect(
+      await change((tx) => tx.addMembers("g", [{ value: "u", type: "User" }], { modifiedAt: t(2), version: 8 })),
+    ).toEqual({ result: [], statements: 2 });
     expect(await stored()).toEqual([7, t(1)]);
-    expect(await change((tx) => tx.removeMembers("g", ["u"], { modifiedAt: t(3), version: 9, expectedVersion: 7 }))).toEqual({ result: ["u"], statements: 2 });
+    expect(
+      await change((tx) => tx.removeMembers("g", ["u"], { modifiedAt: t(3), version: 9, expectedVersion: 7 })),
+    ).toEqual({ result: ["u"], statements: 2 });
     expect(await stored()).toEqual([9, t(3)]);
-    const replaced = await change((tx) => tx.replaceMembers("g", [{ value: "v", type: "User" }], { modifiedAt: t(4), version: 12 }));
+    const replaced = await change((tx) =>
+      tx.replaceMembers("g", [{ value: "v", type: "User" }], { modifiedAt: t(4), version: 12 }),
+    );
     expect(replaced).toEqual({ result: { added: ["v"], removed: [] }, statements: 2 });
     expect(await stored()).toEqual([12, t(4)]);
-    expect((await change((tx) => tx.replaceMembers("g", [{ value: "v", type: "User" }], { modifiedAt: t(5), version: 13 }))).result).toEqual({ added: [], removed: [] });
+    expect(
+      (await change((tx) => tx.replaceMembers("g", [{ value: "v", type: "User" }], { modifiedAt: t(5), version: 13 })))
+        .result,
+    ).toEqual({ added: [], removed: [] });
     expect(await stored()).toEqual([12, t(4)]);
     // Several changes in one unit of work with the same new version end on that version, not beyond it.
     await store.transaction("v", async (tx) => {
@@ -235,12 +327,20 @@ describe.each(databases)("membership changes set the version core gives (%s)", (
 
   it("checks expectedVersion against the stored version, not the new one", async () => {
     const before = await stored();
-    const stale = store.transaction("v", (tx) => tx.addMembers("g", [{ value: "x", type: "User" }], { modifiedAt: "2024-03-01T00:00:00.000Z", version: 99, expectedVersion: 99 }));
+    const stale = store.transaction("v", (tx) =>
+      tx.addMembers("g", [{ value: "x", type: "User" }], {
+        modifiedAt: "2024-03-01T00:00:00.000Z",
+        version: 99,
+        expectedVersion: 99,
+      }),
+    );
     await expect(stale).rejects.toThrow(/modified since/);
     expect(await stored()).toEqual(before);
     // A caller that gives no version is refused before any SQL, not stored as NULL.
     const unversioned = { modifiedAt: "2024-03-01T00:00:00.000Z" } as MembershipWrite;
-    await expect(store.transaction("v", (tx) => tx.addMembers("g", [{ value: "x", type: "User" }], unversioned))).rejects.toThrow(TypeError);
+    await expect(
+      store.transaction("v", (tx) => tx.addMembers("g", [{ value: "x", type: "User" }], unversioned)),
+    ).rejects.toThrow(TypeError);
     expect(await stored()).toEqual(before);
   });
 });
@@ -256,8 +356,17 @@ describe.each(databases)("a unit of work's log entries appended together (%s)", 
     db = await open();
     const recorder = recordingDriver(db.driver);
     const store = createPostgresStore({ driver: recorder, schema: db.schema });
-    const entry = (n: number) => ({ at: `2024-01-0${n}T00:00:00.000Z`, directoryId: n === 2 ? null : "d", resourceType: "User", resourceId: `u${n}`, data: { n, nested: { list: [n] } } });
-    const rows = [1, 2, 3, 4].map((n) => ({ log: n === 3 ? ("events" as const) : ("audit" as const), entry: entry(n) }));
+    const entry = (n: number) => ({
+      at: `2024-01-0${n}T00:00:00.000Z`,
+      directoryId: n === 2 ? null : "d",
+      resourceType: "User",
+      resourceId: `u${n}`,
+      data: { n, nested: { list: [n] } },
+    });
+    const rows = [1, 2, 3, 4].map((n) => ({
+      log: n === 3 ? ("events" as const) : ("audit" as const),
+      entry: entry(n),
+    }));
     recorder.log.length = 0;
     const seqs = await store.transaction("l", async (tx) => {
       if (!tx.appendLogs) throw new Error("appendLogs is missing");
@@ -269,7 +378,11 @@ describe.each(databases)("a unit of work's log entries appended together (%s)", 
     expect(seqs).toHaveLength(4);
     expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
     expect(new Set(seqs).size).toBe(4);
-    const [audit, events] = await store.transaction("l", (tx) => Promise.all([tx.readLog("audit", { limit: 10 }), tx.readLog("events", { limit: 10 })]), { readOnly: true });
+    const [audit, events] = await store.transaction(
+      "l",
+      (tx) => Promise.all([tx.readLog("audit", { limit: 10 }), tx.readLog("events", { limit: 10 })]),
+      { readOnly: true },
+    );
     expect(audit).toEqual([0, 1, 3].map((i) => ({ seq: seqs[i], ...entry(i + 1) })));
     expect(events).toEqual([{ seq: seqs[2], ...entry(3) }]);
     expect(await store.transaction("l", async (tx) => tx.appendLogs?.([]))).toEqual([]);
@@ -294,9 +407,20 @@ async function explainPlans(driver: SqlDriver, schema: string): Promise<Record<s
     "externalId eq": ["User", { filter: filter("User", 'externalId eq "ext-1"'), startIndex: 1, count: 100 }],
     "displayName eq": ["Group", { filter: filter("Group", 'displayName eq "G"'), startIndex: 1, count: 100 }],
     "default order page": ["User", { startIndex: 1, count: 5 }],
-    "emails[type eq work].value eq": ["User", { filter: filter("User", 'emails[type eq "work"].value eq "USER7@example.com"'), startIndex: 1, count: 100 }],
+    "emails[type eq work].value eq": [
+      "User",
+      { filter: filter("User", 'emails[type eq "work"].value eq "USER7@example.com"'), startIndex: 1, count: 100 },
+    ],
     "members.value eq": ["Group", { filter: filter("Group", 'members.value eq "1"'), startIndex: 1, count: 100 }],
-    "userName eq with groups": ["User", { filter: filter("User", 'userName eq "user1@example.com"'), startIndex: 1, count: 100, projection: { groups: true } }],
+    "userName eq with groups": [
+      "User",
+      {
+        filter: filter("User", 'userName eq "user1@example.com"'),
+        startIndex: 1,
+        count: 100,
+        projection: { groups: true },
+      },
+    ],
   };
   const plans: Record<string, string> = {};
   for (const [name, [type, query]] of Object.entries(queries)) {

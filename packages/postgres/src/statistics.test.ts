@@ -7,7 +7,16 @@ import { PGlite } from "@electric-sql/pglite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ScimStore } from "@scimkit/core";
 import type { Member, ResourceWrite } from "@scimkit/core/store";
-import { migrate, createPgDriver, createPgliteDriver, createPostgresStore, type PgliteLike, type PgPoolLike, type SqlDriver, type SqlResult } from "./index.js";
+import {
+  migrate,
+  createPgDriver,
+  createPgliteDriver,
+  createPostgresStore,
+  type PgliteLike,
+  type PgPoolLike,
+  type SqlDriver,
+  type SqlResult,
+} from "./index.js";
 
 const user = (id: string): ResourceWrite => ({
   id,
@@ -19,7 +28,12 @@ const user = (id: string): ResourceWrite => ({
   lastModified: "2024-01-01T00:00:00.000Z",
   version: 1,
 });
-const group = (id: string): ResourceWrite => ({ ...user(id), resourceType: "Group", attributes: { displayName: id }, uniqueKey: null });
+const group = (id: string): ResourceWrite => ({
+  ...user(id),
+  resourceType: "Group",
+  attributes: { displayName: id },
+  uniqueKey: null,
+});
 const at = { modifiedAt: "2024-01-02T00:00:00.000Z", version: 2 };
 
 /** Creates `count` users named `${prefix}-0` … through the store contract, in one unit of work. */
@@ -67,19 +81,35 @@ async function migrated() {
     schema,
     /** -1 until the table is first analyzed, then what ANALYZE counted; INSERTs leave it alone. */
     reltuples: async (table: Table) =>
-      Number((await db.query<{ n: number }>("SELECT reltuples::float8 AS n FROM pg_class WHERE oid = $1::regclass", [`"${schema}".${table}`])).rows[0]?.n),
+      Number(
+        (
+          await db.query<{ n: number }>("SELECT reltuples::float8 AS n FROM pg_class WHERE oid = $1::regclass", [
+            `"${schema}".${table}`,
+          ])
+        ).rows[0]?.n,
+      ),
     analyzeCount: async (table: Table) =>
       Number(
-        (await db.query<{ n: number }>("SELECT analyze_count::float8 AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2", [schema, table]))
-          .rows[0]?.n,
+        (
+          await db.query<{ n: number }>(
+            "SELECT analyze_count::float8 AS n FROM pg_stat_user_tables WHERE schemaname = $1 AND relname = $2",
+            [schema, table],
+          )
+        ).rows[0]?.n,
       ),
   };
 }
 
 describe("planner statistics without autovacuum (PGlite)", () => {
   it("declares PGlite without autovacuum and a PostgreSQL server with it", () => {
-    const pool: PgPoolLike = { query: async () => ({ rows: [], rowCount: 0 }), connect: async () => Promise.reject(new Error("unused")) };
-    const pglite: PgliteLike = { query: async () => ({ rows: [] }), transaction: async () => Promise.reject(new Error("unused")) };
+    const pool: PgPoolLike = {
+      query: async () => ({ rows: [], rowCount: 0 }),
+      connect: async () => Promise.reject(new Error("unused")),
+    };
+    const pglite: PgliteLike = {
+      query: async () => ({ rows: [] }),
+      transaction: async () => Promise.reject(new Error("unused")),
+    };
     expect(createPgliteDriver(pglite).autovacuum).toBe(false);
     expect(createPgDriver(pool).autovacuum).toBe(true);
   });
@@ -107,7 +137,11 @@ describe("planner statistics without autovacuum (PGlite)", () => {
     await createUsers(store, "a", 600);
     await store.transaction("t", async (tx) => {
       await tx.createResource(group("g"));
-      await tx.addMembers("g", Array.from({ length: 399 }, (_, i): Member => ({ value: `a-${i}`, type: "User" })), at);
+      await tx.addMembers(
+        "g",
+        Array.from({ length: 399 }, (_, i): Member => ({ value: `a-${i}`, type: "User" })),
+        at,
+      );
     });
     await settle(store);
     // 600 + 1 + 399 = 1,000 rows: not more than the threshold yet.
@@ -128,7 +162,11 @@ describe("planner statistics without autovacuum (PGlite)", () => {
     const store = createPostgresStore({ driver, schema });
     await store.transaction("t", async (tx) => {
       await tx.createResource(group("big"));
-      await tx.addMembers("big", Array.from({ length: 14_999 }, (_, i): Member => ({ value: `m-${i}`, type: "User" })), at);
+      await tx.addMembers(
+        "big",
+        Array.from({ length: 14_999 }, (_, i): Member => ({ value: `m-${i}`, type: "User" })),
+        at,
+      );
     });
     await settle(store);
     expect(await reltuples("members")).toBe(14_999); // analyzed at 1 + 14,999 = 15,000 rows
@@ -145,14 +183,18 @@ describe("planner statistics without autovacuum (PGlite)", () => {
   it("does not count reads or units of work that rolled back", async () => {
     const { driver: inner, schema } = await migrated();
     const analyzes: string[] = [];
-    const store = createPostgresStore({ schema, driver: intercepted(inner, (text) => (isAnalyze(text) ? (analyzes.push(text), undefined) : undefined)) });
+    const store = createPostgresStore({
+      schema,
+      driver: intercepted(inner, (text) => (isAnalyze(text) ? (analyzes.push(text), undefined) : undefined)),
+    });
     await expect(
       store.transaction("t", async (tx) => {
         for (let i = 0; i < 1001; i++) await tx.createResource(user(`r-${i}`));
         throw new Error("abandoned");
       }),
     ).rejects.toThrow("abandoned");
-    for (let i = 0; i < 3; i++) await store.transaction("t", (tx) => tx.queryResources("User", { startIndex: 1, count: 10 }), { readOnly: true });
+    for (let i = 0; i < 3; i++)
+      await store.transaction("t", (tx) => tx.queryResources("User", { startIndex: 1, count: 10 }), { readOnly: true });
     await settle(store);
     expect(analyzes).toEqual([]);
     await createUsers(store, "d", 1001);
@@ -163,14 +205,18 @@ describe("planner statistics without autovacuum (PGlite)", () => {
   it("never fails a write when ANALYZE fails, and tries again after the next threshold", async () => {
     const { driver: inner, schema } = await migrated();
     let attempts = 0;
-    const driver = intercepted(inner, (text) => (isAnalyze(text) ? (attempts++, Promise.reject(new Error("ANALYZE failed"))) : undefined));
+    const driver = intercepted(inner, (text) =>
+      isAnalyze(text) ? (attempts++, Promise.reject(new Error("ANALYZE failed"))) : undefined,
+    );
     const store = createPostgresStore({ driver, schema });
 
     await expect(createUsers(store, "e", 1001)).resolves.toBeUndefined();
     await settle(store); // also: the rejection is handled, or vitest would report it
     expect(attempts).toBe(1);
     // The store still works, and a failure is not retried at once: the next try needs 1,000 more rows.
-    expect(await store.transaction("t", (tx) => tx.queryResources("User", { startIndex: 1, count: 0 }))).toMatchObject({ total: 1001 });
+    expect(await store.transaction("t", (tx) => tx.queryResources("User", { startIndex: 1, count: 0 }))).toMatchObject({
+      total: 1001,
+    });
     await createUsers(store, "f", 10);
     await settle(store);
     expect(attempts).toBe(1);
@@ -184,7 +230,10 @@ describe("planner statistics without autovacuum (PGlite)", () => {
     let started = 0;
     let release = () => {};
     const held = new Promise<SqlResult>((resolve) => (release = () => resolve(empty)));
-    const store = createPostgresStore({ schema, driver: intercepted(inner, (text) => (isAnalyze(text) ? (started++, held) : undefined)) });
+    const store = createPostgresStore({
+      schema,
+      driver: intercepted(inner, (text) => (isAnalyze(text) ? (started++, held) : undefined)),
+    });
 
     await createUsers(store, "h", 1001);
     // Let the deferred ANALYZE start; it stays held, yet the writes below complete.
@@ -211,7 +260,10 @@ describe("planner statistics without autovacuum (PGlite)", () => {
   it("leaves statistics to the server when the driver declares autovacuum", async () => {
     const { driver: inner, schema } = await migrated();
     const analyzes: string[] = [];
-    const driver: SqlDriver = { ...intercepted(inner, (text) => (isAnalyze(text) ? (analyzes.push(text), undefined) : undefined)), autovacuum: true };
+    const driver: SqlDriver = {
+      ...intercepted(inner, (text) => (isAnalyze(text) ? (analyzes.push(text), undefined) : undefined)),
+      autovacuum: true,
+    };
     await migrate(driver, { schema });
     const store = createPostgresStore({ driver, schema });
     await createUsers(store, "l", 2500);

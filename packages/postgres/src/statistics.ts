@@ -18,10 +18,10 @@ export const lacksAutovacuum = (driver: SqlDriver): boolean => driver.autovacuum
 /** Analyzes the resource and membership tables; resolves to their row count as ANALYZE estimated it. */
 export async function analyze(sql: SqlExecutor, t: Tables): Promise<number> {
   await sql.query(`ANALYZE ${t.resources}, ${t.members}`);
-  const res = await sql.query("SELECT coalesce(sum(greatest(reltuples, 0)), 0)::float8 AS n FROM pg_class WHERE oid IN ($1::regclass, $2::regclass)", [
-    t.resources,
-    t.members,
-  ]);
+  const res = await sql.query(
+    "SELECT coalesce(sum(greatest(reltuples, 0)), 0)::float8 AS n FROM pg_class WHERE oid IN ($1::regclass, $2::regclass)",
+    [t.resources, t.members],
+  );
   return Number(res.rows[0]?.["n"] ?? 0);
 }
 

@@ -11,7 +11,10 @@ import { harness, user, type Harness } from "../../core/test/support.js";
 import { PG_URL, pgliteSchemas, serverDatabase, type TestDatabase } from "../test/databases.js";
 import { createPostgresStore } from "./index.js";
 
-const patchOp = (...ops: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
+const patchOp = (...ops: unknown[]) => ({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  Operations: ops,
+});
 const group = (displayName: string) => ({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName });
 
 const pglite = pgliteSchemas("calls");
@@ -46,7 +49,9 @@ describe.each(databases)("store calls per request (%s)", (_label, openDatabase) 
 
   it("lists with a filter in one call", async () => {
     const { h, c } = await setUp();
-    expect((await h.call("GET", `/Users?filter=${encodeURIComponent('userName eq "ada@example.com"')}`)).body.totalResults).toBe(1);
+    expect(
+      (await h.call("GET", `/Users?filter=${encodeURIComponent('userName eq "ada@example.com"')}`)).body.totalResults,
+    ).toBe(1);
     expect(c.calls).toEqual(["queryResources"]);
   });
 
@@ -58,7 +63,11 @@ describe.each(databases)("store calls per request (%s)", (_label, openDatabase) 
 
   it("patches a user with one read, one write and one journal append, answering from what it wrote", async () => {
     const { h, c, ada } = await setUp();
-    const res = await h.call("PATCH", `/Users/${ada}`, patchOp({ op: "replace", path: "displayName", value: "Ada L." }));
+    const res = await h.call(
+      "PATCH",
+      `/Users/${ada}`,
+      patchOp({ op: "replace", path: "displayName", value: "Ada L." }),
+    );
     expect(res.body.displayName).toBe("Ada L.");
     expect(c.calls).toEqual(["getResource", "replaceResource", "appendLogs"]);
   });
@@ -71,16 +80,29 @@ describe.each(databases)("store calls per request (%s)", (_label, openDatabase) 
 
   it("deactivates a user with its roles taken away in the same single write", async () => {
     const { h, c, ada } = await setUp({ roles: [{ id: "member", label: "Member" }], fallbackRole: "member" });
-    expect((await h.call("PATCH", `/Users/${ada}`, patchOp({ op: "replace", value: { active: false } }))).status).toBe(200);
+    expect((await h.call("PATCH", `/Users/${ada}`, patchOp({ op: "replace", value: { active: false } }))).status).toBe(
+      200,
+    );
     // The guards (exclusion, last admin) and the directory's setting are records, read once each.
-    expect(c.calls.filter((m) => ["getResource", "replaceResource", "appendLogs"].includes(m))).toEqual(["getResource", "replaceResource", "appendLogs"]);
+    expect(c.calls.filter((m) => ["getResource", "replaceResource", "appendLogs"].includes(m))).toEqual([
+      "getResource",
+      "replaceResource",
+      "appendLogs",
+    ]);
     expect(await h.server.policy.rolesOf("acme", ada)).toEqual([]);
   });
 
   it("adds a member with one membership write and no read of the other members", async () => {
     const { h, c, ada, admins } = await setUp();
-    expect((await h.call("PATCH", `/Groups/${admins}`, patchOp({ op: "add", path: "members", value: [{ value: ada }] }))).status).toBe(204);
-    expect(c.calls.filter((m) => m === "addMembers" || m === "removeMembers" || m === "replaceMembers" || m === "replaceResource")).toEqual(["addMembers"]);
+    expect(
+      (await h.call("PATCH", `/Groups/${admins}`, patchOp({ op: "add", path: "members", value: [{ value: ada }] })))
+        .status,
+    ).toBe(204);
+    expect(
+      c.calls.filter(
+        (m) => m === "addMembers" || m === "removeMembers" || m === "replaceMembers" || m === "replaceResource",
+      ),
+    ).toEqual(["addMembers"]);
     expect(c.calls[0]).toBe("getResource");
     expect(c.calls.at(-1)).toBe("appendLogs");
   });

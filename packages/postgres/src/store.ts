@@ -44,7 +44,9 @@ export interface PostgresStoreOptions {
    * `"lock"` when it met a lock it could not have at once, `"deadlock"` when the server chose it to
    * break one. For metrics; a steady stream of either means many writes touch the same rows.
    */
-  readonly onRetry?: ((retry: { readonly tenantId: string; readonly attempt: number; readonly reason: "lock" | "deadlock" }) => void) | undefined;
+  readonly onRetry?:
+    | ((retry: { readonly tenantId: string; readonly attempt: number; readonly reason: "lock" | "deadlock" }) => void)
+    | undefined;
 }
 
 /** Tries of a write unit: the first in normal mode, then in the tenant's exclusive mode (unit.ts). */
@@ -56,7 +58,8 @@ async function unavailableOnLostConnection<T>(run: () => Promise<T>): Promise<T>
   try {
     return await run();
   } catch (error) {
-    if (isConnectionFailure(error)) throw new StoreUnavailableError("the PostgreSQL database is unreachable", { cause: error });
+    if (isConnectionFailure(error))
+      throw new StoreUnavailableError("the PostgreSQL database is unreachable", { cause: error });
     throw error;
   }
 }
@@ -87,7 +90,13 @@ export function postgresExecutor(tx: StoreTransaction): SqlExecutor {
   return native as SqlExecutor;
 }
 
-function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, unit: Unit, wrote: (rows: number) => void): StoreTransaction {
+function makeTransaction(
+  sql: SqlExecutor,
+  t: Tables,
+  tenantId: string,
+  unit: Unit,
+  wrote: (rows: number) => void,
+): StoreTransaction {
   const s: resources.Scope = { sql: guarded(sql, unit), t, tenant: tenantId, unit };
   const counted = async <T>(write: Promise<T>, rows: (result: T) => number): Promise<T> => {
     const result = await write;
@@ -101,11 +110,14 @@ function makeTransaction(sql: SqlExecutor, t: Tables, tenantId: string, unit: Un
     getResource: (type, id, projection) => resources.getResource(s, type, id, projection),
     createResource: (r) => counted(resources.createResource(s, r), () => 1),
     replaceResource: (r, guard) => counted(resources.replaceResource(s, r, guard), () => 1),
-    deleteResource: (type, id, guard) => counted(resources.deleteResource(s, type, id, guard), (gone) => (gone ? 1 : 0)),
+    deleteResource: (type, id, guard) =>
+      counted(resources.deleteResource(s, type, id, guard), (gone) => (gone ? 1 : 0)),
     queryResources: (type, query) => queryResources(s, type, query),
     addMembers: (groupId, list, write) => counted(members.addMembers(s, groupId, list, write), (added) => added.length),
-    removeMembers: (groupId, ids, write) => counted(members.removeMembers(s, groupId, ids, write), (removed) => removed.length),
-    replaceMembers: (groupId, list, write) => counted(members.replaceMembers(s, groupId, list, write), (c) => c.added.length + c.removed.length),
+    removeMembers: (groupId, ids, write) =>
+      counted(members.removeMembers(s, groupId, ids, write), (removed) => removed.length),
+    replaceMembers: (groupId, list, write) =>
+      counted(members.replaceMembers(s, groupId, list, write), (c) => c.added.length + c.removed.length),
     hasMembers: (groupId, ids) => members.hasMembers(s, groupId, ids),
     groupsOf: (ids) => members.groupsOf(s, ids),
     existing: (type, ids) => resources.existing(s, type, ids),
@@ -146,34 +158,35 @@ export function createPostgresStore(options: PostgresStoreOptions): ScimStore {
       // sort-sql.ts orders by any attribute, multi-valued, extension and members ones included.
       supportsSort: () => true,
     },
-    transaction: (tenantId, work, { readOnly }) => unavailableOnLostConnection(async () => {
-      // Each statement of a read on its own: no BEGIN, no COMMIT, one snapshot per statement.
-      if (readOnly) return work(makeTransaction(driver, t, tenantId, new Unit(true, "normal"), () => undefined));
-      for (let attempt = 1; ; attempt++) {
-        const unit = new Unit(false, attempt === 1 ? "normal" : "exclusive");
-        let written = 0;
-        try {
-          const result = await driver.transaction(async (sql) => {
-            if (unit.mode === "exclusive") await lockPolicyExclusively(sql, t, tenantId);
-            const out = await work(makeTransaction(sql, t, tenantId, unit, (rows) => void (written += rows)));
-            // A unit that met a lock it could not wait for never commits, even if the work went on.
-            if (unit.contended) throw new LockContention();
-            return out;
-          });
-          // Only committed writes count; a unit that threw rolled back and never gets here.
-          stats.committed(written);
-          return result;
-        } catch (error) {
-          // Rolled back; run again, waiting for every lock this time, when a lock was the reason.
-          const reason = unit.contended ? unit.reason : isDeadlock(error) ? "deadlock" : null;
-          if (attempt < MAX_TRIES && reason !== null) {
-            options.onRetry?.({ tenantId, attempt, reason });
-            continue;
+    transaction: (tenantId, work, { readOnly }) =>
+      unavailableOnLostConnection(async () => {
+        // Each statement of a read on its own: no BEGIN, no COMMIT, one snapshot per statement.
+        if (readOnly) return work(makeTransaction(driver, t, tenantId, new Unit(true, "normal"), () => undefined));
+        for (let attempt = 1; ; attempt++) {
+          const unit = new Unit(false, attempt === 1 ? "normal" : "exclusive");
+          let written = 0;
+          try {
+            const result = await driver.transaction(async (sql) => {
+              if (unit.mode === "exclusive") await lockPolicyExclusively(sql, t, tenantId);
+              const out = await work(makeTransaction(sql, t, tenantId, unit, (rows) => void (written += rows)));
+              // A unit that met a lock it could not wait for never commits, even if the work went on.
+              if (unit.contended) throw new LockContention();
+              return out;
+            });
+            // Only committed writes count; a unit that threw rolled back and never gets here.
+            stats.committed(written);
+            return result;
+          } catch (error) {
+            // Rolled back; run again, waiting for every lock this time, when a lock was the reason.
+            const reason = unit.contended ? unit.reason : isDeadlock(error) ? "deadlock" : null;
+            if (attempt < MAX_TRIES && reason !== null) {
+              options.onRetry?.({ tenantId, attempt, reason });
+              continue;
+            }
+            throw error;
           }
-          throw error;
         }
-      }
-    }),
+      }),
     findRecordByKey: (kind, key) => unavailableOnLostConnection(() => records.findRecordByKey(driver, t, kind, key)),
     // The event feed (feed.ts): the events log across tenants, and consumer groups' leases.
     readLogAll: readLogAllFrom(driver, t),

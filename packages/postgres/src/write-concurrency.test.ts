@@ -22,9 +22,20 @@ const user = (id: string): ResourceWrite => ({
   lastModified: "2024-01-01T00:00:00.000Z",
   version: 1,
 });
-const group = (id: string): ResourceWrite => ({ ...user(id), resourceType: "Group", attributes: { displayName: id }, uniqueKey: null });
+const group = (id: string): ResourceWrite => ({
+  ...user(id),
+  resourceType: "Group",
+  attributes: { displayName: id },
+  uniqueKey: null,
+});
 const at = (version: number) => ({ modifiedAt: "2024-01-02T00:00:00.000Z", version });
-const entry = (n: number) => ({ at: "2024-01-01T00:00:00.000Z", directoryId: null, resourceType: "User", resourceId: `u${n}`, data: { n } });
+const entry = (n: number) => ({
+  at: "2024-01-01T00:00:00.000Z",
+  directoryId: null,
+  resourceType: "User",
+  resourceId: `u${n}`,
+  data: { n },
+});
 
 /** A promise with its resolver, to hold a unit of work open at a chosen point. */
 function latch(): { promise: Promise<void>; open(): void } {
@@ -35,7 +46,10 @@ function latch(): { promise: Promise<void>; open(): void } {
 
 /** Fails instead of hanging when `work` waits for a lock it should not wait for. */
 const within = <T>(ms: number, work: Promise<T>): Promise<T> =>
-  Promise.race([work, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms))]);
+  Promise.race([
+    work,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`still waiting after ${ms} ms`)), ms)),
+  ]);
 
 describe.runIf(PG_URL)("write units lock what they touch (PostgreSQL server)", () => {
   let db: TestDatabase;
@@ -81,7 +95,10 @@ describe.runIf(PG_URL)("write units lock what they touch (PostgreSQL server)", (
     );
     hold.open();
     await first;
-    expect(await store.transaction("a", (t) => t.existing("User", ["new-1", "new-2"]), { readOnly: true })).toEqual(["new-1", "new-2"]);
+    expect(await store.transaction("a", (t) => t.existing("User", ["new-1", "new-2"]), { readOnly: true })).toEqual([
+      "new-1",
+      "new-2",
+    ]);
   });
 
   it("runs a unit again, waiting this time, when a lock past its first is held", async () => {
@@ -154,7 +171,9 @@ describe.runIf(PG_URL)("write units lock what they touch (PostgreSQL server)", (
         }),
       ),
     );
-    expect((await store.transaction("e", (t) => t.getRecord("counter", "c"), { readOnly: true }))?.data).toEqual({ n: 12 });
+    expect((await store.transaction("e", (t) => t.getRecord("counter", "c"), { readOnly: true }))?.data).toEqual({
+      n: 12,
+    });
     // Units ran again because a lock was taken, never because the server had to break a deadlock
     // (which it finds only after deadlock_timeout, 1 s by default).
     expect(retries.length).toBeGreaterThan(0);
@@ -187,7 +206,8 @@ describe.runIf(PG_URL)("write units lock what they touch (PostgreSQL server)", (
         await hold;
         return seq ?? 0;
       });
-    const read = (after: number) => logs.transaction("f", (t) => t.readLog("audit", { after, limit: 100 }), { readOnly: true });
+    const read = (after: number) =>
+      logs.transaction("f", (t) => t.readLog("audit", { after, limit: 100 }), { readOnly: true });
     const first = await append(0);
     const hold = latch();
     const appended = latch();
@@ -221,7 +241,9 @@ describe.runIf(PG_URL)("write units lock what they touch (PostgreSQL server)", (
       let cursor = 0;
       for (;;) {
         const finished = done;
-        const page = await store.transaction("d", (t) => t.readLog("audit", { after: cursor, limit: 1000 }), { readOnly: true });
+        const page = await store.transaction("d", (t) => t.readLog("audit", { after: cursor, limit: 1000 }), {
+          readOnly: true,
+        });
         for (const e of page) seen.push(e.seq);
         cursor = page.at(-1)?.seq ?? cursor;
         if (finished) return;

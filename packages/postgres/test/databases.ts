@@ -16,7 +16,8 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
-export const freshSchema = (label: string) => `scimkit_test_${label}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
+export const freshSchema = (label: string) =>
+  `scimkit_test_${label}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
 
 export async function pgliteDatabase(schema = "scimkit"): Promise<TestDatabase> {
   const db = new PGlite();
@@ -39,7 +40,12 @@ export function pgliteSchemas(label: string): { open(): Promise<TestDatabase>; c
       const driver = createPgliteDriver(instance);
       const schema = freshSchema(label);
       await migrate(driver, { schema });
-      return { label: "pglite", driver, schema, dispose: async () => void (await instance.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)) };
+      return {
+        label: "pglite",
+        driver,
+        schema,
+        dispose: async () => void (await instance.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`)),
+      };
     },
     async close() {
       await db?.close();

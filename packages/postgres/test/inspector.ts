@@ -31,11 +31,17 @@ export function sqlInspector(driver: SqlDriver, schema: string): StoreInspector 
       };
     },
     async memberIds(tenantId, groupId) {
-      const res = await driver.query(`SELECT member_id FROM ${s}.members WHERE tenant = $1 AND group_id = $2`, [tenantId, groupId]);
+      const res = await driver.query(`SELECT member_id FROM ${s}.members WHERE tenant = $1 AND group_id = $2`, [
+        tenantId,
+        groupId,
+      ]);
       return res.rows.map((r) => text(r["member_id"]));
     },
     async record(kind, tenantId, id) {
-      const res = await driver.query(`SELECT id, key, data FROM ${s}.records WHERE kind = $1 AND tenant = $2 AND id = $3`, [kind, tenantId, id]);
+      const res = await driver.query(
+        `SELECT id, key, data FROM ${s}.records WHERE kind = $1 AND tenant = $2 AND id = $3`,
+        [kind, tenantId, id],
+      );
       const row = res.rows[0];
       return row ? { id: text(row["id"]), key: maybe(row["key"]), data: row["data"] as never } : null;
     },

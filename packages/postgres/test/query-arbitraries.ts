@@ -4,15 +4,42 @@
  * RFC 7644 over every attribute type, parsed by core exactly as a client's would be.
  */
 import fc from "fast-check";
-import { type JsonObject } from "@scimkit/core";
-import { filterFromText, sortFromText, URN, type Member, type ResourceWrite, type Sort, type StoreQuery } from "@scimkit/core/store";
+import type { JsonObject } from "@scimkit/core";
+import {
+  filterFromText,
+  sortFromText,
+  URN,
+  type Member,
+  type ResourceWrite,
+  type Sort,
+  type StoreQuery,
+} from "@scimkit/core/store";
 import { conformanceExtensions, TEST_EXTENSION } from "@scimkit/testing";
 
 const E = URN.EnterpriseUser;
 const X = TEST_EXTENSION;
 
 // Pools small enough that values collide (ties, matches) and varied enough to hit every rule.
-const words = ["alice", "Alice", "ALICE", "bob", "Bob", "carol", "Émile", "émile", "straße", "a%b", "a_b", "back\\slash", 'say "hi"', "", "zed", "Zed", "ab", "b"];
+const words = [
+  "alice",
+  "Alice",
+  "ALICE",
+  "bob",
+  "Bob",
+  "carol",
+  "Émile",
+  "émile",
+  "straße",
+  "a%b",
+  "a_b",
+  "back\\slash",
+  'say "hi"',
+  "",
+  "zed",
+  "Zed",
+  "ab",
+  "b",
+];
 const domains = ["example.com", "Example.COM", "work.org", "x"];
 const dates = [
   "2020-01-01T00:00:00Z",
@@ -27,7 +54,6 @@ const dates = [
 const stamps = ["2024-01-01T00:00:00.000Z", "2024-01-01T00:00:01.000Z", "2024-01-02T00:00:00.000Z"];
 
 const word = fc.constantFrom(...words);
-const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 3 });
 const email = fc.record(
   {
     value: fc.tuple(word, fc.constantFrom(...domains)).map(([w, d]) => `${w}@${d}`),
@@ -75,20 +101,35 @@ export interface Dataset {
 /** Users and groups written in the contract's order (created, then id), as core's time-ordered ids do. */
 export const dataset: fc.Arbitrary<Dataset> = fc
   .record({
-    users: fc.array(fc.tuple(userAttributes, fc.constantFrom(...stamps), fc.constantFrom(...stamps)), { minLength: 1, maxLength: 14 }),
-    groups: fc.array(fc.tuple(fc.option(word, { nil: undefined }), fc.option(word, { nil: undefined }), fc.array(fc.nat(40), { maxLength: 6 })), { maxLength: 5 }),
+    users: fc.array(fc.tuple(userAttributes, fc.constantFrom(...stamps), fc.constantFrom(...stamps)), {
+      minLength: 1,
+      maxLength: 14,
+    }),
+    groups: fc.array(
+      fc.tuple(
+        fc.option(word, { nil: undefined }),
+        fc.option(word, { nil: undefined }),
+        fc.array(fc.nat(40), { maxLength: 6 }),
+      ),
+      { maxLength: 5 },
+    ),
   })
   .map(({ users, groups }) => {
-    const ordered = <T extends { created: string; id: string }>(list: T[]) => list.sort((a, b) => (a.created === b.created ? (a.id < b.id ? -1 : 1) : a.created < b.created ? -1 : 1));
+    const ordered = <T extends { created: string; id: string }>(list: T[]) =>
+      list.sort((a, b) => (a.created === b.created ? (a.id < b.id ? -1 : 1) : a.created < b.created ? -1 : 1));
     const userList = ordered(
       users.map(([attributes, created, modified], i) => ({
         id: `u${String.fromCharCode(97 + ((i * 7) % 26))}${i}`,
         resourceType: "User",
         // userName carries the index so it stays unique per tenant; its case still varies.
-        attributes: { ...attributes, userName: `${i % 2 ? "User" : "user"}${(i * 37) % 100}${words[i % words.length] ?? ""}` },
+        attributes: {
+          ...attributes,
+          userName: `${i % 2 ? "User" : "user"}${(i * 37) % 100}${words[i % words.length] ?? ""}`,
+        },
         internal: {},
         uniqueKey: null as string | null,
         created,
+        // biome-ignore lint/complexity/useMathMinMax: ISO strings of one form, compared as text, not numbers
         lastModified: modified < created ? created : modified,
         version: 1,
       })),
@@ -97,7 +138,10 @@ export const dataset: fc.Arbitrary<Dataset> = fc
       groups.map(([displayName, externalId], i) => ({
         id: `g${i}`,
         resourceType: "Group",
-        attributes: { ...(displayName !== undefined ? { displayName } : {}), ...(externalId !== undefined ? { externalId } : {}) },
+        attributes: {
+          ...(displayName !== undefined ? { displayName } : {}),
+          ...(externalId !== undefined ? { externalId } : {}),
+        },
         internal: {},
         uniqueKey: null,
         created: stamps[i % stamps.length] ?? "",
@@ -107,8 +151,17 @@ export const dataset: fc.Arbitrary<Dataset> = fc
     );
     const candidates = [...userList.map((u) => u.id), ...groupList.map((g) => g.id)];
     const members = groupList.map((g, i): [string, Member[]] => {
-      const picks = (groups[i]?.[2] ?? []).map((n) => candidates[n % candidates.length] ?? "").filter((id) => id !== g.id);
-      return [g.id, [...new Set(picks)].map((value) => ({ value, type: value.startsWith("g") ? "Group" : "User", ...(value.length % 2 ? { display: value.toUpperCase() } : {}) }))];
+      const picks = (groups[i]?.[2] ?? [])
+        .map((n) => candidates[n % candidates.length] ?? "")
+        .filter((id) => id !== g.id);
+      return [
+        g.id,
+        [...new Set(picks)].map((value) => ({
+          value,
+          type: value.startsWith("g") ? "Group" : "User",
+          ...(value.length % 2 ? { display: value.toUpperCase() } : {}),
+        })),
+      ];
     });
     return { users: userList, groups: groupList, members };
   });
@@ -156,11 +209,27 @@ const orderOps = ["eq", "ne", "gt", "ge", "lt", "le"] as const;
 
 const stringLiteral = fc.oneof(
   word,
-  fc.constantFrom("example", "EXAMPLE.com", "@", "u", "User1", "ua0", "g1", "%", "_", "é", "alice@example.com", "ALICE@Example.COM", "bob@x", "émile@work.org"),
+  fc.constantFrom(
+    "example",
+    "EXAMPLE.com",
+    "@",
+    "u",
+    "User1",
+    "ua0",
+    "g1",
+    "%",
+    "_",
+    "é",
+    "alice@example.com",
+    "ALICE@Example.COM",
+    "bob@x",
+    "émile@work.org",
+  ),
   fc.string({ maxLength: 3 }),
 );
 function comparison(path: string, kind: Kind): fc.Arbitrary<string> {
-  const lit = (arb: fc.Arbitrary<unknown>, ops: readonly string[]) => fc.tuple(fc.constantFrom(...ops), arb).map(([op, v]) => `${path} ${op} ${JSON.stringify(v)}`);
+  const lit = (arb: fc.Arbitrary<unknown>, ops: readonly string[]) =>
+    fc.tuple(fc.constantFrom(...ops), arb).map(([op, v]) => `${path} ${op} ${JSON.stringify(v)}`);
   const nullTest = fc.constantFrom(`${path} eq null`, `${path} ne null`, `${path} pr`);
   switch (kind) {
     case "boolean":
@@ -170,7 +239,11 @@ function comparison(path: string, kind: Kind): fc.Arbitrary<string> {
     case "decimal":
       return fc.oneof(lit(fc.constantFrom(-1.5, 0, 0.25, 2, 2.00005, 11), orderOps), nullTest);
     case "dateTime":
-      return fc.oneof(lit(fc.constantFrom(...dates, ...stamps, "2020-01-01T00:00:00.001Z"), orderOps), lit(fc.constantFrom("2020", "Z", "00:00", "T"), ["co", "sw", "ew"]), nullTest);
+      return fc.oneof(
+        lit(fc.constantFrom(...dates, ...stamps, "2020-01-01T00:00:00.001Z"), orderOps),
+        lit(fc.constantFrom("2020", "Z", "00:00", "T"), ["co", "sw", "ew"]),
+        nullTest,
+      );
     default:
       return fc.oneof({ weight: 4, arbitrary: lit(stringLiteral, stringOps) }, { weight: 1, arbitrary: nullTest });
   }
@@ -185,27 +258,60 @@ function filterText(type: "User" | "Group"): fc.Arbitrary<string> {
           fc.constantFrom("value", "type", "display").chain((sub) => comparison(sub, "string")),
           comparison("primary", "boolean"),
         )
-      : fc.constantFrom("value", "type", "display").chain((sub) => comparison(sub, sub === "display" ? "string" : "exact"));
+      : fc
+          .constantFrom("value", "type", "display")
+          .chain((sub) => comparison(sub, sub === "display" ? "string" : "exact"));
   const valuePath =
     type === "User"
-      ? fc.tuple(fc.constantFrom("emails", "phoneNumbers"), element, fc.option(element, { nil: undefined }), fc.constantFrom("and", "or")).map(
-          ([attr, a, b, op]) => `${attr}[${b ? `${a} ${op} ${b}` : a}]`,
-        )
-      : fc.tuple(element, fc.option(element, { nil: undefined })).map(([a, b]) => `members[${b ? `${a} and not (${b})` : a}]`);
+      ? fc
+          .tuple(
+            fc.constantFrom("emails", "phoneNumbers"),
+            element,
+            fc.option(element, { nil: undefined }),
+            fc.constantFrom("and", "or"),
+          )
+          .map(([attr, a, b, op]) => `${attr}[${b ? `${a} ${op} ${b}` : a}]`)
+      : fc
+          .tuple(element, fc.option(element, { nil: undefined }))
+          .map(([a, b]) => `members[${b ? `${a} and not (${b})` : a}]`);
   const { tree } = fc.letrec<{ tree: string }>((tie) => ({
     tree: fc.oneof(
       { depthSize: "small", withCrossShrink: true },
       { weight: 5, arbitrary: leaf },
       { weight: 2, arbitrary: valuePath },
       { weight: 1, arbitrary: tie("tree").map((f) => `not (${f})`) },
-      { weight: 2, arbitrary: fc.tuple(tie("tree"), fc.constantFrom("and", "or"), tie("tree")).map(([a, op, b]) => `(${a}) ${op} (${b})`) },
+      {
+        weight: 2,
+        arbitrary: fc
+          .tuple(tie("tree"), fc.constantFrom("and", "or"), tie("tree"))
+          .map(([a, op, b]) => `(${a}) ${op} (${b})`),
+      },
     ),
   }));
   return tree;
 }
 
 const sortPaths = {
-  User: ["userName", "displayName", "title", "externalId", "name.givenName", "emails.value", "emails.type", "active", `${E}:department`, `${X}:level`, `${X}:score`, `${X}:hired`, `${X}:remote`, `${X}:badge`, `${X}:tags`, "meta.created", "meta.lastModified", "id"],
+  User: [
+    "userName",
+    "displayName",
+    "title",
+    "externalId",
+    "name.givenName",
+    "emails.value",
+    "emails.type",
+    "active",
+    `${E}:department`,
+    `${X}:level`,
+    `${X}:score`,
+    `${X}:hired`,
+    `${X}:remote`,
+    `${X}:badge`,
+    `${X}:tags`,
+    "meta.created",
+    "meta.lastModified",
+    "id",
+  ],
   Group: ["displayName", "externalId", "id", "meta.created"],
 };
 
@@ -217,15 +323,20 @@ export interface QuerySpec {
   readonly count: number;
 }
 
-export const querySpec: fc.Arbitrary<QuerySpec> = fc.constantFrom<"User" | "Group">("User", "User", "User", "Group").chain((type) =>
-  fc.record({
-    type: fc.constant(type),
-    filter: fc.option(filterText(type), { nil: undefined, freq: 6 }),
-    sort: fc.option(fc.tuple(fc.constantFrom(...sortPaths[type]), fc.constantFrom<Sort["order"]>("ascending", "descending")), { nil: undefined, freq: 3 }),
-    startIndex: fc.integer({ min: 1, max: 16 }),
-    count: fc.oneof(fc.integer({ min: 0, max: 16 }), fc.constant(1000)),
-  }),
-);
+export const querySpec: fc.Arbitrary<QuerySpec> = fc
+  .constantFrom<"User" | "Group">("User", "User", "User", "Group")
+  .chain((type) =>
+    fc.record({
+      type: fc.constant(type),
+      filter: fc.option(filterText(type), { nil: undefined, freq: 6 }),
+      sort: fc.option(
+        fc.tuple(fc.constantFrom(...sortPaths[type]), fc.constantFrom<Sort["order"]>("ascending", "descending")),
+        { nil: undefined, freq: 3 },
+      ),
+      startIndex: fc.integer({ min: 1, max: 16 }),
+      count: fc.oneof(fc.integer({ min: 0, max: 16 }), fc.constant(1000)),
+    }),
+  );
 
 export function toQuery(spec: QuerySpec): StoreQuery {
   const known = { resourceType: spec.type, extensions: conformanceExtensions };

@@ -62,7 +62,11 @@ export function countingPool(pool: pg.Pool): Counter & { readonly pool: PgPoolLi
     ...count(pool as unknown as PgClientLike),
     async connect() {
       const client = await pool.connect();
-      return { ...count(client as unknown as PgClientLike), pipeline: (client as unknown as PgClientLike).pipeline, release: (err?: Error | boolean) => client.release(err) };
+      return {
+        ...count(client as unknown as PgClientLike),
+        pipeline: (client as unknown as PgClientLike).pipeline,
+        release: (err?: Error | boolean) => client.release(err),
+      };
     },
     end: () => pool.end(),
   };

@@ -11,7 +11,16 @@ import { createPostgresStore } from "../src/index.js";
 import { PG_URL, pgliteDatabase, serverDatabase, type TestDatabase } from "./databases.js";
 import { recordingDriver, type Statement } from "./recording.js";
 
-type Body = { status: number; body: { id?: string; detail?: string; scimType?: string; meta?: { version?: string }; Resources?: { userName: string }[] } & Record<string, unknown> };
+type Body = {
+  status: number;
+  body: {
+    id?: string;
+    detail?: string;
+    scimType?: string;
+    meta?: { version?: string };
+    Resources?: { userName: string }[];
+  } & Record<string, unknown>;
+};
 type Call = (method: string, path: string, body?: unknown) => Promise<Body>;
 
 async function serve(store: ScimStore): Promise<Call> {
@@ -19,22 +28,54 @@ async function serve(store: ScimStore): Promise<Call> {
   const dir = await server.directories.create({ tenantId: "acme", name: "Okta" });
   const { token } = await server.directories.mintToken(dir.id);
   return async (method, path, body) => {
-    const init: RequestInit = { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" } };
+    const init: RequestInit = {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+    };
     if (body !== undefined) init.body = JSON.stringify(body);
     const res = await server.fetch(new Request(`https://app.example.com/scim/v2${path}`, init));
     return { status: res.status, body: (await res.json()) as Body["body"] };
   };
 }
 
-const acmeUser = (userName: string, values: Record<string, unknown>) => ({ schemas: [CORE, ACME], userName, [ACME]: values });
-const patch = (...Operations: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations });
+const acmeUser = (userName: string, values: Record<string, unknown>) => ({
+  schemas: [CORE, ACME],
+  userName,
+  [ACME]: values,
+});
+const patch = (...Operations: unknown[]) => ({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  Operations,
+});
 
 /** The same writes on every server; returns the id of the user PATCHed and PUT. */
 async function seed(call: Call): Promise<string> {
   const ids: string[] = [];
   const users: [string, Record<string, unknown>][] = [
-    ["ann", { costCenter: "CC-100", department: "ENG", level: 2, remote: true, startedAt: "2021-01-01T00:00:00Z", tags: ["x"], site: { code: "A" } }],
-    ["ben", { costCenter: "CC-900", department: "OPS", level: 7, remote: false, startedAt: "2023-06-01T00:00:00Z", tags: ["y", "z"], site: { code: "B", floor: 3 } }],
+    [
+      "ann",
+      {
+        costCenter: "CC-100",
+        department: "ENG",
+        level: 2,
+        remote: true,
+        startedAt: "2021-01-01T00:00:00Z",
+        tags: ["x"],
+        site: { code: "A" },
+      },
+    ],
+    [
+      "ben",
+      {
+        costCenter: "CC-900",
+        department: "OPS",
+        level: 7,
+        remote: false,
+        startedAt: "2023-06-01T00:00:00Z",
+        tags: ["y", "z"],
+        site: { code: "B", floor: 3 },
+      },
+    ],
     ["cat", { costCenter: "CC-300", department: "ENG", level: 5, pin: "1234" }],
     ["dan", {}],
   ];
@@ -44,7 +85,14 @@ async function seed(call: Call): Promise<string> {
     ids.push(String(res.body.id));
   }
   const ben = String(ids[1]);
-  const patched = await call("PATCH", `/Users/${ben}`, patch({ op: "replace", path: `${ACME}:costCenter`, value: "CC-200" }, { op: "add", value: { [ACME]: { tags: ["w"] } } }));
+  const patched = await call(
+    "PATCH",
+    `/Users/${ben}`,
+    patch(
+      { op: "replace", path: `${ACME}:costCenter`, value: "CC-200" },
+      { op: "add", value: { [ACME]: { tags: ["w"] } } },
+    ),
+  );
   expect(patched.status, JSON.stringify(patched.body)).toBe(200);
   const dan = String(ids[3]);
   const put = await call("PUT", `/Users/${dan}`, acmeUser("dan", { department: "SALES", level: 9 }));
@@ -72,7 +120,8 @@ const sorts: [string, "ascending" | "descending"][] = [
 ];
 
 /** Placeholders `$n` replaced by their values, so a test can read which path the SQL names. */
-const inline = (s: Statement) => s.text.replace(/\$(\d+)(::text)?/g, (_, n: string) => `'${String(s.params[Number(n) - 1])}'`);
+const inline = (s: Statement) =>
+  s.text.replace(/\$(\d+)(::text)?/g, (_, n: string) => `'${String(s.params[Number(n) - 1])}'`);
 const jsonPath = (name: string) => `r.attributes -> '${ACME}' -> '${name}'`;
 
 const databases: [string, () => Promise<TestDatabase>][] = [["PGlite", () => pgliteDatabase()]];
@@ -109,7 +158,15 @@ describe.each(databases)("a zod-declared extension on %s", (_label, open) => {
 
   it("stores what POST, PATCH and PUT wrote and GET shows it, never the returned: never pin", async () => {
     const got = await pg("GET", `/Users/${ben}`);
-    expect(got.body[ACME]).toEqual({ costCenter: "CC-200", department: "OPS", level: 7, remote: false, startedAt: "2023-06-01T00:00:00Z", tags: ["y", "z", "w"], site: { code: "B", floor: 3 } });
+    expect(got.body[ACME]).toEqual({
+      costCenter: "CC-200",
+      department: "OPS",
+      level: 7,
+      remote: false,
+      startedAt: "2023-06-01T00:00:00Z",
+      tags: ["y", "z", "w"],
+      site: { code: "B", floor: 3 },
+    });
     const cat = await pg("GET", `/Users?filter=${encodeURIComponent('userName eq "cat"')}`);
     expect(JSON.stringify(cat.body)).not.toContain("1234");
   });

@@ -121,7 +121,9 @@ const users: readonly (readonly [string, JsonObject])[] = [
   ],
 ];
 
-export const fixtureUsers: readonly ResourceWrite[] = users.map(([id, attributes], i) => resource("User", id, attributes, { second: i + 1 }));
+export const fixtureUsers: readonly ResourceWrite[] = users.map(([id, attributes], i) =>
+  resource("User", id, attributes, { second: i + 1 }),
+);
 
 export const fixtureGroups: readonly ResourceWrite[] = [
   resource("Group", "group-01", { displayName: "Admins", externalId: "G-1" }, { second: 11 }),
@@ -130,8 +132,17 @@ export const fixtureGroups: readonly ResourceWrite[] = [
   resource("Group", "group-04", { displayName: "Empty" }, { second: 14 }),
 ];
 
-export const fixtureMembers: readonly (readonly [string, readonly { value: string; type: "User" | "Group"; display?: string }[]])[] = [
-  ["group-01", [{ value: "user-02", type: "User", display: "Alice" }, { value: "user-04", type: "User" }]],
+export const fixtureMembers: readonly (readonly [
+  string,
+  readonly { value: string; type: "User" | "Group"; display?: string }[],
+])[] = [
+  [
+    "group-01",
+    [
+      { value: "user-02", type: "User", display: "Alice" },
+      { value: "user-04", type: "User" },
+    ],
+  ],
   ["group-02", [{ value: "user-02", type: "User" }]],
   ["group-03", [{ value: "group-01", type: "Group", display: "Admins" }]],
 ];

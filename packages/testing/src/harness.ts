@@ -4,7 +4,14 @@
  */
 import { afterAll, beforeAll, describe } from "vitest";
 import type { JsonObject, ScimStore } from "@scimkit/core";
-import type { LogEntry, LogName, ResourceWrite, StoreRecord, StoreTransaction, StoredResource } from "@scimkit/core/store";
+import type {
+  LogEntry,
+  LogName,
+  ResourceWrite,
+  StoreRecord,
+  StoreTransaction,
+  StoredResource,
+} from "@scimkit/core/store";
 import type { ConformanceOptions, OptionalCapability } from "./options.js";
 
 export interface Harness {
@@ -59,7 +66,8 @@ export function createHarness(options: ConformanceOptions): Harness {
         return group?.members?.map((m) => m.value) ?? [];
       },
       record: (kind, t, id) => (inspect ? inspect.record(kind, t, id) : read(t, (tx) => tx.getRecord(kind, id))),
-      logEntries: (log, t) => (inspect ? inspect.logEntries(log, t) : read(t, (tx) => tx.readLog(log, { limit: 1_000_000 }))),
+      logEntries: (log, t) =>
+        inspect ? inspect.logEntries(log, t) : read(t, (tx) => tx.readLog(log, { limit: 1_000_000 })),
     },
   };
 }
@@ -71,7 +79,8 @@ export function describeOptional(options: ConformanceOptions, capability: Option
   else describe(capability, body);
 }
 
-const at = (second: number) => `2024-01-01T00:${String(Math.floor(second / 60)).padStart(2, "0")}:${String(second % 60).padStart(2, "0")}.000Z`;
+const at = (second: number) =>
+  `2024-01-01T00:${String(Math.floor(second / 60)).padStart(2, "0")}:${String(second % 60).padStart(2, "0")}.000Z`;
 
 /** A resource to write, with `created`/`lastModified` at second `second` of the suite's clock. */
 export function resource(
@@ -86,7 +95,12 @@ export function resource(
     resourceType: type,
     attributes,
     internal: options.internal ?? {},
-    uniqueKey: options.uniqueKey === undefined ? (typeof attributes["userName"] === "string" ? attributes["userName"].toLowerCase() : null) : options.uniqueKey,
+    uniqueKey:
+      options.uniqueKey === undefined
+        ? typeof attributes["userName"] === "string"
+          ? attributes["userName"].toLowerCase()
+          : null
+        : options.uniqueKey,
     created: stamp,
     lastModified: stamp,
     version: options.version ?? 1,

@@ -17,5 +17,10 @@
 export { runStoreConformance } from "./run.js";
 export { runProvisioningScenarios, type ProvisioningOptions } from "./provisioning.js";
 export { runFeedScenarios, writeFeedEvents, type FeedScenarioOptions } from "./feed.js";
-export { optionalCapabilities, type ConformanceOptions, type OptionalCapability, type StoreInspector } from "./options.js";
+export {
+  optionalCapabilities,
+  type ConformanceOptions,
+  type OptionalCapability,
+  type StoreInspector,
+} from "./options.js";
 export { conformanceExtensions, TEST_EXTENSION } from "./fixtures.js";

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { createMemoryStore, type ScimStore } from "@scimkit/core";
-import { type Member, type MembershipWrite, type StoreTransaction } from "@scimkit/core/store";
+import type { Member, MembershipWrite, StoreTransaction } from "@scimkit/core/store";
 import { defineStore, requiredOperations, type RequiredTransaction, type StoreCapabilities } from "@scimkit/core/store";
 import { runProvisioningScenarios, runStoreConformance } from "./index.js";
 import { resource, stamp } from "./harness.js";
@@ -26,8 +26,10 @@ function requiredOnly(tx: StoreTransaction, capabilities: StoreCapabilities): Re
       return rest;
     },
     async queryResources(type, query) {
-      if (query.filter && !capabilities.supportsFilter?.(query.filter, type)) throw new Error("asked to evaluate a filter it does not support");
-      if (query.sort && !capabilities.supportsSort?.(query.sort, type)) throw new Error("asked to sort in an order it does not support");
+      if (query.filter && !capabilities.supportsFilter?.(query.filter, type))
+        throw new Error("asked to evaluate a filter it does not support");
+      if (query.sort && !capabilities.supportsSort?.(query.sort, type))
+        throw new Error("asked to sort in an order it does not support");
       const result = await tx.queryResources(type, query);
       return { total: result.total, resources: result.resources.map(({ groups: _groups, ...r }) => r) };
     },
@@ -39,7 +41,8 @@ function minimalStore(capabilities: StoreCapabilities = {}): ScimStore {
   return defineStore({
     name: "minimal",
     capabilities,
-    transaction: (tenantId, work, options) => base.transaction(tenantId, (tx) => work(requiredOnly(tx, capabilities)), options),
+    transaction: (tenantId, work, options) =>
+      base.transaction(tenantId, (tx) => work(requiredOnly(tx, capabilities)), options),
     findRecordByKey: (kind, key) => base.findRecordByKey(kind, key),
     close: async () => base.close?.(),
   });
@@ -77,7 +80,10 @@ describe("defineStore's derived operations answer as the memory store's own", ()
       for (const store of stores) {
         await store.transaction("t", async (tx) => {
           for (const id of users) await tx.createResource(resource("User", id, { userName: id }));
-          for (const [i, id] of groups.entries()) await tx.createResource(resource("Group", id, i === 4 ? {} : { displayName: `G${i}` }, { uniqueKey: null }));
+          for (const [i, id] of groups.entries())
+            await tx.createResource(
+              resource("Group", id, i === 4 ? {} : { displayName: `G${i}` }, { uniqueKey: null }),
+            );
         });
       }
       const next = random(7);
@@ -85,7 +91,10 @@ describe("defineStore's derived operations answer as the memory store's own", ()
       const versions = new Map(groups.map((g) => [g, 1]));
       for (let step = 0; step < 60; step++) {
         const groupId = groups[Math.floor(next() * groups.length)] ?? "g-0";
-        const wanted = [...pick(users).map(user), ...pick(groups.filter((g) => g !== groupId)).map((g): Member => ({ value: g, type: "Group" }))];
+        const wanted = [
+          ...pick(users).map(user),
+          ...pick(groups.filter((g) => g !== groupId)).map((g): Member => ({ value: g, type: "Group" })),
+        ];
         const version = (versions.get(groupId) ?? 1) + 1;
         // Every third change is guarded, one in three of those with a stale version.
         const guard = step % 3 === 0 ? { expectedVersion: step % 9 === 0 ? version - 2 : version - 1 } : {};
@@ -101,9 +110,20 @@ describe("defineStore's derived operations answer as the memory store's own", ()
                 has: await tx.hasMembers(groupId, probe),
                 existingUsers: await tx.existing("User", probe),
                 existingGroups: await tx.existing("Group", probe),
-                groupsOf: [...(await tx.groupsOf(probe))].map(([id, list]) => [id, [...list].map((m) => `${m.groupId}:${m.display ?? ""}`).sort()]),
-                projected: await Promise.all(probe.map(async (id) => (await tx.getResource("User", id, { groups: true }))?.groups?.map((m) => m.groupId).sort() ?? null)),
-                page: (await tx.queryResources("User", { startIndex: 2, count: 5, projection: { groups: true } })).resources.map((r) => [r.id, r.groups?.length]),
+                groupsOf: [...(await tx.groupsOf(probe))].map(([id, list]) => [
+                  id,
+                  [...list].map((m) => `${m.groupId}:${m.display ?? ""}`).sort(),
+                ]),
+                projected: await Promise.all(
+                  probe.map(
+                    async (id) =>
+                      (await tx.getResource("User", id, { groups: true }))?.groups?.map((m) => m.groupId).sort() ??
+                      null,
+                  ),
+                ),
+                page: (
+                  await tx.queryResources("User", { startIndex: 2, count: 5, projection: { groups: true } })
+                ).resources.map((r) => [r.id, r.groups?.length]),
                 group: await tx.getResource("Group", groupId, { members: true }),
               };
             })
@@ -111,7 +131,11 @@ describe("defineStore's derived operations answer as the memory store's own", ()
           outcomes.push(outcome);
         }
         expect(outcomes[1], `step ${step}`).toEqual(outcomes[0]);
-        if (typeof outcomes[0] !== "string" && (outcomes[0]?.replaced.added.length ?? 0) + (outcomes[0]?.replaced.removed.length ?? 0) > 0) versions.set(groupId, version);
+        if (
+          typeof outcomes[0] !== "string" &&
+          (outcomes[0]?.replaced.added.length ?? 0) + (outcomes[0]?.replaced.removed.length ?? 0) > 0
+        )
+          versions.set(groupId, version);
       }
     });
   }

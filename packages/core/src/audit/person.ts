@@ -9,7 +9,10 @@ const person = z
 
 export function checkPerson(input: Person): Person {
   const parsed = person.safeParse(input);
-  if (!parsed.success) throw new ScimConfigError(`person: ${parsed.error.issues.map((i) => `${i.path.join(".") || "person"} ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new ScimConfigError(
+      `person: ${parsed.error.issues.map((i) => `${i.path.join(".") || "person"} ${i.message}`).join("; ")}`,
+    );
   const { id, name, email } = parsed.data;
   return { id, name: name ?? null, email: email ?? null };
 }

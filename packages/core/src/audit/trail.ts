@@ -74,7 +74,9 @@ export function auditRecord(w: AuditWrite): NewLogEntry {
     tokenId: w.actor.tokenId,
     userAgent: w.actor.userAgent,
     requestId: w.actor.requestId,
-    person: w.actor.person ? { id: w.actor.person.id, name: w.actor.person.name ?? null, email: w.actor.person.email ?? null } : null,
+    person: w.actor.person
+      ? { id: w.actor.person.id, name: w.actor.person.name ?? null, email: w.actor.person.email ?? null }
+      : null,
     operation: w.operation,
     diff: c ? diffOf(c) : [],
     before: c?.before ?? null,
@@ -98,7 +100,15 @@ export function auditRecord(w: AuditWrite): NewLogEntry {
 
 export function toAuditEntry(e: LogEntry): AuditEntry {
   const d = e.data as unknown as Omit<AuditEntry, "seq" | "at" | "directoryId" | "resourceType" | "resourceId">;
-  return { ...d, person: d.person ?? null, seq: e.seq, at: e.at, directoryId: e.directoryId, resourceType: e.resourceType, resourceId: e.resourceId };
+  return {
+    ...d,
+    person: d.person ?? null,
+    seq: e.seq,
+    at: e.at,
+    directoryId: e.directoryId,
+    resourceType: e.resourceType,
+    resourceId: e.resourceId,
+  };
 }
 
 /**

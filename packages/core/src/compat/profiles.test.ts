@@ -57,7 +57,17 @@ describe("profiles", () => {
   });
 
   it("entra has what Entra sends in both PATCH modes", () => {
-    for (const name of ["caseInsensitiveOp", "stringBooleans", "pathlessKeysArePaths", "removeListedMembers", "createMissingFilteredValue", "removeFilteredSubValue", "managerAsString", "jsonEncodedRoles", "legacyFilterForms"] as const) {
+    for (const name of [
+      "caseInsensitiveOp",
+      "stringBooleans",
+      "pathlessKeysArePaths",
+      "removeListedMembers",
+      "createMissingFilteredValue",
+      "removeFilteredSubValue",
+      "managerAsString",
+      "jsonEncodedRoles",
+      "legacyFilterForms",
+    ] as const) {
       expect(profiles.entra.has(name)).toBe(true);
     }
   });

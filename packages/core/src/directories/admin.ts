@@ -29,7 +29,10 @@ import { digestToken, mintTokenSecret, prefixedId, TOKEN_PREFIX } from "./tokens
 
 const idpKind = z.enum(idpKinds);
 const profileName = z.enum(Object.keys(profiles) as [ProfileName, ...ProfileName[]]);
-const patchResponse = z.object({ User: z.enum(["resource", "noContent"]).optional(), Group: z.enum(["resource", "noContent"]).optional() });
+const patchResponse = z.object({
+  User: z.enum(["resource", "noContent"]).optional(),
+  Group: z.enum(["resource", "noContent"]).optional(),
+});
 
 const createInput = z.object({
   tenantId: z.string().min(1).max(200),
@@ -45,7 +48,12 @@ const updateInput = createInput.omit({ tenantId: true }).partial();
 
 const tokenOptions = z.object({
   /** Seconds the previous tokens stay valid after a rotation; 0 revokes them at once. */
-  overlapSeconds: z.number().int().min(0).max(30 * 24 * 3600).optional(),
+  overlapSeconds: z
+    .number()
+    .int()
+    .min(0)
+    .max(30 * 24 * 3600)
+    .optional(),
   expiresAt: z.union([z.date(), z.iso.datetime({ offset: true })]).optional(),
 });
 
@@ -66,7 +74,12 @@ export interface MintedToken {
  * `deliver` hands to the host's handlers after commit.
  */
 export interface RemovalJournal {
-  record(tx: StoreTransaction, directoryId: string, changes: readonly ResourceChange[], person: Person | null): Promise<readonly ScimEvent[]>;
+  record(
+    tx: StoreTransaction,
+    directoryId: string,
+    changes: readonly ResourceChange[],
+    person: Person | null,
+  ): Promise<readonly ScimEvent[]>;
   deliver(events: readonly ScimEvent[]): void;
 }
 
@@ -84,7 +97,10 @@ export type AdminAudit = (
 
 function parse<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   const r = schema.safeParse(input);
-  if (!r.success) throw new ScimConfigError(`${what}: ${r.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`).join("; ")}`);
+  if (!r.success)
+    throw new ScimConfigError(
+      `${what}: ${r.error.issues.map((i) => `${i.path.join(".") || "input"} ${i.message}`).join("; ")}`,
+    );
   return r.data;
 }
 
@@ -109,7 +125,11 @@ export class DirectoryAdmin {
    * clears cached authentication once it is over; a read neither takes a write unit of work nor
    * touches the cache.
    */
-  async #inDirectory<T>(directoryId: string, work: (tx: StoreTransaction, d: Directory) => Promise<T>, options: { readonly readOnly?: boolean } = {}): Promise<T> {
+  async #inDirectory<T>(
+    directoryId: string,
+    work: (tx: StoreTransaction, d: Directory) => Promise<T>,
+    options: { readonly readOnly?: boolean } = {},
+  ): Promise<T> {
     const found = await directoryRecord.findByKey(this.store, directoryId);
     if (!found) throw new ScimConfigError(`Directory ${directoryId} does not exist`, "notFound");
     const run = () =>
@@ -142,7 +162,8 @@ export class DirectoryAdmin {
   async #save(tx: StoreTransaction, d: Directory): Promise<void> {
     if (d.primary) {
       for (const { value: o } of await directoryRecord.list(tx)) {
-        if (o.id !== d.id && o.primary) await directoryRecord.put(tx, { id: o.id, key: o.id, value: { ...o, primary: false } });
+        if (o.id !== d.id && o.primary)
+          await directoryRecord.put(tx, { id: o.id, key: o.id, value: { ...o, primary: false } });
       }
     }
     await directoryRecord.put(tx, { id: d.id, key: d.id, value: d });
@@ -189,7 +210,9 @@ export class DirectoryAdmin {
   async get(directoryId: string): Promise<Directory | null> {
     const found = await directoryRecord.findByKey(this.store, directoryId);
     if (!found) return null;
-    return this.store.transaction(found.tenantId, (tx) => DirectoryAdmin.#withUsage(tx, found.record.value), { readOnly: true });
+    return this.store.transaction(found.tenantId, (tx) => DirectoryAdmin.#withUsage(tx, found.record.value), {
+      readOnly: true,
+    });
   }
 
   async update(directoryId: string, input: UpdateDirectoryInput): Promise<Directory> {
@@ -255,11 +278,22 @@ export class DirectoryAdmin {
       }
       await directoryRecord.delete(tx, directoryId);
       if (gone.primary) {
-        const [next] = (await directoryRecord.list(tx)).map((rec) => rec.value).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+        const [next] = (await directoryRecord.list(tx))
+          .map((rec) => rec.value)
+          .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
         if (next) await this.#save(tx, { ...next, primary: true });
       }
       const recorded = await this.removals.record(tx, directoryId, changes, this.person);
-      return [...recorded, ...(await this.audit(tx, "directory.deleted", directoryId, { resources: mode, deleted: changes.length, detached }, this.person))];
+      return [
+        ...recorded,
+        ...(await this.audit(
+          tx,
+          "directory.deleted",
+          directoryId,
+          { resources: mode, deleted: changes.length, detached },
+          this.person,
+        )),
+      ];
     });
     this.removals.deliver(events);
   }
@@ -275,7 +309,9 @@ export class DirectoryAdmin {
   /** Registers a token the host chose (e.g. from configuration). It must carry the `scimkit_` prefix and ≥ 32 more characters. */
   async importToken(directoryId: string, token: string, options: TokenOptions = {}): Promise<MintedToken> {
     if (!token.startsWith(TOKEN_PREFIX) || token.length < TOKEN_PREFIX.length + 32) {
-      throw new ScimConfigError(`An imported token must start with "${TOKEN_PREFIX}" followed by at least 32 characters`);
+      throw new ScimConfigError(
+        `An imported token must start with "${TOKEN_PREFIX}" followed by at least 32 characters`,
+      );
     }
     return this.#addToken(directoryId, token, options);
   }
@@ -286,7 +322,8 @@ export class DirectoryAdmin {
     const at = now.toISOString();
     const expiresAt = v.expiresAt === undefined ? null : new Date(v.expiresAt).toISOString();
     // A token born expired would still revoke the working ones, leaving the directory without any.
-    if (expiresAt !== null && expiresAt <= now.toISOString()) throw new ScimConfigError("token options: expiresAt must be in the future");
+    if (expiresAt !== null && expiresAt <= now.toISOString())
+      throw new ScimConfigError("token options: expiresAt must be in the future");
     let events: readonly ScimEvent[] = [];
     const minted = await this.#inDirectory(directoryId, async (tx) => {
       const overlapEnd = new Date(now.getTime() + (v.overlapSeconds ?? 0) * 1000).toISOString();
@@ -297,9 +334,23 @@ export class DirectoryAdmin {
           : { ...info, revokedAt: at };
         await tokenRecord.put(tx, { id, key, value: next });
       }
-      const info: TokenInfo = { id: prefixedId("tok"), directoryId, createdAt: at, expiresAt, revokedAt: null, lastUsedAt: null, hint: `${TOKEN_PREFIX}…${token.slice(-4)}` };
+      const info: TokenInfo = {
+        id: prefixedId("tok"),
+        directoryId,
+        createdAt: at,
+        expiresAt,
+        revokedAt: null,
+        lastUsedAt: null,
+        hint: `${TOKEN_PREFIX}…${token.slice(-4)}`,
+      };
       await tokenRecord.put(tx, { id: info.id, key: digestToken(token), value: info });
-      events = await this.audit(tx, "token.minted", directoryId, { tokenId: info.id, overlapSeconds: v.overlapSeconds ?? 0 }, this.person);
+      events = await this.audit(
+        tx,
+        "token.minted",
+        directoryId,
+        { tokenId: info.id, overlapSeconds: v.overlapSeconds ?? 0 },
+        this.person,
+      );
       return { token, tokenId: info.id, expiresAt };
     });
     this.removals.deliver(events);
@@ -312,7 +363,8 @@ export class DirectoryAdmin {
     const revoked = await this.#inDirectory(directoryId, async (tx) => {
       let n = 0;
       for (const { id, key, value: info } of await tokenRecord.list(tx)) {
-        if (info.directoryId !== directoryId || info.revokedAt !== null || (tokenId !== undefined && id !== tokenId)) continue;
+        if (info.directoryId !== directoryId || info.revokedAt !== null || (tokenId !== undefined && id !== tokenId))
+          continue;
         await tokenRecord.put(tx, { id, key, value: { ...info, revokedAt: this.now().toISOString() } });
         n += 1;
       }
@@ -343,8 +395,15 @@ export class DirectoryAdmin {
    * directory id for per-directory URLs) and its tokens' metadata (hint, created, last used,
    * expiry). A read: viewing never mints, rotates or revokes anything.
    */
-  async connectionDetails(directoryId: string, mountUrl: string, options: { readonly perDirectoryUrl?: boolean | undefined } = {}): Promise<{ baseUrl: string; tokens: TokenInfo[] }> {
-    return { baseUrl: baseUrlOf(directoryId, mountUrl, options.perDirectoryUrl), tokens: await this.listTokens(directoryId) };
+  async connectionDetails(
+    directoryId: string,
+    mountUrl: string,
+    options: { readonly perDirectoryUrl?: boolean | undefined } = {},
+  ): Promise<{ baseUrl: string; tokens: TokenInfo[] }> {
+    return {
+      baseUrl: baseUrlOf(directoryId, mountUrl, options.perDirectoryUrl),
+      tokens: await this.listTokens(directoryId),
+    };
   }
 
   /**
@@ -376,6 +435,9 @@ function definedOnly<T extends object>(o: T): Partial<T> {
  * accepts. Users get the resource back (Okta's docs show 200 with it), except for Entra
  * directories, whose reference tests expect 204 there too.
  */
-function resolvePatchResponse(idp: IdpKind, given: { User?: PatchResponse | undefined; Group?: PatchResponse | undefined } | undefined): Directory["patchResponse"] {
+function resolvePatchResponse(
+  idp: IdpKind,
+  given: { User?: PatchResponse | undefined; Group?: PatchResponse | undefined } | undefined,
+): Directory["patchResponse"] {
   return { User: given?.User ?? (idp === "entra" ? "noContent" : "resource"), Group: given?.Group ?? "noContent" };
 }

@@ -40,7 +40,8 @@ const unauthorized = (detail: string) =>
   new ScimError(401, detail, undefined, { "www-authenticate": 'Bearer realm="SCIM", error="invalid_token"' });
 
 /** RFC 6750 §3.1: a request with no bearer credentials at all gets the challenge without an error code. */
-const noCredentials = () => new ScimError(401, "A bearer token is required", undefined, { "www-authenticate": 'Bearer realm="SCIM"' });
+const noCredentials = () =>
+  new ScimError(401, "A bearer token is required", undefined, { "www-authenticate": 'Bearer realm="SCIM"' });
 
 export function isHttps(request: AuthRequest, url: URL, trustProxy: boolean): boolean {
   if (url.protocol === "https:") return true;
@@ -61,7 +62,10 @@ async function directoryById(options: AuthOptions, id: string): Promise<Director
 }
 
 /** The token a digest names, and its directory; null when either is unknown. */
-async function tokenByDigest(options: AuthOptions, digest: string): Promise<{ info: TokenInfo; directory: Directory } | null> {
+async function tokenByDigest(
+  options: AuthOptions,
+  digest: string,
+): Promise<{ info: TokenInfo; directory: Directory } | null> {
   const cached = options.cache.token(digest);
   if (cached) return cached;
   const generation = options.cache.generation;

@@ -66,7 +66,11 @@ export class HealthTracker {
 
   record(directoryId: string, status: number, detail?: string, tolerances: readonly string[] = []): void {
     let e = this.#entries.get(directoryId);
-    if (!e) this.#entries.set(directoryId, (e = { lastRequestAt: null, lastError: null, statuses: new MinuteCounts(), tolerances: new MinuteCounts() }));
+    if (!e)
+      this.#entries.set(
+        directoryId,
+        (e = { lastRequestAt: null, lastError: null, statuses: new MinuteCounts(), tolerances: new MinuteCounts() }),
+      );
     const now = this.now();
     e.lastRequestAt = now.toISOString();
     if (status >= 400 && detail !== undefined) e.lastError = { at: e.lastRequestAt, status, detail };
@@ -92,6 +96,14 @@ export class HealthTracker {
       if (status >= 400) failures += n;
     }
     const tolerances = Object.fromEntries(e?.tolerances.totalsAfter(since) ?? []);
-    return { lastRequestAt: e?.lastRequestAt ?? null, lastError: e?.lastError ?? null, windowMinutes: this.windowMinutes, requests, failures, byStatus, tolerances };
+    return {
+      lastRequestAt: e?.lastRequestAt ?? null,
+      lastError: e?.lastError ?? null,
+      windowMinutes: this.windowMinutes,
+      requests,
+      failures,
+      byStatus,
+      tolerances,
+    };
   }
 }

@@ -35,7 +35,8 @@ export type AfterCommit = () => void | Promise<void>;
  */
 export type EventInTransaction = (event: ScimEvent, tx: StoreTransaction) => void | Promise<void>;
 
-const statusOf = (change: ResourceChange) => (change.operation === "create" ? 201 : change.operation === "delete" ? 204 : 200);
+const statusOf = (change: ResourceChange) =>
+  change.operation === "create" ? 201 : change.operation === "delete" ? 204 : 200;
 
 export class Journal {
   readonly #decisions: AuditWrite[] = [];
@@ -73,7 +74,13 @@ export class Journal {
   }
 
   /** A request that failed and rolled back: its entry carries the status and the client's detail. */
-  failure(f: { operation: string; resourceType: string | null; resourceId: string | null; status: number; detail: string | null }): void {
+  failure(f: {
+    operation: string;
+    resourceType: string | null;
+    resourceId: string | null;
+    status: number;
+    detail: string | null;
+  }): void {
     this.#decisions.push({
       at: this.at,
       actor: this.actor,
@@ -105,11 +112,23 @@ export class Journal {
   /** Appends every row in one call and returns the events, with their cursors, for delivery. */
   async commit(): Promise<ScimEvent[]> {
     const rows: { log: LogName; entry: NewLogEntry }[] = [];
-    const eventRow = (e: NewEvent) => rows.push({ log: "events", entry: eventRecord(this.at, randomUUID(), this.actor.tokenId, e) });
+    const eventRow = (e: NewEvent) =>
+      rows.push({ log: "events", entry: eventRecord(this.at, randomUUID(), this.actor.tokenId, e) });
     for (const d of this.#decisions) rows.push({ log: "audit", entry: auditRecord(d) });
     for (const { change, operation } of this.#changes) {
       const status = statusOf(change);
-      rows.push({ log: "audit", entry: auditRecord({ at: this.at, actor: this.actor, operation, change, tolerances: this.tolerances, outcome: "success", status }) });
+      rows.push({
+        log: "audit",
+        entry: auditRecord({
+          at: this.at,
+          actor: this.actor,
+          operation,
+          change,
+          tolerances: this.tolerances,
+          outcome: "success",
+          status,
+        }),
+      });
       for (const e of eventsOf(change, this.actor.directoryId)) eventRow(e);
     }
     for (const e of this.#derived) eventRow(e);
@@ -138,7 +157,10 @@ export class Journal {
 }
 
 /** One append of many rows: the store's batch method when it has one. */
-async function appendAll(tx: StoreTransaction, rows: readonly { log: LogName; entry: NewLogEntry }[]): Promise<readonly number[]> {
+async function appendAll(
+  tx: StoreTransaction,
+  rows: readonly { log: LogName; entry: NewLogEntry }[],
+): Promise<readonly number[]> {
   if (tx.appendLogs) return tx.appendLogs(rows);
   const seqs: number[] = [];
   for (const row of rows) seqs.push(await tx.appendLog(row.log, row.entry));

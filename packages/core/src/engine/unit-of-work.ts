@@ -69,7 +69,12 @@ export interface RequestScope {
 
 const always = () => true;
 
-function baseContext(deps: UnitOfWorkDeps, tx: StoreTransaction, scope: RequestScope, record: (change: ResourceChange) => void): OperationContext {
+function baseContext(
+  deps: UnitOfWorkDeps,
+  tx: StoreTransaction,
+  scope: RequestScope,
+  record: (change: ResourceChange) => void,
+): OperationContext {
   const { supportsFilter, supportsSort } = deps.store.capabilities;
   return {
     tx,
@@ -86,44 +91,74 @@ function baseContext(deps: UnitOfWorkDeps, tx: StoreTransaction, scope: RequestS
 
 const ignore = () => undefined;
 
-export function runRead<T>(deps: UnitOfWorkDeps, scope: RequestScope, work: (ctx: OperationContext) => Promise<T>): Promise<T> {
+export function runRead<T>(
+  deps: UnitOfWorkDeps,
+  scope: RequestScope,
+  work: (ctx: OperationContext) => Promise<T>,
+): Promise<T> {
   return inSpan(deps.tracer, "scim.unit_of_work", { "scim.read_only": true }, () =>
-    deps.store.transaction(scope.tenantId, (tx) => work(baseContext(deps, tracedTransaction(deps.tracer, tx), scope, ignore)), { readOnly: true }),
+    deps.store.transaction(
+      scope.tenantId,
+      (tx) => work(baseContext(deps, tracedTransaction(deps.tracer, tx), scope, ignore)),
+      { readOnly: true },
+    ),
   );
 }
 
 /** Runs a write request through the pipeline; `work` returns what the answer is rendered from. */
-export async function runWrite<T>(deps: UnitOfWorkDeps, scope: RequestScope, work: (ctx: OperationContext) => Promise<T>): Promise<T> {
+export async function runWrite<T>(
+  deps: UnitOfWorkDeps,
+  scope: RequestScope,
+  work: (ctx: OperationContext) => Promise<T>,
+): Promise<T> {
   let journal: Journal | undefined;
   let events: ScimEvent[] = [];
   let result: T;
   try {
-    result = await inSpan(deps.tracer, "scim.unit_of_work", { "scim.read_only": false }, () => deps.store.transaction(scope.tenantId, async (store) => {
-      const tx = tracedTransaction(deps.tracer, store);
-      const unit = new Journal(tx, scope.actor, deps.settings.now().toISOString(), deps.registry, scope.tol.fired, deps.onEventInTransaction);
-      journal = unit;
-      const base = { settings: deps.settings, directoryId: scope.actor.directoryId };
-      const review = deps.policy?.begin(unit, base);
-      const record = (change: ResourceChange) => {
-        unit.change(change, scope.operation);
-        review?.changed(change);
-      };
-      const ctx: OperationContext = review
-        ? { ...baseContext(deps, tx, scope, record), review: (plan) => review.review(plan), beforeDelete: (r) => review.beforeDelete(r) }
-        : baseContext(deps, tx, scope, record);
-      const done = await work(ctx);
-      await review?.finish();
-      // Past its deadline the write rolls back rather than commit late: a 503 then tells the truth
-      // (nothing was written) and the IdP's retry is safe.
-      if (scope.deadline !== undefined && performance.now() > scope.deadline) throw unavailable("The request took longer than its deadline; nothing was written", 1);
-      events = await unit.commit();
-      return done;
-    }));
+    result = await inSpan(deps.tracer, "scim.unit_of_work", { "scim.read_only": false }, () =>
+      deps.store.transaction(scope.tenantId, async (store) => {
+        const tx = tracedTransaction(deps.tracer, store);
+        const unit = new Journal(
+          tx,
+          scope.actor,
+          deps.settings.now().toISOString(),
+          deps.registry,
+          scope.tol.fired,
+          deps.onEventInTransaction,
+        );
+        journal = unit;
+        const base = { settings: deps.settings, directoryId: scope.actor.directoryId };
+        const review = deps.policy?.begin(unit, base);
+        const record = (change: ResourceChange) => {
+          unit.change(change, scope.operation);
+          review?.changed(change);
+        };
+        const ctx: OperationContext = review
+          ? {
+              ...baseContext(deps, tx, scope, record),
+              review: (plan) => review.review(plan),
+              beforeDelete: (r) => review.beforeDelete(r),
+            }
+          : baseContext(deps, tx, scope, record);
+        const done = await work(ctx);
+        await review?.finish();
+        // Past its deadline the write rolls back rather than commit late: a 503 then tells the truth
+        // (nothing was written) and the IdP's retry is safe.
+        if (scope.deadline !== undefined && performance.now() > scope.deadline)
+          throw unavailable("The request took longer than its deadline; nothing was written", 1);
+        events = await unit.commit();
+        return done;
+      }),
+    );
   } catch (error) {
     await recordFailure(deps, scope, error);
     throw error;
   }
-  await journal?.runAfterCommit((error) => deps.logger.error("scimkit: a host hook failed after commit", { error: error instanceof Error ? error.message : String(error) }));
+  await journal?.runAfterCommit((error) =>
+    deps.logger.error("scimkit: a host hook failed after commit", {
+      error: error instanceof Error ? error.message : String(error),
+    }),
+  );
   void deps.dispatcher.deliver(events);
   return result;
 }
@@ -138,7 +173,13 @@ async function recordFailure(deps: UnitOfWorkDeps, scope: RequestScope, error: u
   await deps.store
     .transaction(scope.tenantId, async (tx) => {
       const unit = new Journal(tx, scope.actor, deps.settings.now().toISOString(), deps.registry, scope.tol.fired);
-      unit.failure({ operation: scope.operation, resourceType: scope.resourceType ?? null, resourceId: scope.resourceId ?? null, status: failure.status, detail: failure.detail });
+      unit.failure({
+        operation: scope.operation,
+        resourceType: scope.resourceType ?? null,
+        resourceId: scope.resourceId ?? null,
+        status: failure.status,
+        detail: failure.detail,
+      });
       await unit.commit();
     })
     .catch(() => undefined);

@@ -72,7 +72,14 @@ export interface DirectoryEvent extends EventBase {
 }
 
 /** Every event a host can act on, told apart by `type`. */
-export type ScimEvent = UserChangedEvent | UserDeletedEvent | GroupChangedEvent | GroupDeletedEvent | MembershipEvent | RoleChangedEvent | DirectoryEvent;
+export type ScimEvent =
+  | UserChangedEvent
+  | UserDeletedEvent
+  | GroupChangedEvent
+  | GroupDeletedEvent
+  | MembershipEvent
+  | RoleChangedEvent
+  | DirectoryEvent;
 
 /** An event as its producer makes it, before the journal gives it an id and a cursor. */
 export interface NewEvent {
@@ -96,11 +103,18 @@ export function eventsOf(change: ResourceChange, directoryId: string | null): Ne
   const isUser = change.resourceType === "User";
   const state = change.after ?? change.before ?? {};
   const creator = change.directoryId ?? null;
-  const view = viewJson(isUser ? userView(change.id, state, change.roles ?? null, creator) : groupView(change.id, state, creator));
+  const view = viewJson(
+    isUser ? userView(change.id, state, change.roles ?? null, creator) : groupView(change.id, state, creator),
+  );
   const subject = isUser ? "user" : "group";
   const kind = isUser ? "user" : "group";
   if (change.operation === "create") {
-    out.push({ ...base, type: `${kind}.created`, data: {}, payload: { [subject]: view, changed: changedPaths(diffOf(change)) } });
+    out.push({
+      ...base,
+      type: `${kind}.created`,
+      data: {},
+      payload: { [subject]: view, changed: changedPaths(diffOf(change)) },
+    });
   } else if (change.operation === "delete") {
     out.push({ ...base, type: `${kind}.deleted`, data: {}, payload: { [subject]: view } });
   } else {
@@ -109,11 +123,23 @@ export function eventsOf(change: ResourceChange, directoryId: string | null): Ne
     const isActive = change.after?.["active"] !== false;
     const rest = diff.filter((op) => op["path"] !== "/active");
     const changed = changedPaths(diff);
-    if (rest.length > 0) out.push({ ...base, type: `${kind}.updated`, data: { diff: rest }, payload: { [subject]: view, changed: changed.filter((p) => p !== "active") } });
-    if (isUser && wasActive && !isActive) out.push({ ...base, type: "user.deactivated", data: {}, payload: { user: view, changed: ["active"] } });
-    if (isUser && !wasActive && isActive) out.push({ ...base, type: "user.reactivated", data: {}, payload: { user: view, changed: ["active"] } });
+    if (rest.length > 0)
+      out.push({
+        ...base,
+        type: `${kind}.updated`,
+        data: { diff: rest },
+        payload: { [subject]: view, changed: changed.filter((p) => p !== "active") },
+      });
+    if (isUser && wasActive && !isActive)
+      out.push({ ...base, type: "user.deactivated", data: {}, payload: { user: view, changed: ["active"] } });
+    if (isUser && !wasActive && isActive)
+      out.push({ ...base, type: "user.reactivated", data: {}, payload: { user: view, changed: ["active"] } });
   }
-  const membership = (type: "membership.added" | "membership.removed", groupId: string, ids: readonly string[]): NewEvent => ({
+  const membership = (
+    type: "membership.added" | "membership.removed",
+    groupId: string,
+    ids: readonly string[],
+  ): NewEvent => ({
     directoryId,
     resourceType: "Group",
     resourceId: groupId,

@@ -9,7 +9,8 @@ const when = attr("created", "dateTime");
 const num = attr("level", "integer");
 const flag = attr("active", "boolean");
 
-const sorted = (leaf: typeof text, values: (JsonValue | undefined)[]) => [...values].sort((a, b) => compareForSort(leaf, a, b));
+const sorted = (leaf: typeof text, values: (JsonValue | undefined)[]) =>
+  [...values].sort((a, b) => compareForSort(leaf, a, b));
 
 describe("compareForSort", () => {
   it("orders strings case-insensitively unless caseExact", () => {
@@ -69,7 +70,15 @@ describe("instant", () => {
 
 describe("isPresent", () => {
   it("is false for absent, null, empty string, empty array and empty object", () => {
-    expect([undefined, null, "", [], {}, [null], { a: null }].map(isPresent)).toEqual([false, false, false, false, false, false, false]);
+    expect([undefined, null, "", [], {}, [null], { a: null }].map(isPresent)).toEqual([
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+      false,
+    ]);
   });
 
   it("is true for false, 0 and non-empty values", () => {

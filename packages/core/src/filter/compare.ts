@@ -61,7 +61,11 @@ function order(op: CompareOperator, c: number): boolean {
 const sign = (a: number | string, b: number | string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Builds the test for `<value of leaf> op literal`; the literal is not null. */
-export function valueTest(leaf: AttributeDefinition, op: CompareOperator, literal: string | number | boolean): ValueTest {
+export function valueTest(
+  leaf: AttributeDefinition,
+  op: CompareOperator,
+  literal: string | number | boolean,
+): ValueTest {
   if (typeof literal === "boolean") {
     return op === "ne" ? (c) => c !== literal : op === "eq" ? (c) => c === literal : () => false;
   }
@@ -99,7 +103,8 @@ function stringTest(op: CompareOperator, literal: string, caseExact: boolean): V
   }
 }
 
-const typeRank = (v: JsonValue) => (typeof v === "number" ? 0 : typeof v === "string" ? 1 : typeof v === "boolean" ? 2 : 3);
+const typeRank = (v: JsonValue) =>
+  typeof v === "number" ? 0 : typeof v === "string" ? 1 : typeof v === "boolean" ? 2 : 3;
 
 /**
  * Orders two values of `leaf` for `sortBy` (RFC 7644 §3.4.2.3), ascending. A missing value

@@ -11,7 +11,15 @@ import { parseFilter, parseValueFilter } from "./parse.js";
 
 const EXT = "urn:example:params:scim:schemas:extension:acme:1.0:User";
 const registry = new SchemaRegistry([
-  { resourceType: "User", schema: { id: EXT, name: "Acme", description: "test", attributes: [attr("level", "integer"), attr("tags", "string", { multiValued: true })] } },
+  {
+    resourceType: "User",
+    schema: {
+      id: EXT,
+      name: "Acme",
+      description: "test",
+      attributes: [attr("level", "integer"), attr("tags", "string", { multiValued: true })],
+    },
+  },
 ]);
 const tol = () => toleranceContext(new Set<ToleranceName>(["legacyFilterForms", "stringBooleans"]));
 
@@ -34,9 +42,21 @@ const babs: JsonObject = {
   ],
   [URN.EnterpriseUser]: { department: "Tour Operations", manager: { value: "26118915-6090-4610-87e4-49d8ca9f808d" } },
   [EXT]: { level: 7, tags: ["Blue", "green"] },
-  meta: { resourceType: "User", created: "2011-08-01T18:29:49.793Z", lastModified: "2011-08-01T20:00:00+02:00", version: "3" },
+  meta: {
+    resourceType: "User",
+    created: "2011-08-01T18:29:49.793Z",
+    lastModified: "2011-08-01T20:00:00+02:00",
+    version: "3",
+  },
 };
-const bare: JsonObject = { id: "u2", userName: "nobody", active: false, title: "", emails: [], meta: { resourceType: "User", created: "2020-01-01T00:00:00Z", lastModified: "2020-01-01T00:00:00Z", version: "1" } };
+const bare: JsonObject = {
+  id: "u2",
+  userName: "nobody",
+  active: false,
+  title: "",
+  emails: [],
+  meta: { resourceType: "User", created: "2020-01-01T00:00:00Z", lastModified: "2020-01-01T00:00:00Z", version: "1" },
+};
 
 const matches = (text: string, view: JsonObject = babs, type = "User") => evaluateFilter(filter(text, type), view);
 
@@ -76,7 +96,7 @@ describe("evaluateFilter: strings", () => {
 
   it("reads sub-attributes of single-valued complex attributes", () => {
     expect(matches('name.familyName eq "JENSEN"')).toBe(true);
-    expect(matches('name.middleName pr')).toBe(false);
+    expect(matches("name.middleName pr")).toBe(false);
   });
 
   it("compares against null as absence", () => {
@@ -148,7 +168,7 @@ describe("evaluateFilter: multi-valued attributes", () => {
     expect(matches('emails.type eq "home" and emails.value co "example.com"')).toBe(true);
   });
 
-  it("evaluates Entra's emails[type eq \"work\"].value eq form against one email", () => {
+  it('evaluates Entra\'s emails[type eq "work"].value eq form against one email', () => {
     expect(matches('emails[type eq "work"].value eq "bjensen@example.com"')).toBe(true);
     expect(matches('emails[type eq "work"].value eq "babs@jensen.org"')).toBe(false);
   });
@@ -237,7 +257,10 @@ describe("sortValue", () => {
   });
 
   it("uses the primary value of a multi-valued attribute, else the first", () => {
-    const emails = [{ value: "b@x", type: "home" }, { value: "a@x", type: "work", primary: true }];
+    const emails = [
+      { value: "b@x", type: "home" },
+      { value: "a@x", type: "work", primary: true },
+    ];
     expect(sortValue(ref("emails"), { ...bare, emails })).toBe("a@x");
     expect(sortValue(ref("emails.type"), { ...bare, emails })).toBe("work");
     expect(sortValue(ref("emails.value"), { ...bare, emails: [{ value: "b@x" }, { value: "a@x" }] })).toBe("b@x");

@@ -60,7 +60,8 @@ export function sortValue(ref: AttributeRef, view: JsonObject): JsonValue | unde
   return v === null ? undefined : v;
 }
 
-const isObject = (v: JsonValue | undefined): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
+const isObject = (v: JsonValue | undefined): v is JsonObject =>
+  typeof v === "object" && v !== null && !Array.isArray(v);
 
 function readTop(view: JsonObject, ref: AttributeRef): JsonValue | undefined {
   if (!ref.extension) return view[ref.name];

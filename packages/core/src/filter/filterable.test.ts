@@ -16,7 +16,10 @@ const registry = new SchemaRegistry([
         attr("secret", "string", { returned: "never", mutability: "writeOnly" }),
         attr("hash", "string", { returned: "never" }),
         attr("pin", "string", { returned: "request" }),
-        attr("keys", "complex", { multiValued: true, subAttributes: [attr("value", "string"), attr("material", "string", { mutability: "writeOnly" })] }),
+        attr("keys", "complex", {
+          multiValued: true,
+          subAttributes: [attr("value", "string"), attr("material", "string", { mutability: "writeOnly" })],
+        }),
       ],
     },
   },

@@ -27,14 +27,20 @@ const isMeta = (ref: AttributeRef, sub: string) => !ref.extension && ref.name ==
  * rendered values, do not apply to it).
  */
 export function checkFilterable(ref: AttributeRef, path: string, query: boolean): Result<AttributeRef, string> {
-  if (isHidden(ref.attribute) || isHidden(ref.leaf)) return err(`attribute "${path}" is never returned, so it cannot be filtered on`);
+  if (isHidden(ref.attribute) || isHidden(ref.leaf))
+    return err(`attribute "${path}" is never returned, so it cannot be filtered on`);
   if (!query) return ok(ref);
   if (!ref.extension && ref.schema === URN.User && ref.name === "groups") {
-    return err(`attribute "${path}" is derived from Group membership and cannot be filtered on; filter /Groups by members.value instead`);
+    return err(
+      `attribute "${path}" is derived from Group membership and cannot be filtered on; filter /Groups by members.value instead`,
+    );
   }
-  if (isMeta(ref, "location")) return err(`attribute "${path}" is derived from the request URL and cannot be filtered on; filter by id instead`);
+  if (isMeta(ref, "location"))
+    return err(`attribute "${path}" is derived from the request URL and cannot be filtered on; filter by id instead`);
   if (!ref.extension && ref.schema === URN.Group && ref.name === "members" && ref.sub === "$ref") {
-    return err(`attribute "${path}" is derived from the request URL and cannot be filtered on; filter by members.value instead`);
+    return err(
+      `attribute "${path}" is derived from the request URL and cannot be filtered on; filter by members.value instead`,
+    );
   }
   return ok(ref);
 }
@@ -43,11 +49,18 @@ export function checkFilterable(ref: AttributeRef, path: string, query: boolean)
 const weakTag = /^W\/"([^"]*)"$/;
 
 /** The literal a store compares `meta.version` with; any other attribute's literal is unchanged. */
-export function fitVersion(ref: AttributeRef, op: CompareOperator, value: FilterValue, path: string): Result<FilterValue, string> {
+export function fitVersion(
+  ref: AttributeRef,
+  op: CompareOperator,
+  value: FilterValue,
+  path: string,
+): Result<FilterValue, string> {
   if (!isMeta(ref, "version")) return ok(value);
-  if (op !== "eq" && op !== "ne") return err(`operator "${op}" does not apply to "${path}": versions are opaque, compare them with eq or ne`);
+  if (op !== "eq" && op !== "ne")
+    return err(`operator "${op}" does not apply to "${path}": versions are opaque, compare them with eq or ne`);
   if (value === null) return ok(value);
   const tag = typeof value === "string" ? weakTag.exec(value) : null;
-  if (!tag || tag[1] === undefined) return err(`"${path}" is compared with an entity tag as the server returns it, such as "W/\\"3\\""`);
+  if (!tag || tag[1] === undefined)
+    return err(`"${path}" is compared with an entity tag as the server returns it, such as "W/\\"3\\""`);
   return ok(tag[1]);
 }

@@ -84,7 +84,8 @@ export function lexFilter(text: string): Result<Lexed, string> {
       continue;
     }
     if (c === "[") {
-      if (expect !== "operator") return err(`unexpected "[" ${at(start)}: a value filter must follow an attribute name`);
+      if (expect !== "operator")
+        return err(`unexpected "[" ${at(start)}: a value filter must follow an attribute name`);
       open.push("[");
       if (open.length > MAX_FILTER_DEPTH) return err(`filter nests deeper than ${MAX_FILTER_DEPTH} levels`);
       out.push("[");
@@ -136,13 +137,15 @@ export function lexFilter(text: string): Result<Lexed, string> {
         return err(`unknown operator "${word}" ${at(start)}: expected eq, ne, co, sw, ew, gt, ge, lt, le or pr`);
       }
     } else {
-      if (lower !== "and" && lower !== "or") return err(`unexpected "${word}" ${at(start)}: expected "and", "or" or the end of the filter`);
+      if (lower !== "and" && lower !== "or")
+        return err(`unexpected "${word}" ${at(start)}: expected "and", "or" or the end of the filter`);
       out.push(lower);
       expect = "expression";
     }
   }
 
-  if (expect !== "logical") return err(text.trim() === "" ? "filter is empty" : `filter ends early: expected ${describe(expect)}`);
+  if (expect !== "logical")
+    return err(text.trim() === "" ? "filter is empty" : `filter ends early: expected ${describe(expect)}`);
   const unclosed = open.pop();
   if (unclosed !== undefined) return err(`missing "${unclosed === "(" ? ")" : "]"}" at the end of the filter`);
   return ok({ text: out.join(" "), paths, literals });
@@ -151,13 +154,13 @@ export function lexFilter(text: string): Result<Lexed, string> {
 function describe(expect: Expect): string {
   switch (expect) {
     case "expression":
-      return "an attribute name, \"not\" or \"(\"";
+      return 'an attribute name, "not" or "("';
     case "operator":
       return "an operator";
     case "value":
       return "a comparison value";
     case "logical":
-      return "\"and\", \"or\" or a closing bracket";
+      return '"and", "or" or a closing bracket';
   }
 }
 

@@ -39,7 +39,8 @@ export function fitLiteral(
   if (!lit.quoted) {
     if (leaf.type === "boolean" && value === undefined && booleanWord.test(lit.raw)) {
       // `True`/`FALSE`: Entra's legacy literals. JSON only has lower-case true and false.
-      if (!tol.enabled("stringBooleans")) return err(`${lit.raw} is not a JSON literal: write true or false (attribute ${where})`);
+      if (!tol.enabled("stringBooleans"))
+        return err(`${lit.raw} is not a JSON literal: write true or false (attribute ${where})`);
       used.add("stringBooleans");
       value = lit.raw.toLowerCase() === "true";
     } else if (value === undefined || (value !== null && stringTypes.has(leaf.type) && typeof value !== "string")) {
@@ -62,7 +63,8 @@ export function fitLiteral(
 
   switch (leaf.type) {
     case "boolean": {
-      if (op !== "eq" && op !== "ne") return err(`operator "${op}" does not apply to boolean attribute ${where}: use eq or ne`);
+      if (op !== "eq" && op !== "ne")
+        return err(`operator "${op}" does not apply to boolean attribute ${where}: use eq or ne`);
       if (typeof value === "boolean") return ok(value);
       if (typeof value === "string" && booleanWord.test(value) && tol.enabled("stringBooleans")) {
         used.add("stringBooleans");

@@ -59,12 +59,17 @@ describe("parseFilter: attributes and operators", () => {
     expect(parsed('name.FAMILYNAME eq "J"')).toBe('name.familyName eq "J"');
   });
 
-  it.each(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"])("accepts the %s operator on a string attribute", (op) => {
-    expect(parsed(`title ${op} "x"`)).toBe(`title ${op} "x"`);
-  });
+  it.each(["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"])(
+    "accepts the %s operator on a string attribute",
+    (op) => {
+      expect(parsed(`title ${op} "x"`)).toBe(`title ${op} "x"`);
+    },
+  );
 
   it("reads operators and logical words in any case", () => {
-    expect(parsed('userName EQ "a" AND NOT (title Co "b") Or title PR')).toBe('((userName eq "a" and not title co "b") or title pr)');
+    expect(parsed('userName EQ "a" AND NOT (title Co "b") Or title PR')).toBe(
+      '((userName eq "a" and not title co "b") or title pr)',
+    );
   });
 
   it("parses pr on simple, complex and sub-attributes", () => {
@@ -74,7 +79,12 @@ describe("parseFilter: attributes and operators", () => {
   });
 
   it("resolves common attributes: id, externalId and meta sub-attributes", () => {
-    const r = parseFilter(registry, "User", 'id eq "U1" and externalId eq "e" and meta.resourceType eq "User"', strict());
+    const r = parseFilter(
+      registry,
+      "User",
+      'id eq "U1" and externalId eq "e" and meta.resourceType eq "User"',
+      strict(),
+    );
     expect(r.ok && show(r.value)).toBe('(id eq "U1" and externalId eq "e" and meta.resourceType eq "User")');
     const id = r.ok && r.value.kind === "and" ? r.value.filters[0] : undefined;
     expect(id?.kind === "compare" && id.attr.leaf.caseExact).toBe(true);
@@ -114,16 +124,27 @@ describe("parseFilter: attributes and operators", () => {
 
 describe("parseFilter: logic", () => {
   it("binds and tighter than or", () => {
-    expect(parsed('title eq "a" or title eq "b" and title eq "c"')).toBe('(title eq "a" or (title eq "b" and title eq "c"))');
-    expect(parsed('title eq "a" and title eq "b" or title eq "c"')).toBe('((title eq "a" and title eq "b") or title eq "c")');
+    expect(parsed('title eq "a" or title eq "b" and title eq "c"')).toBe(
+      '(title eq "a" or (title eq "b" and title eq "c"))',
+    );
+    expect(parsed('title eq "a" and title eq "b" or title eq "c"')).toBe(
+      '((title eq "a" and title eq "b") or title eq "c")',
+    );
   });
 
   it("lets parentheses override precedence", () => {
-    expect(parsed('(title eq "a" or title eq "b") and title eq "c"')).toBe('((title eq "a" or title eq "b") and title eq "c")');
+    expect(parsed('(title eq "a" or title eq "b") and title eq "c"')).toBe(
+      '((title eq "a" or title eq "b") and title eq "c")',
+    );
   });
 
   it("flattens chains of the same operator into one list", () => {
-    const r = parseFilter(registry, "User", 'title eq "a" and (title eq "b" and title eq "c") and title eq "d"', strict());
+    const r = parseFilter(
+      registry,
+      "User",
+      'title eq "a" and (title eq "b" and title eq "c") and title eq "d"',
+      strict(),
+    );
     expect(r.ok && r.value.kind === "and" && r.value.filters.length).toBe(4);
   });
 
@@ -136,10 +157,13 @@ describe("parseFilter: logic", () => {
 describe("parseFilter: value filters", () => {
   it("parses a value filter whose references name the attribute and a sub-attribute", () => {
     const r = parseFilter(registry, "User", 'emails[type eq "work" and value co "@x"]', strict());
-    if (!r.ok || r.value.kind !== "valuePath" || r.value.filter.kind !== "and") throw new Error("expected a value path");
+    if (!r.ok || r.value.kind !== "valuePath" || r.value.filter.kind !== "and")
+      throw new Error("expected a value path");
     expect(show(r.value)).toBe('emails[(type eq "work" and value co "@x")]');
     const first = r.value.filter.filters[0];
-    expect(first?.kind === "compare" && { name: first.attr.name, sub: first.attr.sub, leaf: first.attr.leaf.name }).toEqual({
+    expect(
+      first?.kind === "compare" && { name: first.attr.name, sub: first.attr.sub, leaf: first.attr.leaf.name },
+    ).toEqual({
       name: "emails",
       sub: "type",
       leaf: "type",
@@ -152,7 +176,7 @@ describe("parseFilter: value filters", () => {
     );
   });
 
-  it("normalises Entra's emails[type eq \"work\"].value eq \"x\" into one value filter", () => {
+  it('normalises Entra\'s emails[type eq "work"].value eq "x" into one value filter', () => {
     expect(parsed('emails[type eq "work"].value eq "a@x.com"')).toBe('emails[(type eq "work" and value eq "a@x.com")]');
   });
 
@@ -195,7 +219,9 @@ describe("parseFilter: strings and legacy forms", () => {
 
   it("accepts True/False literals and quoted booleans for boolean attributes under stringBooleans", () => {
     const tol = lenient();
-    expect(parsed('active eq True and emails[primary eq "FALSE"]', "User", tol)).toBe('(active eq true and emails[primary eq false])');
+    expect(parsed('active eq True and emails[primary eq "FALSE"]', "User", tol)).toBe(
+      "(active eq true and emails[primary eq false])",
+    );
     expect(tol.fired).toEqual(["stringBooleans"]);
   });
 

@@ -32,7 +32,12 @@ interface Context {
  * parseFilter(registry, "User", 'emails[type eq "work"].value eq "a@x.com"', tol)
  * // → valuePath(emails, and(type eq "work", value eq "a@x.com"))
  */
-export function parseFilter(registry: SchemaRegistry, typeId: string, text: string, tol: ToleranceContext): Result<Filter, string> {
+export function parseFilter(
+  registry: SchemaRegistry,
+  typeId: string,
+  text: string,
+  tol: ToleranceContext,
+): Result<Filter, string> {
   return run(registry, typeId, text, tol, undefined, true);
 }
 
@@ -48,12 +53,21 @@ export function parseValueFilter(
   tol: ToleranceContext,
 ): Result<Filter, string> {
   if (within.sub !== undefined || within.attribute.type !== "complex") {
-    return err(`a value filter needs a complex attribute, and "${within.sub ? `${within.name}.${within.sub}` : within.name}" is not one`);
+    return err(
+      `a value filter needs a complex attribute, and "${within.sub ? `${within.name}.${within.sub}` : within.name}" is not one`,
+    );
   }
   return run(registry, typeId, text, tol, within, false);
 }
 
-function run(registry: SchemaRegistry, typeId: string, text: string, tol: ToleranceContext, within: AttributeRef | undefined, query: boolean) {
+function run(
+  registry: SchemaRegistry,
+  typeId: string,
+  text: string,
+  tol: ToleranceContext,
+  within: AttributeRef | undefined,
+  query: boolean,
+) {
   const lexed = lexFilter(text);
   if (!lexed.ok) return lexed;
   let raw: RawFilter;
@@ -93,7 +107,14 @@ function convert(node: RawFilter, ctx: Context, within: AttributeRef | undefined
     case "or": {
       const { filters } = node as { filters: RawFilter[] };
       const [first, second] = filters;
-      if (node.op === "and" && filters.length === 2 && first?.op === "[]" && second && "attrPath" in second && second.attrPath.includes(".")) {
+      if (
+        node.op === "and" &&
+        filters.length === 2 &&
+        first?.op === "[]" &&
+        second &&
+        "attrPath" in second &&
+        second.attrPath.includes(".")
+      ) {
         return subAfterValueFilter(first as ValuePathNode, second, ctx, within);
       }
       const out: Filter[] = [];
@@ -140,9 +161,14 @@ function valuePath(node: ValuePathNode, ctx: Context, within: AttributeRef | und
  * over as `emails[…] and <emails>.<value> eq "x"`, which would let two different emails satisfy the
  * two halves. It means one email that is work and has that value, so it becomes one value filter.
  */
-function subAfterValueFilter(first: ValuePathNode, second: RawFilter, ctx: Context, within: AttributeRef | undefined): Result<Filter, string> {
+function subAfterValueFilter(
+  first: ValuePathNode,
+  second: RawFilter,
+  ctx: Context,
+  within: AttributeRef | undefined,
+): Result<Filter, string> {
   if (within) return err(`value filters cannot be nested (inside "${within.name}[…]")`);
-  if (second.op === "[]") return err("a value filter cannot follow \"].\"");
+  if (second.op === "[]") return err('a value filter cannot follow "]."');
   const outer = valuePath(first, ctx, undefined);
   if (!outer.ok || outer.value.kind !== "valuePath") return outer;
   const subPath = (second as { attrPath: string }).attrPath.split(".")[1] ?? "";
@@ -186,7 +212,7 @@ function pathText(placeholder: string, ctx: Context): string {
 function resolve(placeholder: string, ctx: Context, within: AttributeRef | undefined): Result<AttributeRef, string> {
   // A dotted placeholder only comes from "]." and is handled by subAfterValueFilter; anywhere else
   // it would read as a plain sub-attribute path and lose the value filter.
-  if (placeholder.includes(".")) return err("invalid filter syntax after \"].\"");
+  if (placeholder.includes(".")) return err('invalid filter syntax after "]."');
   const text = pathText(placeholder, ctx);
   if (!within) {
     const ref = ctx.registry.resolve(ctx.typeId, text);
@@ -195,6 +221,13 @@ function resolve(placeholder: string, ctx: Context, within: AttributeRef | undef
   const lower = text.toLowerCase();
   const leaf = within.attribute.subAttributes?.find((a) => a.name.toLowerCase() === lower);
   if (!leaf) return err(`unknown sub-attribute "${text}" of "${within.name}"`);
-  const ref: AttributeRef = { schema: within.schema, extension: within.extension, name: within.name, sub: leaf.name, attribute: within.attribute, leaf };
+  const ref: AttributeRef = {
+    schema: within.schema,
+    extension: within.extension,
+    name: within.name,
+    sub: leaf.name,
+    attribute: within.attribute,
+    leaf,
+  };
   return checkFilterable(ref, `${within.extension ? `${within.schema}:` : ""}${within.name}[${text}]`, ctx.query);
 }

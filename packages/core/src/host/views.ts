@@ -12,7 +12,11 @@ export interface UserView {
   readonly userName: string;
   /** The primary email's value, else the first email's; null without emails. */
   readonly email: string | null;
-  readonly name: { readonly givenName: string | null; readonly familyName: string | null; readonly formatted: string | null };
+  readonly name: {
+    readonly givenName: string | null;
+    readonly familyName: string | null;
+    readonly formatted: string | null;
+  };
   readonly displayName: string | null;
   readonly active: boolean;
   /** The roles the policy gives the user; null when SCIM assigns none (see the policy's fallbackRole). */
@@ -34,7 +38,8 @@ export interface GroupView {
 }
 
 const text = (v: JsonValue | undefined): string | null => (typeof v === "string" ? v : null);
-const objectOf = (v: JsonValue | undefined): JsonObject => (v !== null && typeof v === "object" && !Array.isArray(v) ? v : {});
+const objectOf = (v: JsonValue | undefined): JsonObject =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? v : {};
 
 function primaryEmail(emails: JsonValue | undefined): string | null {
   if (!Array.isArray(emails)) return null;
@@ -44,7 +49,12 @@ function primaryEmail(emails: JsonValue | undefined): string | null {
 }
 
 /** `attributes` are client-visible attributes in canonical form; `id` may be among them. */
-export function userView(id: string, attributes: JsonObject, roles: readonly string[] | null, directoryId: string | null): UserView {
+export function userView(
+  id: string,
+  attributes: JsonObject,
+  roles: readonly string[] | null,
+  directoryId: string | null,
+): UserView {
   const { id: _id, ...visible } = attributes;
   const name = objectOf(visible["name"]);
   return {
@@ -52,7 +62,11 @@ export function userView(id: string, attributes: JsonObject, roles: readonly str
     externalId: text(visible["externalId"]),
     userName: text(visible["userName"]) ?? "",
     email: primaryEmail(visible["emails"]),
-    name: { givenName: text(name["givenName"]), familyName: text(name["familyName"]), formatted: text(name["formatted"]) },
+    name: {
+      givenName: text(name["givenName"]),
+      familyName: text(name["familyName"]),
+      formatted: text(name["formatted"]),
+    },
     displayName: text(visible["displayName"]),
     active: visible["active"] !== false,
     roles,
@@ -63,11 +77,18 @@ export function userView(id: string, attributes: JsonObject, roles: readonly str
 
 export function groupView(id: string, attributes: JsonObject, directoryId: string | null): GroupView {
   const { id: _id, ...visible } = attributes;
-  return { id, externalId: text(visible["externalId"]), displayName: text(visible["displayName"]) ?? "", attributes: visible, directoryId };
+  return {
+    id,
+    externalId: text(visible["externalId"]),
+    displayName: text(visible["displayName"]) ?? "",
+    attributes: visible,
+    directoryId,
+  };
 }
 
 /** The directory a resource remembers creating it (`internal.directoryId`). */
-export const creatorOf = (internal: JsonObject): string | null => (typeof internal["directoryId"] === "string" ? internal["directoryId"] : null);
+export const creatorOf = (internal: JsonObject): string | null =>
+  typeof internal["directoryId"] === "string" ? internal["directoryId"] : null;
 
 /**
  * The attribute paths an RFC 6902 difference touched, as SCIM paths: `name.givenName`, `emails`
@@ -78,7 +99,10 @@ export function changedPaths(diff: readonly JsonObject[]): string[] {
   for (const op of diff) {
     const pointer = op["path"];
     if (typeof pointer !== "string") continue;
-    const segments = pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const segments = pointer
+      .split("/")
+      .slice(1)
+      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
     const head = segments[0];
     if (head === undefined || head === "id") continue;
     const rest: string[] = [];
@@ -86,7 +110,9 @@ export function changedPaths(diff: readonly JsonObject[]): string[] {
       if (/^\d+$/.test(s)) break;
       rest.push(s);
     }
-    out.add(head.startsWith("urn:") ? (rest.length > 0 ? `${head}:${rest.join(".")}` : head) : [head, ...rest].join("."));
+    out.add(
+      head.startsWith("urn:") ? (rest.length > 0 ? `${head}:${rest.join(".")}` : head) : [head, ...rest].join("."),
+    );
   }
   return [...out];
 }

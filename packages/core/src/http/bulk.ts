@@ -71,7 +71,8 @@ function resolved(value: unknown, ids: ReadonlyMap<string, string>): unknown {
     return m?.[1] !== undefined ? (ids.get(m[1]) ?? value) : value;
   }
   if (Array.isArray(value)) return value.map((v) => resolved(v, ids));
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolved(v, ids)]));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolved(v, ids)]));
   return value;
 }
 
@@ -99,7 +100,11 @@ function opRequest(parent: ScimRequest, baseUrl: string, op: Operation, path: st
       return body;
     },
     async webRequest() {
-      return new Request(url, { method: op.method, headers: { "content-type": "application/scim+json" }, ...(body === "" ? {} : { body }) });
+      return new Request(url, {
+        method: op.method,
+        headers: { "content-type": "application/scim+json" },
+        ...(body === "" ? {} : { body }),
+      });
     },
   };
 }
@@ -107,18 +112,48 @@ function opRequest(parent: ScimRequest, baseUrl: string, op: Operation, path: st
 const METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
 /** Serves a /Bulk request whose body is `body` (already read within `maxPayloadSize`). */
-export async function runBulk(parent: ScimRequest, baseUrl: string, body: unknown, limits: BulkLimits, run: RunOperation): Promise<JsonObject> {
+export async function runBulk(
+  parent: ScimRequest,
+  baseUrl: string,
+  body: unknown,
+  limits: BulkLimits,
+  run: RunOperation,
+): Promise<JsonObject> {
   const parsed = bulkRequest.safeParse(body);
-  if (!parsed.success) throw badRequest("invalidSyntax", `A BulkRequest needs an "Operations" array (${parsed.error.issues[0]?.message ?? "invalid"})`);
+  if (!parsed.success)
+    throw badRequest(
+      "invalidSyntax",
+      `A BulkRequest needs an "Operations" array (${parsed.error.issues[0]?.message ?? "invalid"})`,
+    );
   const { Operations: raw, failOnErrors } = parsed.data;
   if (raw.length > limits.maxOperations) {
-    throw new ScimError(413, `The bulk request has ${raw.length} operations; the maximum is ${limits.maxOperations} (maxOperations)`);
+    throw new ScimError(
+      413,
+      `The bulk request has ${raw.length} operations; the maximum is ${limits.maxOperations} (maxOperations)`,
+    );
   }
-  const ops: (Operation | { readonly invalid: string; readonly method: string; readonly bulkId?: string | undefined })[] = raw.map((o) => {
+  const ops: (
+    | Operation
+    | { readonly invalid: string; readonly method: string; readonly bulkId?: string | undefined }
+  )[] = raw.map((o) => {
     const r = operation.safeParse(o);
-    if (!r.success) return { invalid: `Invalid bulk operation: ${r.error.issues.map((i) => `${i.path.join(".") || "operation"} ${i.message}`).join("; ")}`, method: "" };
-    if (!METHODS.has(r.data.method)) return { invalid: `Bulk method "${r.data.method}" is not POST, PUT, PATCH or DELETE`, method: r.data.method, bulkId: r.data.bulkId };
-    if (nestsDeeper(r.data.data, MAX_DATA_DEPTH)) return { invalid: `Bulk operation data nests deeper than ${MAX_DATA_DEPTH} levels`, method: r.data.method, bulkId: r.data.bulkId };
+    if (!r.success)
+      return {
+        invalid: `Invalid bulk operation: ${r.error.issues.map((i) => `${i.path.join(".") || "operation"} ${i.message}`).join("; ")}`,
+        method: "",
+      };
+    if (!METHODS.has(r.data.method))
+      return {
+        invalid: `Bulk method "${r.data.method}" is not POST, PUT, PATCH or DELETE`,
+        method: r.data.method,
+        bulkId: r.data.bulkId,
+      };
+    if (nestsDeeper(r.data.data, MAX_DATA_DEPTH))
+      return {
+        invalid: `Bulk operation data nests deeper than ${MAX_DATA_DEPTH} levels`,
+        method: r.data.method,
+        bulkId: r.data.bulkId,
+      };
     return r.data;
   });
   const creators = new Map<string, number>();
@@ -135,7 +170,12 @@ export async function runBulk(parent: ScimRequest, baseUrl: string, body: unknow
     if (op === undefined) return;
     errors += 1;
     if (op.bulkId !== undefined) failedIds.add(op.bulkId);
-    results[i] = { method: op.method, ...(op.bulkId !== undefined ? { bulkId: op.bulkId } : {}), status: String(error.status), response: error.toJSON() as unknown as JsonObject };
+    results[i] = {
+      method: op.method,
+      ...(op.bulkId !== undefined ? { bulkId: op.bulkId } : {}),
+      status: String(error.status),
+      response: error.toJSON() as unknown as JsonObject,
+    };
   };
   const stopped = () => failOnErrors !== undefined && errors >= failOnErrors;
 
@@ -158,27 +198,40 @@ export async function runBulk(parent: ScimRequest, baseUrl: string, body: unknow
       if (unknown !== undefined || broken !== undefined) {
         pending.delete(i);
         progressed = true;
-        fail(i, unknown !== undefined ? badRequest("invalidValue", `No POST in this request has bulkId "${unknown}"`) : new ScimError(409, `The operation that was to create bulkId "${broken}" failed`));
+        fail(
+          i,
+          unknown !== undefined
+            ? badRequest("invalidValue", `No POST in this request has bulkId "${unknown}"`)
+            : new ScimError(409, `The operation that was to create bulkId "${broken}" failed`),
+        );
         continue;
       }
       if ([...refs].some((r) => !created.has(r))) continue;
       pending.delete(i);
       progressed = true;
       const path = resolvedPath(op.path, created);
-      const reply: ScimReply = await run(opRequest(parent, baseUrl, op, path, resolved(op.data, created))).catch((e: unknown) => {
-        const error = toScimError(e);
-        return { status: error.status, headers: {}, body: JSON.stringify(error.toJSON()) };
-      });
+      const reply: ScimReply = await run(opRequest(parent, baseUrl, op, path, resolved(op.data, created))).catch(
+        (e: unknown) => {
+          const error = toScimError(e);
+          return { status: error.status, headers: {}, body: JSON.stringify(error.toJSON()) };
+        },
+      );
       if (reply.status >= 400) {
         const parsedBody = reply.body === null ? {} : (JSON.parse(reply.body) as JsonObject);
         errors += 1;
         if (op.bulkId !== undefined) failedIds.add(op.bulkId);
-        results[i] = { method: op.method, ...(op.bulkId !== undefined ? { bulkId: op.bulkId } : {}), status: String(reply.status), response: parsedBody };
+        results[i] = {
+          method: op.method,
+          ...(op.bulkId !== undefined ? { bulkId: op.bulkId } : {}),
+          status: String(reply.status),
+          response: parsedBody,
+        };
         continue;
       }
       const location = reply.headers["location"];
       const createdId = location?.split("/").pop();
-      if (op.method === "POST" && op.bulkId !== undefined && createdId !== undefined) created.set(op.bulkId, decodeURIComponent(createdId));
+      if (op.method === "POST" && op.bulkId !== undefined && createdId !== undefined)
+        created.set(op.bulkId, decodeURIComponent(createdId));
       const entry: Record<string, JsonValue> = { method: op.method, status: String(reply.status) };
       if (op.bulkId !== undefined) entry["bulkId"] = op.bulkId;
       const etag = reply.headers["etag"];

@@ -7,7 +7,7 @@ import { ScimError } from "../errors.js";
 import type { AttributeDefinition, SchemaDefinition } from "../schema/attribute.js";
 import type { SchemaRegistry } from "../schema/registry.js";
 import { URN } from "../schema/urns.js";
-import type { JsonObject, JsonValue } from "../store/types.js";
+import type { JsonObject } from "../store/types.js";
 
 export interface DiscoveryOptions {
   readonly maxResults: number;
@@ -28,7 +28,9 @@ export function serviceProviderConfig(baseUrl: string, o: DiscoveryOptions): Jso
     schemas: [URN.ServiceProviderConfig],
     ...(o.documentationUri ? { documentationUri: o.documentationUri } : {}),
     patch: { supported: true },
-    bulk: o.bulk ? { supported: true, maxOperations: o.bulk.maxOperations, maxPayloadSize: o.bulk.maxPayloadSize } : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: o.bulk
+      ? { supported: true, maxOperations: o.bulk.maxOperations, maxPayloadSize: o.bulk.maxPayloadSize }
+      : { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: { supported: true, maxResults: o.maxResults },
     changePassword: { supported: o.changePassword },
     sort: { supported: true },
@@ -45,7 +47,6 @@ export function serviceProviderConfig(baseUrl: string, o: DiscoveryOptions): Jso
     meta: { resourceType: "ServiceProviderConfig", location: `${baseUrl}/ServiceProviderConfig` },
   };
 }
-
 
 export function resourceTypeDocs(registry: SchemaRegistry, baseUrl: string): JsonObject[] {
   return registry.resourceTypes().map(({ type }) => ({
@@ -89,7 +90,13 @@ export function schemaDoc(s: SchemaDefinition, baseUrl: string): JsonObject {
   };
 }
 
-export function discoveryResponse(registry: SchemaRegistry, baseUrl: string, endpoint: string, id: string | null, o: DiscoveryOptions): JsonObject {
+export function discoveryResponse(
+  registry: SchemaRegistry,
+  baseUrl: string,
+  endpoint: string,
+  id: string | null,
+  o: DiscoveryOptions,
+): JsonObject {
   switch (endpoint.toLowerCase()) {
     case "serviceproviderconfig":
       if (id !== null) throw new ScimError(404, "ServiceProviderConfig has no sub-resources");

@@ -33,7 +33,12 @@ export interface ScimReply {
  * runtime manages its own connections.
  */
 export const bodyTooLarge = (maxBytes: number, closeConnection = false): ScimError =>
-  new ScimError(413, `The request body exceeds the limit of ${maxBytes} bytes`, undefined, closeConnection ? { connection: "close" } : {});
+  new ScimError(
+    413,
+    `The request body exceeds the limit of ${maxBytes} bytes`,
+    undefined,
+    closeConnection ? { connection: "close" } : {},
+  );
 
 async function readCapped(request: Request, maxBytes: number): Promise<string> {
   const declared = Number(request.headers.get("content-length") ?? "NaN");

@@ -49,7 +49,8 @@ export interface HandlerDeps extends UnitOfWorkDeps {
   readonly touch: (caller: Caller) => Promise<void>;
 }
 
-const methodNotAllowed = (allow: string) => new ScimError(405, "Method not allowed on this endpoint", undefined, { allow });
+const methodNotAllowed = (allow: string) =>
+  new ScimError(405, "Method not allowed on this endpoint", undefined, { allow });
 
 // A forwarded host is a name or address with an optional port, as the Node bridge requires of Host:
 // anything else (a space, a slash, `@`) would make every URL built from it invalid or someone else's.
@@ -60,7 +61,8 @@ function originOf(request: ScimRequest, url: URL, trustProxy: boolean): string {
   const proto = request.header("x-forwarded-proto")?.split(",")[0]?.trim().toLowerCase();
   const host = request.header("x-forwarded-host")?.split(",")[0]?.trim();
   const origin = `${proto === "http" || proto === "https" ? proto : url.protocol.replace(":", "")}://${host || url.host}`;
-  if (host && !(hostPattern.test(host) && parses(`${origin}/`))) throw badRequest("invalidValue", "The X-Forwarded-Host header is not a valid host name");
+  if (host && !(hostPattern.test(host) && parses(`${origin}/`)))
+    throw badRequest("invalidValue", "The X-Forwarded-Host header is not a valid host name");
   return origin;
 }
 
@@ -73,17 +75,32 @@ function parses(href: string): boolean {
   }
 }
 
-function render(registry: SchemaRegistry, baseUrl: string, loaded: LoadedResource, projection: ReturnType<typeof compileProjection>): JsonObject {
+function render(
+  registry: SchemaRegistry,
+  baseUrl: string,
+  loaded: LoadedResource,
+  projection: ReturnType<typeof compileProjection>,
+): JsonObject {
   return projection.apply(renderResource(registry, loaded.resource, baseUrl, loaded.groups ?? loaded.resource.groups));
 }
 
 export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Promise<ScimReply> {
-  async function resourceEndpoint(request: ScimRequest, url: URL, route: Route, typeId: string, scope: RequestScope, caller: Caller): Promise<ScimReply> {
+  async function resourceEndpoint(
+    request: ScimRequest,
+    url: URL,
+    route: Route,
+    typeId: string,
+    scope: RequestScope,
+    caller: Caller,
+  ): Promise<ScimReply> {
     const method = request.method;
     const asked = projectionFromQuery(url.searchParams);
     const projection = compileProjection(deps.registry, typeId, asked);
     // The answer to a write is rendered from what the write wrote: no read after it.
-    const needs: AnswerNeeds = { members: typeId === "Group" && projection.wants("members"), groups: typeId === "User" && projection.wants("groups") };
+    const needs: AnswerNeeds = {
+      members: typeId === "Group" && projection.wants("members"),
+      groups: typeId === "User" && projection.wants("groups"),
+    };
     const single = (written: StoredResource | null, status: number) => {
       // A policy may have removed the resource during this request (hard-delete deprovisioning): 204.
       if (!written) return noContent();
@@ -97,19 +114,36 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       runRead(deps, scope, async (ctx) => {
         const listProjection = compileProjection(deps.registry, typeId, params);
         const result = await listResources(ctx, typeId, params, listProjection);
-        return scimJson(200, listResponse(result.items.map((item) => render(deps.registry, scope.baseUrl, item, listProjection)), result.total, result.startIndex));
+        return scimJson(
+          200,
+          listResponse(
+            result.items.map((item) => render(deps.registry, scope.baseUrl, item, listProjection)),
+            result.total,
+            result.startIndex,
+          ),
+        );
       });
 
     if (route.kind === "search") {
       if (method !== "POST") throw methodNotAllowed("POST");
-      const params = listParamsFromBody(await readJsonBody(request, deps.maxBodyBytes), deps.discovery.maxResults, deps.defaultCount);
+      const params = listParamsFromBody(
+        await readJsonBody(request, deps.maxBodyBytes),
+        deps.discovery.maxResults,
+        deps.defaultCount,
+      );
       return list(params);
     }
     if (route.kind === "collection") {
-      if (method === "GET") return list(listParamsFromQuery(url.searchParams, deps.discovery.maxResults, deps.defaultCount));
+      if (method === "GET")
+        return list(listParamsFromQuery(url.searchParams, deps.discovery.maxResults, deps.defaultCount));
       if (method !== "POST") throw methodNotAllowed("GET, POST");
       const body = await readJsonBody(request, deps.maxBodyBytes);
-      return single(await runWrite(deps, { ...scope, operation: `create ${typeId}`, resourceType: typeId }, (ctx) => createResource(ctx, typeId, body)), 201);
+      return single(
+        await runWrite(deps, { ...scope, operation: `create ${typeId}`, resourceType: typeId }, (ctx) =>
+          createResource(ctx, typeId, body),
+        ),
+        201,
+      );
     }
     const id = route.id;
     const ifMatch = request.header("if-match");
@@ -121,23 +155,36 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
           if (notModified(request.header("if-none-match"), loaded.resource.version)) {
             return noContent({ etag: etagOf(loaded.resource.version) }, 304);
           }
-          return scimJson(200, render(deps.registry, scope.baseUrl, loaded, projection), { etag: etagOf(loaded.resource.version) });
+          return scimJson(200, render(deps.registry, scope.baseUrl, loaded, projection), {
+            etag: etagOf(loaded.resource.version),
+          });
         });
       case "PUT": {
         const body = await readJsonBody(request, deps.maxBodyBytes);
-        return single(await runWrite(deps, { ...scope, ...aimed, operation: `replace ${typeId}` }, (ctx) => replaceResource(ctx, typeId, id, body, ifMatch, needs)), 200);
+        return single(
+          await runWrite(deps, { ...scope, ...aimed, operation: `replace ${typeId}` }, (ctx) =>
+            replaceResource(ctx, typeId, id, body, ifMatch, needs),
+          ),
+          200,
+        );
       }
       case "PATCH": {
         const body = await readJsonBody(request, deps.maxBodyBytes);
         // Asking for a projection asks for a body, whatever the directory's default.
         const wantsBody =
-          caller.directory.patchResponse[typeId === "Group" ? "Group" : "User"] === "resource" || asked.attributes.length > 0 || asked.excludedAttributes.length > 0;
-        const written = await runWrite(deps, { ...scope, ...aimed, operation: `patch ${typeId}` }, (ctx) => patchResource(ctx, typeId, id, body, ifMatch, wantsBody ? needs : NO_ANSWER));
+          caller.directory.patchResponse[typeId === "Group" ? "Group" : "User"] === "resource" ||
+          asked.attributes.length > 0 ||
+          asked.excludedAttributes.length > 0;
+        const written = await runWrite(deps, { ...scope, ...aimed, operation: `patch ${typeId}` }, (ctx) =>
+          patchResource(ctx, typeId, id, body, ifMatch, wantsBody ? needs : NO_ANSWER),
+        );
         if (!written) return noContent();
         return wantsBody ? single(written, 200) : noContent({ etag: etagOf(written.version) });
       }
       case "DELETE":
-        await runWrite(deps, { ...scope, ...aimed, operation: `delete ${typeId}` }, (ctx) => deleteResource(ctx, typeId, id, ifMatch));
+        await runWrite(deps, { ...scope, ...aimed, operation: `delete ${typeId}` }, (ctx) =>
+          deleteResource(ctx, typeId, id, ifMatch),
+        );
         return noContent();
       default:
         throw methodNotAllowed("GET, PUT, PATCH, DELETE");
@@ -145,7 +192,10 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
   }
 
   function reportFailure(thrown: unknown): void {
-    deps.logger.error("scimkit: request failed", { error: thrown instanceof Error ? { name: thrown.name, message: thrown.message, stack: thrown.stack } : String(thrown) });
+    deps.logger.error("scimkit: request failed", {
+      error:
+        thrown instanceof Error ? { name: thrown.name, message: thrown.message, stack: thrown.stack } : String(thrown),
+    });
   }
 
   /** One /Bulk operation, served by the endpoint its path names, like the request it stands for. */
@@ -154,16 +204,36 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
     const route = routeRequest(url.pathname, deps.basePath).route;
     const type = route && route.kind !== "search" ? deps.registry.byEndpoint(route.endpoint) : undefined;
     if (!route || route.kind === "search" || !type) {
-      throw badRequest("invalidPath", `A bulk operation's path must name a resource or a collection, not "${url.pathname}"`);
+      throw badRequest(
+        "invalidPath",
+        `A bulk operation's path must name a resource or a collection, not "${url.pathname}"`,
+      );
     }
-    return resourceEndpoint(request, url, route, type.type.id, { ...scope, operation: `${request.method} ${route.kind}` }, caller);
+    return resourceEndpoint(
+      request,
+      url,
+      route,
+      type.type.id,
+      { ...scope, operation: `${request.method} ${route.kind}` },
+      caller,
+    );
   }
 
-  async function dispatch(request: ScimRequest, url: URL, route: Route, scope: RequestScope, caller: Caller): Promise<ScimReply> {
+  async function dispatch(
+    request: ScimRequest,
+    url: URL,
+    route: Route,
+    scope: RequestScope,
+    caller: Caller,
+  ): Promise<ScimReply> {
     const method = request.method;
     if (route.kind === "search" && route.endpoint === null) {
       if (method !== "POST") throw methodNotAllowed("POST");
-      const params = listParamsFromBody(await readJsonBody(request, deps.maxBodyBytes), deps.discovery.maxResults, deps.defaultCount);
+      const params = listParamsFromBody(
+        await readJsonBody(request, deps.maxBodyBytes),
+        deps.discovery.maxResults,
+        deps.defaultCount,
+      );
       return runRead(deps, scope, async (ctx) => scimJson(200, await searchAll(ctx, params)));
     }
     const endpoint = route.endpoint ?? "";
@@ -184,20 +254,31 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
         });
       return scimJson(200, await runBulk(request, scope.baseUrl, body, limits, run));
     }
-    if (lower === "bulk" || lower === "me") throw new ScimError(501, `/${endpoint} is not supported by this service provider`);
+    if (lower === "bulk" || lower === "me")
+      throw new ScimError(501, `/${endpoint} is not supported by this service provider`);
     if (route.kind === "search") throw new ScimError(404, "Search is available on /Users, /Groups and the base URL");
     if (method !== "GET") throw methodNotAllowed("GET");
-    return scimJson(200, discoveryResponse(deps.registry, scope.baseUrl, endpoint, route.kind === "resource" ? route.id : null, deps.discovery));
+    return scimJson(
+      200,
+      discoveryResponse(
+        deps.registry,
+        scope.baseUrl,
+        endpoint,
+        route.kind === "resource" ? route.id : null,
+        deps.discovery,
+      ),
+    );
   }
 
-  return (request) => inSpan(deps.tracer, "scim.request", { "http.request.method": request.method }, async (span) => {
-    const reply = await handle(request, span);
-    span?.setAttribute("http.response.status_code", reply.status);
-    span?.setAttribute("scim.outcome", reply.status < 400 ? "success" : "failure");
-    // One IdP request can be followed end to end: its id comes back, and the audit trail has it.
-    const requestId = request.header("x-request-id") ?? request.header("client-request-id");
-    return requestId === null ? reply : { ...reply, headers: { ...reply.headers, "x-request-id": requestId } };
-  });
+  return (request) =>
+    inSpan(deps.tracer, "scim.request", { "http.request.method": request.method }, async (span) => {
+      const reply = await handle(request, span);
+      span?.setAttribute("http.response.status_code", reply.status);
+      span?.setAttribute("scim.outcome", reply.status < 400 ? "success" : "failure");
+      // One IdP request can be followed end to end: its id comes back, and the audit trail has it.
+      const requestId = request.header("x-request-id") ?? request.header("client-request-id");
+      return requestId === null ? reply : { ...reply, headers: { ...reply.headers, "x-request-id": requestId } };
+    });
 
   async function handle(request: ScimRequest, span: SpanLike | undefined): Promise<ScimReply> {
     let caller: Caller | null = null;

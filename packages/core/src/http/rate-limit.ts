@@ -41,6 +41,8 @@ export class RateLimiter {
       return;
     }
     const wait = Math.max(1, Math.ceil((1 - bucket.tokens) / this.limit.perSecond));
-    throw new ScimError(429, "Too many requests from this directory; retry later", undefined, { "retry-after": String(wait) });
+    throw new ScimError(429, "Too many requests from this directory; retry later", undefined, {
+      "retry-after": String(wait),
+    });
   }
 }

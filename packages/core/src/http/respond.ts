@@ -18,4 +18,3 @@ export function noContent(headers: Record<string, string> = {}, status = 204): S
 export function errorReply(error: ScimError): ScimReply {
   return scimJson(error.status, error.toJSON(), { ...error.headers });
 }
-

@@ -3,9 +3,21 @@ import { routeRequest } from "./route.js";
 
 describe("routeRequest", () => {
   it("finds the base path from the right, whatever the mount path", () => {
-    expect(routeRequest("/scim/v2/Users")).toEqual({ basePath: "/scim/v2", directoryId: null, route: { kind: "collection", endpoint: "Users" } });
-    expect(routeRequest("/api/users/scim/Users/abc")).toEqual({ basePath: "/api/users/scim", directoryId: null, route: { kind: "resource", endpoint: "Users", id: "abc" } });
-    expect(routeRequest("/Groups")).toEqual({ basePath: "", directoryId: null, route: { kind: "collection", endpoint: "Groups" } });
+    expect(routeRequest("/scim/v2/Users")).toEqual({
+      basePath: "/scim/v2",
+      directoryId: null,
+      route: { kind: "collection", endpoint: "Users" },
+    });
+    expect(routeRequest("/api/users/scim/Users/abc")).toEqual({
+      basePath: "/api/users/scim",
+      directoryId: null,
+      route: { kind: "resource", endpoint: "Users", id: "abc" },
+    });
+    expect(routeRequest("/Groups")).toEqual({
+      basePath: "",
+      directoryId: null,
+      route: { kind: "collection", endpoint: "Groups" },
+    });
   });
 
   it("recognises searches, discovery and per-directory base URLs", () => {

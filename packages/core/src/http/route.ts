@@ -68,7 +68,10 @@ export function routeRequest(pathname: string, mountPath?: string | undefined): 
   const detected = base(at);
   if (mountPath !== undefined) {
     const mount = mountPath.replace(/\/+$/, "");
-    if (detected !== mount && !(detected.startsWith(`${mount}/`) && directoryIdPattern.test(detected.slice(mount.length + 1)))) {
+    if (
+      detected !== mount &&
+      !(detected.startsWith(`${mount}/`) && directoryIdPattern.test(detected.slice(mount.length + 1)))
+    ) {
       return { basePath: detected, directoryId: null, route: null };
     }
   }

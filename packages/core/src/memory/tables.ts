@@ -7,7 +7,9 @@ import { SortedIndex } from "./sorted-index.js";
 import type { Member, StoredResource } from "../store/types.js";
 
 /** Attributes the memory store indexes for `eq`, with whether the index is case-insensitive. */
-export const indexedAttributes: Readonly<Record<string, readonly (readonly [name: string, caseInsensitive: boolean])[]>> = {
+export const indexedAttributes: Readonly<
+  Record<string, readonly (readonly [name: string, caseInsensitive: boolean])[]>
+> = {
   User: [
     ["userName", true],
     ["externalId", false],
@@ -96,7 +98,8 @@ export class TypeTable {
   /** Swaps a stored object for its next version in place, keeping its position in insertion order. */
   update(current: StoredResource, next: StoredResource): void {
     if (current.uniqueKey !== next.uniqueKey) {
-      if (current.uniqueKey !== null && this.byUnique.get(current.uniqueKey) === current.id) this.byUnique.delete(current.uniqueKey);
+      if (current.uniqueKey !== null && this.byUnique.get(current.uniqueKey) === current.id)
+        this.byUnique.delete(current.uniqueKey);
       if (next.uniqueKey !== null) this.byUnique.set(next.uniqueKey, next.id);
     }
     // Only keys that changed move: most updates (PATCH active, a new name) touch no indexed value,

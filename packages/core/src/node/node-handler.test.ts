@@ -49,7 +49,11 @@ describe("nodeHandler", () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/scim+json");
-    expect(await res.json()).toEqual({ url: `${server.origin}/scim/v2/Users?count=2`, method: "PATCH", body: '{"Operations":[]}' });
+    expect(await res.json()).toEqual({
+      url: `${server.origin}/scim/v2/Users?count=2`,
+      method: "PATCH",
+      body: '{"Operations":[]}',
+    });
   });
 
   it("calls a server's fetch as a method", async () => {
@@ -76,14 +80,23 @@ describe("nodeHandler", () => {
     expect(res.statusCode).toBe(413);
     expect(res.headers["content-type"]).toMatch(/^application\/scim\+json/);
     expect(res.headers.connection).toBe("close");
-    expect(JSON.parse(body)).toEqual({ schemas: [errorSchema], status: "413", detail: expect.stringContaining("1024") });
+    expect(JSON.parse(body)).toEqual({
+      schemas: [errorSchema],
+      status: "413",
+      detail: expect.stringContaining("1024"),
+    });
     expect(called).toBe(false);
   });
 
   it("answers 413 to a chunked upload as soon as it passes the cap, before the client sent it all", async () => {
     server = await listen(nodeHandler(echo, { maxBodyBytes: 256 * 1024 }));
     const limit = 16 * 1024 * 1024;
-    const { res, sent, body } = await upload(server.port, { "content-type": "application/json" }, Buffer.alloc(16 * 1024, 32), limit);
+    const { res, sent, body } = await upload(
+      server.port,
+      { "content-type": "application/json" },
+      Buffer.alloc(16 * 1024, 32),
+      limit,
+    );
     expect(res.statusCode).toBe(413);
     expect((JSON.parse(body) as { status: string }).status).toBe("413");
     expect(sent).toBeLessThan(limit / 4);

@@ -65,7 +65,12 @@ function report(error: unknown, req: NodeRequest, options: FetchNodeRequestOptio
  * const answer = await answerNodeRequest(server, ctx.req, ctx.res, { url: ctx.originalUrl });
  * ```
  */
-export async function answerNodeRequest(target: FetchTarget, req: NodeRequest, res: ServerResponse, options: FetchNodeRequestOptions = {}): Promise<NodeAnswer> {
+export async function answerNodeRequest(
+  target: FetchTarget,
+  req: NodeRequest,
+  res: ServerResponse,
+  options: FetchNodeRequestOptions = {},
+): Promise<NodeAnswer> {
   const handle = resolveHandle(target);
   if (!handle) return fetchNodeRequest(target, req, res, options);
   let answer: ScimReply;

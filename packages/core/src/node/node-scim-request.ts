@@ -16,7 +16,11 @@ export interface NodeScimRequestOptions extends RequestUrlOptions {
   readonly parsedBody?: unknown;
 }
 
-export function createNodeScimRequest(req: NodeRequest, res: ServerResponse, options: NodeScimRequestOptions = {}): ScimRequest {
+export function createNodeScimRequest(
+  req: NodeRequest,
+  res: ServerResponse,
+  options: NodeScimRequestOptions = {},
+): ScimRequest {
   const url = requestUrl(req, options);
   const method = (req.method ?? "GET").toUpperCase();
   const bridgeMax = options.maxBodyBytes ?? Number.POSITIVE_INFINITY;

@@ -20,7 +20,11 @@ describe("a body over the cap", () => {
 
   it("is answered with a 413 SCIM error that Node's fetch can read when it is a modest excess, declared or chunked", async () => {
     const big = JSON.stringify({ userName: "a@example.com", displayName: "x".repeat(1024 * 1024) });
-    const declared = await fetch(`${base}/Users`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" }, body: big });
+    const declared = await fetch(`${base}/Users`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+      body: big,
+    });
     expect(declared.status).toBe(413);
     expect(await declared.json()).toMatchObject({ status: "413" });
     const chunks = new ReadableStream<Uint8Array>({
@@ -29,9 +33,16 @@ describe("a body over the cap", () => {
         c.close();
       },
     });
-    const chunked = await fetch(`${base}/Users`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" }, body: chunks, duplex: "half" } as RequestInit);
+    const chunked = await fetch(`${base}/Users`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+      body: chunks,
+      duplex: "half",
+    } as RequestInit);
     expect(chunked.status).toBe(413);
     // The server is still fine afterwards.
-    expect((await fetch(`${base}/ServiceProviderConfig`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect(
+      (await fetch(`${base}/ServiceProviderConfig`, { headers: { authorization: `Bearer ${token}` } })).status,
+    ).toBe(200);
   });
 });

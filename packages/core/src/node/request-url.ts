@@ -30,7 +30,10 @@ function first(value: string | string[] | undefined): string | undefined {
   return head === "" ? undefined : head;
 }
 
-function requestTarget(req: IncomingMessage & { originalUrl?: string | undefined }, override: string | undefined): string {
+function requestTarget(
+  req: IncomingMessage & { originalUrl?: string | undefined },
+  override: string | undefined,
+): string {
   const target = override ?? req.originalUrl ?? req.url ?? "/";
   // A request line may carry an absolute URL (RFC 9112 §3.2.2); only its path and query are ours.
   if (absoluteForm.test(target)) {
@@ -45,7 +48,10 @@ function requestTarget(req: IncomingMessage & { originalUrl?: string | undefined
 }
 
 /** Builds the request URL; a malformed Host becomes a 400 rather than a wrong `meta.location`. */
-export function requestUrl(req: IncomingMessage & { originalUrl?: string | undefined }, options: RequestUrlOptions = {}): URL {
+export function requestUrl(
+  req: IncomingMessage & { originalUrl?: string | undefined },
+  options: RequestUrlOptions = {},
+): URL {
   const forwardedProto = options.trustProxy ? first(req.headers["x-forwarded-proto"])?.toLowerCase() : undefined;
   const proto =
     forwardedProto === "http" || forwardedProto === "https"

@@ -1,5 +1,11 @@
 /** Test support: a real `node:http` server on 127.0.0.1 with an ephemeral port, and a raw client. */
-import { createServer, request as httpRequest, type IncomingMessage, type RequestOptions, type ServerResponse } from "node:http";
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type RequestOptions,
+  type ServerResponse,
+} from "node:http";
 import type { AddressInfo } from "node:net";
 
 export interface TestServer {
@@ -40,7 +46,9 @@ export function rawRequest(port: number, options: RequestOptions, body?: string)
     const req = httpRequest({ host: "127.0.0.1", port, ...options }, (res) => {
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }));
+      res.on("end", () =>
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString("utf8") }),
+      );
       res.on("error", reject);
     });
     req.on("error", reject);

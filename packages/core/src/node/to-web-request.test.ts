@@ -48,12 +48,22 @@ async function consume(req: IncomingMessage): Promise<string> {
 describe("toWebRequest", () => {
   it("reads an application/scim+json body and keeps method, headers and query string intact", async () => {
     const { origin } = await echo();
-    const body = JSON.stringify({ schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "ada@example.com" });
-    const res = await fetch(`${origin}/scim/v2/Users?filter=userName%20eq%20%22ada%40example.com%22&startIndex=1&count=2`, {
-      method: "POST",
-      headers: { "content-type": "application/scim+json; charset=utf-8", authorization: "Bearer t0k3n", "x-custom": "a" },
-      body,
+    const body = JSON.stringify({
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+      userName: "ada@example.com",
     });
+    const res = await fetch(
+      `${origin}/scim/v2/Users?filter=userName%20eq%20%22ada%40example.com%22&startIndex=1&count=2`,
+      {
+        method: "POST",
+        headers: {
+          "content-type": "application/scim+json; charset=utf-8",
+          authorization: "Bearer t0k3n",
+          "x-custom": "a",
+        },
+        body,
+      },
+    );
     const seen = (await res.json()) as Seen;
     expect(seen.method).toBe("POST");
     expect(seen.url).toBe(
@@ -130,7 +140,10 @@ describe("toWebRequest", () => {
 
   it("keeps every value of a repeated request header", async () => {
     const { port } = await echo();
-    const res = await rawRequest(port, { path: "/x", headers: { "x-multi": ["a", "b"], accept: "application/scim+json" } });
+    const res = await rawRequest(port, {
+      path: "/x",
+      headers: { "x-multi": ["a", "b"], accept: "application/scim+json" },
+    });
     const seen = JSON.parse(res.body) as Seen;
     expect(seen.headers["x-multi"]).toBe("a, b");
     expect(seen.headers.accept).toBe("application/scim+json");

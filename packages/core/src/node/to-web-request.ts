@@ -98,14 +98,28 @@ export interface NodeBody {
 }
 
 /** Reads the body of a Node request (none for GET and HEAD) up to `maxBytes`, or takes the parsed one. */
-export async function readNodeBody(req: NodeRequest, method: string, options: { readonly parsedBody?: unknown }, maxBytes: number): Promise<NodeBody> {
+export async function readNodeBody(
+  req: NodeRequest,
+  method: string,
+  options: { readonly parsedBody?: unknown },
+  maxBytes: number,
+): Promise<NodeBody> {
   if (method === "GET" || method === "HEAD") return { bytes: null, reparsed: false };
   if (!streamConsumed(req)) return { bytes: await readBodyStream(req, maxBytes), reparsed: false };
-  return { bytes: serialiseParsedBody("parsedBody" in options ? options.parsedBody : req.body, maxBytes), reparsed: true };
+  return {
+    bytes: serialiseParsedBody("parsedBody" in options ? options.parsedBody : req.body, maxBytes),
+    reparsed: true,
+  };
 }
 
 /** The Web `Request` for a Node request whose body has been read. */
-export function buildWebRequest(req: NodeRequest, url: URL, method: string, body: NodeBody, signal: AbortSignal): Request {
+export function buildWebRequest(
+  req: NodeRequest,
+  url: URL,
+  method: string,
+  body: NodeBody,
+  signal: AbortSignal,
+): Request {
   const headers = copyHeaders(req, body.reparsed);
   const bytes = body.bytes;
   if (bytes !== null) headers.set("content-length", String(bytes.byteLength));

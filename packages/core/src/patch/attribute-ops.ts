@@ -9,7 +9,17 @@ import type { AttributeRef } from "../schema/registry.js";
 import type { JsonObject, JsonValue } from "../store/types.js";
 import { containerOf, label, write } from "./target.js";
 import type { PatchOpName, PatchState } from "./types.js";
-import { asObject, covers, mergeComplex, readList, readOne, readValue, sameElement, sameValue, settlePrimary } from "./values.js";
+import {
+  asObject,
+  covers,
+  mergeComplex,
+  readList,
+  readOne,
+  readValue,
+  sameElement,
+  sameValue,
+  settlePrimary,
+} from "./values.js";
 
 /** Adds `incoming` to a multi-valued list: an element already there is updated, not duplicated. */
 function addElements(ref: AttributeRef, list: readonly JsonValue[], incoming: readonly JsonValue[]): JsonValue[] {
@@ -46,7 +56,8 @@ function setWhole(state: PatchState, op: PatchOpName, ref: AttributeRef, value: 
     return write(container, def, def.name, Object.keys(merged).length > 0 ? merged : undefined, path);
   }
   if (decoded === undefined) return;
-  if (op === "add" && current !== undefined && !sameValue(def, current, decoded)) state.tol.fire("addSingleValuedAsReplace");
+  if (op === "add" && current !== undefined && !sameValue(def, current, decoded))
+    state.tol.fire("addSingleValuedAsReplace");
   write(container, def, def.name, decoded, path);
 }
 

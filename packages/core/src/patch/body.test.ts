@@ -9,7 +9,10 @@ const rfc = () => toleranceContext(profiles.rfc);
 
 describe("readPatchBody", () => {
   it("reads operations with their op, path and value", () => {
-    const r = readPatchBody({ schemas: [URN.PatchOp], Operations: [{ op: "replace", path: "active", value: false }] }, rfc());
+    const r = readPatchBody(
+      { schemas: [URN.PatchOp], Operations: [{ op: "replace", path: "active", value: false }] },
+      rfc(),
+    );
     expect(r).toEqual({ ok: true, value: [{ op: "replace", path: "active", hasValue: true, value: false }] });
   });
 
@@ -43,7 +46,15 @@ describe("readPatchBody", () => {
 
   it("reads capitalised op names and records the tolerance", () => {
     const tol = lenient();
-    const r = readPatchBody({ Operations: [{ op: "Replace", path: "title", value: "x" }, { op: "REMOVE", path: "nickName" }] }, tol);
+    const r = readPatchBody(
+      {
+        Operations: [
+          { op: "Replace", path: "title", value: "x" },
+          { op: "REMOVE", path: "nickName" },
+        ],
+      },
+      tol,
+    );
     expect(r.ok && r.value.map((o) => o.op)).toEqual(["replace", "remove"]);
     expect(tol.fired).toEqual(["caseInsensitiveOp"]);
   });
@@ -54,12 +65,28 @@ describe("readPatchBody", () => {
   });
 
   it("reads a null or empty path as no path", () => {
-    const r = readPatchBody({ Operations: [{ op: "replace", path: null, value: {} }, { op: "replace", path: " ", value: {} }] }, rfc());
+    const r = readPatchBody(
+      {
+        Operations: [
+          { op: "replace", path: null, value: {} },
+          { op: "replace", path: " ", value: {} },
+        ],
+      },
+      rfc(),
+    );
     expect(r.ok && r.value.map((o) => "path" in o)).toEqual([false, false]);
   });
 
   it("tells a null value from a missing one", () => {
-    const r = readPatchBody({ Operations: [{ op: "replace", path: "title", value: null }, { op: "remove", path: "title" }] }, rfc());
+    const r = readPatchBody(
+      {
+        Operations: [
+          { op: "replace", path: "title", value: null },
+          { op: "remove", path: "title" },
+        ],
+      },
+      rfc(),
+    );
     expect(r.ok && r.value.map((o) => o.hasValue)).toEqual([true, false]);
   });
 });

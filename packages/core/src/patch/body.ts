@@ -62,7 +62,9 @@ export function readPatchBody(body: unknown, tol: ToleranceContext): Result<read
   }
   const parsed = envelope.safeParse(lowerKeys(body as Record<string, unknown>));
   if (!parsed.success) {
-    return err(badRequest("invalidSyntax", 'The PATCH body needs "Operations": a non-empty array of operation objects'));
+    return err(
+      badRequest("invalidSyntax", 'The PATCH body needs "Operations": a non-empty array of operation objects'),
+    );
   }
   const { schemas, operations } = parsed.data;
   if (schemas && !schemas.some((s) => s.toLowerCase() === URN.PatchOp.toLowerCase())) {
@@ -77,7 +79,12 @@ export function readPatchBody(body: unknown, tol: ToleranceContext): Result<read
     }
     const op = readOp(read.data.op, tol);
     if (!op) {
-      return err(badRequest("invalidSyntax", `Operations[${index}]: "op" must be "add", "remove" or "replace", not "${read.data.op}"`));
+      return err(
+        badRequest(
+          "invalidSyntax",
+          `Operations[${index}]: "op" must be "add", "remove" or "replace", not "${read.data.op}"`,
+        ),
+      );
     }
     const path = read.data.path?.trim();
     out.push({ op, ...(path ? { path } : {}), hasValue: Object.hasOwn(fields, "value"), value: fields["value"] });

@@ -25,12 +25,24 @@ const noTarget = (path: FilteredPath) =>
   badRequest("noTarget", `No value of "${label(path.ref)}" matches the filter in the path`);
 
 /** A matched element after add/replace: the sub-attribute set, or the value's sub-attributes merged. */
-function updated(state: PatchState, op: PatchOpName, path: FilteredPath, element: JsonObject, value: unknown): JsonObject {
+function updated(
+  state: PatchState,
+  op: PatchOpName,
+  path: FilteredPath,
+  element: JsonObject,
+  value: unknown,
+): JsonObject {
   const { ref, sub } = path;
   if (sub) {
     const out = { ...element };
     const where = label(ref, sub.leaf.name);
-    write(out, sub.leaf, sub.leaf.name, value === null ? undefined : readValue(sub.leaf, value, where, state.tol), where);
+    write(
+      out,
+      sub.leaf,
+      sub.leaf.name,
+      value === null ? undefined : readValue(sub.leaf, value, where, state.tol),
+      where,
+    );
     return out;
   }
   const decoded = asObject(readOne(ref.attribute, value, label(ref), state.tol));
@@ -42,13 +54,20 @@ function updated(state: PatchState, op: PatchOpName, path: FilteredPath, element
  * "create it". Possible only when the filter pins sub-attributes with `eq`; the new value is primary
  * when no other value is, as Entra expects of the email it manages.
  */
-function created(state: PatchState, op: PatchOpName, path: FilteredPath, list: readonly JsonValue[], value: unknown): JsonObject | undefined {
+function created(
+  state: PatchState,
+  op: PatchOpName,
+  path: FilteredPath,
+  list: readonly JsonValue[],
+  value: unknown,
+): JsonObject | undefined {
   const pinned = state.tol.enabled("createMissingFilteredValue") ? equalitiesOf(path.filter) : undefined;
   if (!pinned || value === null) return undefined;
   state.tol.fire("createMissingFilteredValue");
   const element = updated(state, op, path, { ...pinned }, value);
   const hasPrimary = findByName(path.ref.attribute.subAttributes, "primary") !== undefined;
-  if (hasPrimary && element["primary"] === undefined && !list.some((e) => asObject(e)?.["primary"] === true)) element["primary"] = true;
+  if (hasPrimary && element["primary"] === undefined && !list.some((e) => asObject(e)?.["primary"] === true))
+    element["primary"] = true;
   return element;
 }
 
@@ -63,7 +82,13 @@ function applySingle(state: PatchState, op: PatchOpName, path: FilteredPath, val
     if (!container || !matched) return;
     const next = path.sub ? { ...current } : undefined;
     if (next && path.sub) delete next[path.sub.leaf.name];
-    return write(container, ref.attribute, ref.name, next && Object.keys(next).length > 0 ? next : undefined, label(ref));
+    return write(
+      container,
+      ref.attribute,
+      ref.name,
+      next && Object.keys(next).length > 0 ? next : undefined,
+      label(ref),
+    );
   }
   if (!container || !matched) throw noTarget(path);
   const next = updated(state, op, path, current, value);
@@ -71,19 +96,33 @@ function applySingle(state: PatchState, op: PatchOpName, path: FilteredPath, val
 }
 
 /** Tolerance 8: removing `attr[filter].value` drops the matched values (those equal to `value`, if given). */
-function removeWholeMatches(state: PatchState, path: FilteredPath, list: readonly JsonValue[], matches: ReadonlySet<number>, value: unknown): JsonValue[] {
+function removeWholeMatches(
+  state: PatchState,
+  path: FilteredPath,
+  list: readonly JsonValue[],
+  matches: ReadonlySet<number>,
+  value: unknown,
+): JsonValue[] {
   state.tol.fire("removeFilteredSubValue");
   const leaf = path.sub?.leaf;
-  const given = value === undefined || value === null || !leaf ? undefined : readValue(leaf, value, label(path.ref, leaf.name), state.tol);
-  return list.filter((e, i) => !(matches.has(i) && (given === undefined || sameValue(leaf, asObject(e)?.["value"], given))));
+  const given =
+    value === undefined || value === null || !leaf
+      ? undefined
+      : readValue(leaf, value, label(path.ref, leaf.name), state.tol);
+  return list.filter(
+    (e, i) => !(matches.has(i) && (given === undefined || sameValue(leaf, asObject(e)?.["value"], given))),
+  );
 }
 
 export function applyFiltered(state: PatchState, op: PatchOpName, path: FilteredPath, value: unknown): void {
   const { ref, sub } = path;
   if (!ref.attribute.multiValued) return applySingle(state, op, path, value);
   const container = containerOf(state, ref, op !== "remove");
-  const list: JsonValue[] = container && Array.isArray(container[ref.name]) ? [...(container[ref.name] as JsonValue[])] : [];
-  const matches = new Set(list.flatMap((e, i) => (asObject(e) && matchesValue(path.filter, e as JsonObject) ? [i] : [])));
+  const list: JsonValue[] =
+    container && Array.isArray(container[ref.name]) ? [...(container[ref.name] as JsonValue[])] : [];
+  const matches = new Set(
+    list.flatMap((e, i) => (asObject(e) && matchesValue(path.filter, e as JsonObject) ? [i] : [])),
+  );
   let next: JsonValue[];
   let winner: JsonValue | undefined;
   if (op === "remove") {

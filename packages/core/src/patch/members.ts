@@ -29,7 +29,12 @@ export function isGroupMembers(path: Extract<PatchPath, { kind: "attribute" | "f
   return !path.ref.extension && path.ref.name === "members" && path.ref.schema === URN.Group;
 }
 
-export function applyToMembers(state: PatchState, op: PatchOpName, path: Extract<PatchPath, { kind: "attribute" | "filtered" }>, value: unknown): void {
+export function applyToMembers(
+  state: PatchState,
+  op: PatchOpName,
+  path: Extract<PatchPath, { kind: "attribute" | "filtered" }>,
+  value: unknown,
+): void {
   if (path.ref.sub !== undefined || (path.kind === "filtered" && path.sub)) {
     throw badRequest("mutability", "Member sub-attributes are immutable; remove the member and add it again");
   }

@@ -33,7 +33,12 @@ describe("parsePatchPath", () => {
     const core = value(`${URN.User}:userName`);
     const ext = value(`${URN.EnterpriseUser}:manager.value`);
     expect(core.kind === "attribute" && [core.ref.extension, core.ref.name]).toEqual([false, "userName"]);
-    expect(ext.kind === "attribute" && [ext.ref.extension, ext.ref.schema, ext.ref.name, ext.ref.sub]).toEqual([true, URN.EnterpriseUser, "manager", "value"]);
+    expect(ext.kind === "attribute" && [ext.ref.extension, ext.ref.schema, ext.ref.name, ext.ref.sub]).toEqual([
+      true,
+      URN.EnterpriseUser,
+      "manager",
+      "value",
+    ]);
   });
 
   it("reads a bare extension URN as the whole extension", () => {

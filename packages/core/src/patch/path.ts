@@ -15,7 +15,12 @@ export type PatchPath =
   /** `attr` or `attr.sub`; `ref.sub` is set for the latter. */
   | { readonly kind: "attribute"; readonly ref: AttributeRef }
   /** `attr[filter]`, or `attr[filter].sub` when `sub` is set (resolved as `attr.sub`). */
-  | { readonly kind: "filtered"; readonly ref: AttributeRef; readonly filter: Filter; readonly sub?: AttributeRef | undefined }
+  | {
+      readonly kind: "filtered";
+      readonly ref: AttributeRef;
+      readonly filter: Filter;
+      readonly sub?: AttributeRef | undefined;
+    }
   /** A bare schema URN: the core schema's or one extension's attributes as a whole. */
   | { readonly kind: "schema"; readonly schema: SchemaDefinition; readonly extension: boolean };
 
@@ -58,9 +63,17 @@ function resolveAttribute(registry: SchemaRegistry, typeId: string, text: string
  * attribute without its URN (tolerance 9). With that tolerance on, a bare `manager` that the core
  * schema lacks is the one extension attribute of that name; otherwise null (resolve as usual).
  */
-function managerOf(registry: SchemaRegistry, typeId: string, text: string, tol: ToleranceContext): Result<AttributeRef, PathError> | null {
-  if (text.toLowerCase() !== "manager" || !tol.enabled("managerAsString") || registry.resolve(typeId, text).ok) return null;
-  const owners = registry.resourceType(typeId).extensions.filter((e) => e.attributes.some((a) => a.name.toLowerCase() === "manager"));
+function managerOf(
+  registry: SchemaRegistry,
+  typeId: string,
+  text: string,
+  tol: ToleranceContext,
+): Result<AttributeRef, PathError> | null {
+  if (text.toLowerCase() !== "manager" || !tol.enabled("managerAsString") || registry.resolve(typeId, text).ok)
+    return null;
+  const owners = registry
+    .resourceType(typeId)
+    .extensions.filter((e) => e.attributes.some((a) => a.name.toLowerCase() === "manager"));
   const [owner] = owners;
   if (owners.length !== 1 || owner === undefined) return null;
   return resolveAttribute(registry, typeId, `${owner.id}:${text}`);
@@ -73,7 +86,12 @@ function managerOf(registry: SchemaRegistry, typeId: string, text: string, tol: 
  * parsePatchPath(registry, "User", 'emails[type eq "work"].value', tol);
  * // ok({ kind: "filtered", ref: <emails>, filter: <type eq "work">, sub: <emails.value> })
  */
-export function parsePatchPath(registry: SchemaRegistry, typeId: string, text: string, tol: ToleranceContext): Result<PatchPath, PathError> {
+export function parsePatchPath(
+  registry: SchemaRegistry,
+  typeId: string,
+  text: string,
+  tol: ToleranceContext,
+): Result<PatchPath, PathError> {
   const path = text.trim();
   const schema = registry.schema(path);
   if (schema && registry.isSchemaOf(typeId, path)) {
@@ -89,7 +107,8 @@ export function parsePatchPath(registry: SchemaRegistry, typeId: string, text: s
   const rest = path.slice(close + 1);
   if (rest !== "" && !(rest.startsWith(".") && subName.test(rest.slice(1)))) return malformed(`Invalid path "${path}"`);
 
-  const ref = managerOf(registry, typeId, path.slice(0, open), tol) ?? resolveAttribute(registry, typeId, path.slice(0, open));
+  const ref =
+    managerOf(registry, typeId, path.slice(0, open), tol) ?? resolveAttribute(registry, typeId, path.slice(0, open));
   if (!ref.ok) return ref;
   const { attribute } = ref.value;
   if (ref.value.sub !== undefined || attribute.type !== "complex") {

@@ -12,11 +12,26 @@ const user: JsonObject = { userName: "bjensen", title: "Eng", [ENT]: { manager: 
 
 function plan(operations: unknown[], profile: ProfileName = "rfc", typeId = "User", attributes: JsonObject = user) {
   const tol = toleranceContext(profiles[profile]);
-  return { result: planPatch(registry, { typeId, id: "id1", attributes }, { schemas: [URN.PatchOp], Operations: operations }, tol), tol };
+  return {
+    result: planPatch(
+      registry,
+      { typeId, id: "id1", attributes },
+      { schemas: [URN.PatchOp], Operations: operations },
+      tol,
+    ),
+    tol,
+  };
 }
-const failure = (operations: unknown[], profile: ProfileName = "rfc", typeId = "User", attributes: JsonObject = user) => {
+const failure = (
+  operations: unknown[],
+  profile: ProfileName = "rfc",
+  typeId = "User",
+  attributes: JsonObject = user,
+) => {
   const { result } = plan(operations, profile, typeId, attributes);
-  return result.ok ? { status: 200, scimType: "none", detail: "" } : { status: result.error.status, scimType: result.error.scimType, detail: result.error.detail };
+  return result.ok
+    ? { status: 200, scimType: "none", detail: "" }
+    : { status: result.error.status, scimType: result.error.scimType, detail: result.error.detail };
 };
 
 describe("planPatch errors", () => {
@@ -41,7 +56,9 @@ describe("planPatch errors", () => {
   });
 
   it("answers 400 mutability when a group's displayName is removed", () => {
-    expect(failure([{ op: "remove", path: "displayName" }], "rfc", "Group", { displayName: "G" })).toMatchObject({ scimType: "mutability" });
+    expect(failure([{ op: "remove", path: "displayName" }], "rfc", "Group", { displayName: "G" })).toMatchObject({
+      scimType: "mutability",
+    });
   });
 
   it("answers 400 mutability when password is removed", () => {
@@ -49,15 +66,22 @@ describe("planPatch errors", () => {
   });
 
   it("answers 400 invalidPath for an unknown attribute under rfc", () => {
-    expect(failure([{ op: "replace", path: "favouriteColour", value: "blue" }])).toMatchObject({ status: 400, scimType: "invalidPath" });
+    expect(failure([{ op: "replace", path: "favouriteColour", value: "blue" }])).toMatchObject({
+      status: 400,
+      scimType: "invalidPath",
+    });
   });
 
   it("answers 400 invalidPath for an unknown path-less key under rfc", () => {
-    expect(failure([{ op: "replace", value: { title: "x", favouriteColour: "blue" } }])).toMatchObject({ scimType: "invalidPath" });
+    expect(failure([{ op: "replace", value: { title: "x", favouriteColour: "blue" } }])).toMatchObject({
+      scimType: "invalidPath",
+    });
   });
 
   it("answers 400 invalidPath for a malformed path, in every profile", () => {
-    expect(failure([{ op: "replace", path: 'emails[type eq "work"', value: "x" }], "lenient")).toMatchObject({ scimType: "invalidPath" });
+    expect(failure([{ op: "replace", path: 'emails[type eq "work"', value: "x" }], "lenient")).toMatchObject({
+      scimType: "invalidPath",
+    });
   });
 
   it("answers 400 noTarget for remove without a path", () => {
@@ -97,6 +121,11 @@ describe("planPatch errors", () => {
   });
 
   it("names the failing operation in the error detail", () => {
-    expect(failure([{ op: "replace", path: "title", value: "x" }, { op: "replace", path: "id", value: "y" }]).detail).toContain("Operations[1]");
+    expect(
+      failure([
+        { op: "replace", path: "title", value: "x" },
+        { op: "replace", path: "id", value: "y" },
+      ]).detail,
+    ).toContain("Operations[1]");
   });
 });

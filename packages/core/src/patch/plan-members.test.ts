@@ -11,7 +11,12 @@ const group: JsonObject = { displayName: "Admins" };
 
 function plan(operations: unknown[], profile: ProfileName = "rfc") {
   const tol = toleranceContext(profiles[profile]);
-  const result = planPatch(registry, { typeId: "Group", id: "g1", attributes: group }, { schemas: [URN.PatchOp], Operations: operations }, tol);
+  const result = planPatch(
+    registry,
+    { typeId: "Group", id: "g1", attributes: group },
+    { schemas: [URN.PatchOp], Operations: operations },
+    tol,
+  );
   return { result, tol };
 }
 function changes(operations: unknown[], profile: ProfileName = "rfc") {
@@ -27,13 +32,32 @@ const scimType = (operations: unknown[], profile: ProfileName = "rfc") => {
 
 describe("planPatch on Group members", () => {
   it("add becomes an add of just the members sent, with display and type", () => {
-    expect(changes([{ op: "add", path: "members", value: [{ value: "u1", display: "Ann" }, { value: "g2", type: "Group" }] }])).toEqual([
-      { op: "add", members: [{ value: "u1", display: "Ann", type: undefined }, { value: "g2", display: undefined, type: "Group" }] },
+    expect(
+      changes([
+        {
+          op: "add",
+          path: "members",
+          value: [
+            { value: "u1", display: "Ann" },
+            { value: "g2", type: "Group" },
+          ],
+        },
+      ]),
+    ).toEqual([
+      {
+        op: "add",
+        members: [
+          { value: "u1", display: "Ann", type: undefined },
+          { value: "g2", display: undefined, type: "Group" },
+        ],
+      },
     ]);
   });
 
   it('ignores "$ref": null in a member value', () => {
-    expect(changes([{ op: "add", path: "members", value: [{ $ref: null, value: "u1" }] }])).toEqual([{ op: "add", members: [{ value: "u1", display: undefined, type: undefined }] }]);
+    expect(changes([{ op: "add", path: "members", value: [{ $ref: null, value: "u1" }] }])).toEqual([
+      { op: "add", members: [{ value: "u1", display: undefined, type: undefined }] },
+    ]);
   });
 
   it("add with an empty list plans nothing", () => {
@@ -41,15 +65,21 @@ describe("planPatch on Group members", () => {
   });
 
   it('remove with members[value eq "id"] removes that id', () => {
-    expect(changes([{ op: "remove", path: 'members[value eq "u1"]' }])).toEqual([{ op: "remove", ids: ["u1"], filtered: true }]);
+    expect(changes([{ op: "remove", path: 'members[value eq "u1"]' }])).toEqual([
+      { op: "remove", ids: ["u1"], filtered: true },
+    ]);
   });
 
   it("remove with an or-list of ids removes those ids", () => {
-    expect(changes([{ op: "remove", path: 'members[value eq "u1" or value eq "u2"]' }])).toEqual([{ op: "remove", ids: ["u1", "u2"], filtered: true }]);
+    expect(changes([{ op: "remove", path: 'members[value eq "u1" or value eq "u2"]' }])).toEqual([
+      { op: "remove", ids: ["u1", "u2"], filtered: true },
+    ]);
   });
 
   it("remove with an id holding an escaped quote keeps the id exact", () => {
-    expect(changes([{ op: "remove", path: 'members[value eq "a\\"b"]' }])).toEqual([{ op: "remove", ids: ['a"b'], filtered: true }]);
+    expect(changes([{ op: "remove", path: 'members[value eq "a\\"b"]' }])).toEqual([
+      { op: "remove", ids: ['a"b'], filtered: true },
+    ]);
   });
 
   it("remove with any other member filter hands the filter to the engine", () => {
@@ -63,7 +93,9 @@ describe("planPatch on Group members", () => {
   });
 
   it("replace with a list replaces the members", () => {
-    expect(changes([{ op: "replace", path: "members", value: [{ value: "u9" }] }])).toEqual([{ op: "replace", members: [{ value: "u9", display: undefined, type: undefined }] }]);
+    expect(changes([{ op: "replace", path: "members", value: [{ value: "u9" }] }])).toEqual([
+      { op: "replace", members: [{ value: "u9", display: undefined, type: undefined }] },
+    ]);
   });
 
   it("replace with [] clears the members (tolerance 18, RFC behaviour)", () => {
@@ -86,7 +118,9 @@ describe("planPatch on Group members", () => {
   it("a path-less value with members plans a member change next to the attribute change", () => {
     const { result } = plan([{ op: "replace", value: { displayName: "Ops", members: [{ value: "u1" }] } }]);
     expect(result.ok && result.value.attributes).toEqual({ displayName: "Ops" });
-    expect(result.ok && result.value.memberChanges).toEqual([{ op: "replace", members: [{ value: "u1", display: undefined, type: undefined }] }]);
+    expect(result.ok && result.value.memberChanges).toEqual([
+      { op: "replace", members: [{ value: "u1", display: undefined, type: undefined }] },
+    ]);
   });
 
   it("keeps member changes in request order", () => {
@@ -101,8 +135,16 @@ describe("planPatch on Group members", () => {
 
   it.each([
     ["a member sub-attribute path", { op: "replace", path: "members.display", value: "x" }, "mutability"],
-    ["a filtered member sub-attribute path", { op: "replace", path: 'members[value eq "u1"].display', value: "x" }, "mutability"],
-    ["add on a filtered members path", { op: "add", path: 'members[value eq "u1"]', value: [{ value: "u1" }] }, "invalidPath"],
+    [
+      "a filtered member sub-attribute path",
+      { op: "replace", path: 'members[value eq "u1"].display', value: "x" },
+      "mutability",
+    ],
+    [
+      "add on a filtered members path",
+      { op: "add", path: 'members[value eq "u1"]', value: [{ value: "u1" }] },
+      "invalidPath",
+    ],
     ["a member without a value", { op: "add", path: "members", value: [{ display: "x" }] }, "invalidValue"],
   ])("refuses %s", (_, operation, expected) => {
     expect(scimType([operation])).toBe(expected);

@@ -16,7 +16,12 @@ const user: JsonObject = {
 };
 
 function plan(operations: unknown[], attributes: JsonObject = user, profile: ProfileName = "rfc") {
-  return planPatch(registry, { typeId: "User", id: "id1", attributes }, { schemas: [URN.PatchOp], Operations: operations }, toleranceContext(profiles[profile]));
+  return planPatch(
+    registry,
+    { typeId: "User", id: "id1", attributes },
+    { schemas: [URN.PatchOp], Operations: operations },
+    toleranceContext(profiles[profile]),
+  );
 }
 function attributes(operations: unknown[], start: JsonObject = user, profile: ProfileName = "rfc"): JsonObject {
   const result = plan(operations, start, profile);
@@ -41,11 +46,16 @@ describe("planPatch on multi-valued attributes", () => {
 
   it("add of an existing value with more sub-attributes updates it in place", () => {
     const after = attributes([{ op: "add", path: "emails", value: [{ value: "b@home.example", display: "Home" }] }]);
-    expect(after["emails"]).toEqual([user["emails"] && (user["emails"] as JsonObject[])[0], { value: "b@home.example", type: "home", display: "Home" }]);
+    expect(after["emails"]).toEqual([
+      user["emails"] && (user["emails"] as JsonObject[])[0],
+      { value: "b@home.example", type: "home", display: "Home" },
+    ]);
   });
 
   it("add of a primary value clears primary on the others", () => {
-    const after = attributes([{ op: "add", path: "emails", value: [{ value: "n@work.example", type: "work", primary: true }] }]);
+    const after = attributes([
+      { op: "add", path: "emails", value: [{ value: "n@work.example", type: "work", primary: true }] },
+    ]);
     expect((after["emails"] as JsonObject[]).map((e) => e["primary"])).toEqual([false, undefined, true]);
   });
 
@@ -55,7 +65,9 @@ describe("planPatch on multi-valued attributes", () => {
   });
 
   it("replace swaps the whole list", () => {
-    expect(attributes([{ op: "replace", path: "emails", value: [{ value: "x@y.example" }] }])["emails"]).toEqual([{ value: "x@y.example" }]);
+    expect(attributes([{ op: "replace", path: "emails", value: [{ value: "x@y.example" }] }])["emails"]).toEqual([
+      { value: "x@y.example" },
+    ]);
   });
 
   it("replace with an empty list or null unassigns the attribute", () => {
@@ -68,7 +80,11 @@ describe("planPatch on multi-valued attributes", () => {
   });
 
   it("replace on attr.sub without a filter sets it on every value", () => {
-    expect((attributes([{ op: "replace", path: "emails.display", value: "E" }])["emails"] as JsonObject[]).map((e) => e["display"])).toEqual(["E", "E"]);
+    expect(
+      (attributes([{ op: "replace", path: "emails.display", value: "E" }])["emails"] as JsonObject[]).map(
+        (e) => e["display"],
+      ),
+    ).toEqual(["E", "E"]);
   });
 
   it("attr.sub without a filter on an unassigned list is noTarget", () => {
@@ -76,13 +92,21 @@ describe("planPatch on multi-valued attributes", () => {
   });
 
   it("replace with a filter merges the value into the matched values only", () => {
-    const after = attributes([{ op: "replace", path: 'emails[type eq "home"]', value: { value: "new@home.example", display: "H" } }]);
-    expect(after["emails"]).toEqual([(user["emails"] as JsonObject[])[0], { value: "new@home.example", type: "home", display: "H" }]);
+    const after = attributes([
+      { op: "replace", path: 'emails[type eq "home"]', value: { value: "new@home.example", display: "H" } },
+    ]);
+    expect(after["emails"]).toEqual([
+      (user["emails"] as JsonObject[])[0],
+      { value: "new@home.example", type: "home", display: "H" },
+    ]);
   });
 
   it("replace on attr[filter].sub replaces that sub-attribute of the matched values", () => {
     const after = attributes([{ op: "replace", path: 'emails[type eq "work"].value', value: "new@work.example" }]);
-    expect(after["emails"]).toEqual([{ value: "new@work.example", type: "work", primary: true }, (user["emails"] as JsonObject[])[1]]);
+    expect(after["emails"]).toEqual([
+      { value: "new@work.example", type: "work", primary: true },
+      (user["emails"] as JsonObject[])[1],
+    ]);
   });
 
   it("add on attr[filter].sub sets the sub-attribute of the matched values", () => {
@@ -96,7 +120,9 @@ describe("planPatch on multi-valued attributes", () => {
   });
 
   it("remove with a filter removes the matched values", () => {
-    expect(attributes([{ op: "remove", path: 'emails[type eq "home"]' }])["emails"]).toEqual([(user["emails"] as JsonObject[])[0]]);
+    expect(attributes([{ op: "remove", path: 'emails[type eq "home"]' }])["emails"]).toEqual([
+      (user["emails"] as JsonObject[])[0],
+    ]);
   });
 
   it("remove with a filter matching every value unassigns the attribute", () => {
@@ -104,7 +130,9 @@ describe("planPatch on multi-valued attributes", () => {
   });
 
   it("remove on attr[filter].sub removes that sub-attribute of the matched values", () => {
-    expect((attributes([{ op: "remove", path: 'emails[type eq "work"].primary' }])["emails"] as JsonObject[])[0]).toEqual({ value: "b@work.example", type: "work" });
+    expect(
+      (attributes([{ op: "remove", path: 'emails[type eq "work"].primary' }])["emails"] as JsonObject[])[0],
+    ).toEqual({ value: "b@work.example", type: "work" });
   });
 
   it("replace with a filter and null removes the matched values", () => {
@@ -121,7 +149,9 @@ describe("planPatch on multi-valued attributes", () => {
   });
 
   it("a filter on an unassigned attribute is noTarget under rfc", () => {
-    expect(scimType([{ op: "replace", path: 'addresses[type eq "work"].formatted', value: "1 Main St" }])).toBe("noTarget");
+    expect(scimType([{ op: "replace", path: 'addresses[type eq "work"].formatted', value: "1 Main St" }])).toBe(
+      "noTarget",
+    );
   });
 
   it("sub-attribute values are type-checked", () => {

@@ -8,14 +8,29 @@ import { planPatch } from "./plan.js";
 
 const registry = new SchemaRegistry();
 const ENT = URN.EnterpriseUser;
-const user: JsonObject = { userName: "bjensen", name: { givenName: "Barbara", familyName: "Jensen" }, active: true, title: "Eng" };
+const user: JsonObject = {
+  userName: "bjensen",
+  name: { givenName: "Barbara", familyName: "Jensen" },
+  active: true,
+  title: "Eng",
+};
 
 function plan(operations: unknown[], attributes: JsonObject = user, profile: ProfileName = "rfc", typeId = "User") {
   const tol = toleranceContext(profiles[profile]);
-  const result = planPatch(registry, { typeId, id: "id1", attributes }, { schemas: [URN.PatchOp], Operations: operations }, tol);
+  const result = planPatch(
+    registry,
+    { typeId, id: "id1", attributes },
+    { schemas: [URN.PatchOp], Operations: operations },
+    tol,
+  );
   return { result, tol };
 }
-function attributes(operations: unknown[], start: JsonObject = user, profile: ProfileName = "rfc", typeId = "User"): JsonObject {
+function attributes(
+  operations: unknown[],
+  start: JsonObject = user,
+  profile: ProfileName = "rfc",
+  typeId = "User",
+): JsonObject {
   const { result } = plan(operations, start, profile, typeId);
   if (!result.ok) throw new Error(`${result.error.scimType}: ${result.error.detail}`);
   return result.value.attributes;
@@ -59,33 +74,55 @@ describe("planPatch on single-valued attributes", () => {
   });
 
   it("attr.sub creates the complex attribute when it is unassigned", () => {
-    expect(attributes([{ op: "add", path: "name.givenName", value: "Ann" }], { userName: "a" })["name"]).toEqual({ givenName: "Ann" });
+    expect(attributes([{ op: "add", path: "name.givenName", value: "Ann" }], { userName: "a" })["name"]).toEqual({
+      givenName: "Ann",
+    });
   });
 
   it("remove on attr.sub removes only that sub-attribute, and the attribute once it is empty", () => {
     expect(attributes([{ op: "remove", path: "name.givenName" }])["name"]).toEqual({ familyName: "Jensen" });
-    expect(attributes([{ op: "remove", path: "name.givenName" }, { op: "remove", path: "name.familyName" }])).not.toHaveProperty("name");
+    expect(
+      attributes([
+        { op: "remove", path: "name.givenName" },
+        { op: "remove", path: "name.familyName" },
+      ]),
+    ).not.toHaveProperty("name");
   });
 
   it("replace on a complex attribute merges the sub-attributes it names (RFC 7644 §3.5.2.3)", () => {
-    expect(attributes([{ op: "replace", path: "name", value: { givenName: "Babs" } }])["name"]).toEqual({ givenName: "Babs", familyName: "Jensen" });
+    expect(attributes([{ op: "replace", path: "name", value: { givenName: "Babs" } }])["name"]).toEqual({
+      givenName: "Babs",
+      familyName: "Jensen",
+    });
   });
 
   it("replace on a complex attribute clears a sub-attribute sent as null", () => {
-    expect(attributes([{ op: "replace", path: "name", value: { givenName: null, middleName: "J" } }])["name"]).toEqual({ familyName: "Jensen", middleName: "J" });
+    expect(attributes([{ op: "replace", path: "name", value: { givenName: null, middleName: "J" } }])["name"]).toEqual({
+      familyName: "Jensen",
+      middleName: "J",
+    });
   });
 
   it("add on a complex attribute merges and ignores null sub-attributes", () => {
-    expect(attributes([{ op: "add", path: "name", value: { givenName: null, middleName: "J" } }])["name"]).toEqual({ givenName: "Barbara", familyName: "Jensen", middleName: "J" });
+    expect(attributes([{ op: "add", path: "name", value: { givenName: null, middleName: "J" } }])["name"]).toEqual({
+      givenName: "Barbara",
+      familyName: "Jensen",
+      middleName: "J",
+    });
   });
 
   it("add on a URN-qualified extension attribute creates the extension object", () => {
-    expect(attributes([{ op: "add", path: `${ENT}:department`, value: "Sales" }])[ENT]).toEqual({ department: "Sales" });
+    expect(attributes([{ op: "add", path: `${ENT}:department`, value: "Sales" }])[ENT]).toEqual({
+      department: "Sales",
+    });
   });
 
   it("replace on a URN-qualified extension sub-attribute sets it", () => {
     const start = { ...user, [ENT]: { manager: { value: "m1" }, department: "Ops" } };
-    expect(attributes([{ op: "replace", path: `${ENT}:manager.value`, value: "m2" }], start)[ENT]).toEqual({ manager: { value: "m2" }, department: "Ops" });
+    expect(attributes([{ op: "replace", path: `${ENT}:manager.value`, value: "m2" }], start)[ENT]).toEqual({
+      manager: { value: "m2" },
+      department: "Ops",
+    });
   });
 
   it("remove of the last extension attribute drops the extension object", () => {
@@ -114,7 +151,9 @@ describe("planPatch on single-valued attributes", () => {
   });
 
   it("writes externalId on a group", () => {
-    expect(attributes([{ op: "add", path: "externalId", value: "e-1" }], { displayName: "G" }, "rfc", "Group")).toEqual({ displayName: "G", externalId: "e-1" });
+    expect(attributes([{ op: "add", path: "externalId", value: "e-1" }], { displayName: "G" }, "rfc", "Group")).toEqual(
+      { displayName: "G", externalId: "e-1" },
+    );
   });
 
   it("puts a password into the plan and never into attributes, with and without a path", () => {
@@ -126,7 +165,13 @@ describe("planPatch on single-valued attributes", () => {
 
   it("leaves the target's attributes object untouched", () => {
     const start = structuredClone(user);
-    attributes([{ op: "replace", path: "name.givenName", value: "X" }, { op: "remove", path: "title" }], start);
+    attributes(
+      [
+        { op: "replace", path: "name.givenName", value: "X" },
+        { op: "remove", path: "title" },
+      ],
+      start,
+    );
     expect(start).toEqual(user);
   });
 

@@ -68,12 +68,21 @@ function applyKey(state: PatchState, op: PatchOpName, key: string, value: unknow
 }
 
 /** A whole schema's attributes as one object: each key is an attribute of that schema. */
-function applySchemaObject(state: PatchState, op: PatchOpName, schema: SchemaDefinition, extension: boolean, value: unknown): void {
+function applySchemaObject(
+  state: PatchState,
+  op: PatchOpName,
+  schema: SchemaDefinition,
+  extension: boolean,
+  value: unknown,
+): void {
   if (op === "remove" || value === null) {
     if (!extension) throw badRequest("invalidPath", `The core schema "${schema.id}" cannot be removed`);
     const current = state.attributes[schema.id];
-    const required = schema.attributes.find((def) => def.required && isPlainObject(current) && current[def.name] !== undefined);
-    if (required) throw badRequest("mutability", `Attribute "${schema.id}:${required.name}" is required and cannot be removed`);
+    const required = schema.attributes.find(
+      (def) => def.required && isPlainObject(current) && current[def.name] !== undefined,
+    );
+    if (required)
+      throw badRequest("mutability", `Attribute "${schema.id}:${required.name}" is required and cannot be removed`);
     delete state.attributes[schema.id];
     return;
   }
@@ -106,7 +115,10 @@ function applyOperation(state: PatchState, operation: PatchOperation): void {
     // RFC 7644 gives remove no value. Reading it as "remove only these" is tolerance 4; without
     // it we refuse rather than ignore it, because ignoring it would remove every value.
     if (hasValue && value !== null && !state.tol.enabled("removeListedMembers")) {
-      throw badRequest("invalidValue", '"remove" takes no "value"; name the values to remove with a filter in the path');
+      throw badRequest(
+        "invalidValue",
+        '"remove" takes no "value"; name the values to remove with a filter in the path',
+      );
     }
     return applyPath(state, op, path, hasValue ? value : undefined);
   }
@@ -128,7 +140,12 @@ function applyOperation(state: PatchState, operation: PatchOperation): void {
  * }, toleranceContext(profiles.okta));
  * if (plan.ok) plan.value.attributes.active; // false
  */
-export function planPatch(registry: SchemaRegistry, target: PatchTarget, body: unknown, tol: ToleranceContext): Result<PatchPlan, ScimError> {
+export function planPatch(
+  registry: SchemaRegistry,
+  target: PatchTarget,
+  body: unknown,
+  tol: ToleranceContext,
+): Result<PatchPlan, ScimError> {
   const operations = readPatchBody(body, tol);
   if (!operations.ok) return operations;
   const state: PatchState = {

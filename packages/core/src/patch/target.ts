@@ -34,7 +34,12 @@ export function assertWritable(ref: AttributeRef): void {
 }
 
 /** Throws unless `def` may go from `current` to `next` (`undefined` = unassigned). */
-export function assertChange(def: AttributeDefinition, current: JsonValue | undefined, next: JsonValue | undefined, path: string): void {
+export function assertChange(
+  def: AttributeDefinition,
+  current: JsonValue | undefined,
+  next: JsonValue | undefined,
+  path: string,
+): void {
   if (next === undefined && def.required && current !== undefined) {
     throw badRequest("mutability", `Attribute "${path}" is required and cannot be removed`);
   }
@@ -44,7 +49,13 @@ export function assertChange(def: AttributeDefinition, current: JsonValue | unde
 }
 
 /** Sets or (with `undefined`) unassigns `key` of `container` after the mutability checks. */
-export function write(container: JsonObject, def: AttributeDefinition, key: string, next: JsonValue | undefined, path: string): void {
+export function write(
+  container: JsonObject,
+  def: AttributeDefinition,
+  key: string,
+  next: JsonValue | undefined,
+  path: string,
+): void {
   assertChange(def, container[key], next, path);
   if (next === undefined) delete container[key];
   else container[key] = next;

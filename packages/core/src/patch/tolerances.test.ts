@@ -12,11 +12,21 @@ import { planPatch } from "./plan.js";
 
 const registry = new SchemaRegistry();
 const ENT = URN.EnterpriseUser;
-const user: JsonObject = { userName: "bjensen", active: true, emails: [{ value: "b@home.example", type: "home" }], [ENT]: { manager: { value: "m1" } } };
+const user: JsonObject = {
+  userName: "bjensen",
+  active: true,
+  emails: [{ value: "b@home.example", type: "home" }],
+  [ENT]: { manager: { value: "m1" } },
+};
 
 function run(profile: ProfileName, operations: unknown[], attributes: JsonObject = user, typeId = "User") {
   const tol = toleranceContext(profiles[profile]);
-  const result = planPatch(registry, { typeId, id: "id1", attributes }, { schemas: [URN.PatchOp], Operations: operations }, tol);
+  const result = planPatch(
+    registry,
+    { typeId, id: "id1", attributes },
+    { schemas: [URN.PatchOp], Operations: operations },
+    tol,
+  );
   return {
     tol,
     result,
@@ -25,7 +35,13 @@ function run(profile: ProfileName, operations: unknown[], attributes: JsonObject
   };
 }
 /** Asserts the tolerance applies under `profile` (and is recorded) and not under `rfc`. */
-function onAndOff(name: ToleranceName, profile: ProfileName, operations: unknown[], attributes: JsonObject = user, typeId = "User") {
+function onAndOff(
+  name: ToleranceName,
+  profile: ProfileName,
+  operations: unknown[],
+  attributes: JsonObject = user,
+  typeId = "User",
+) {
   const on = run(profile, operations, attributes, typeId);
   const off = run("rfc", operations, attributes, typeId);
   expect(on.scimType).toBe("ok");
@@ -54,7 +70,10 @@ describe("PATCH tolerances", () => {
   it("3 pathlessKeysArePaths: entra applies path keys, rfc answers invalidPath", () => {
     const ops = [{ op: "replace", value: { "name.givenName": "Ann", [`${ENT}:employeeNumber`]: "42" } }];
     const { on, off } = onAndOff("pathlessKeysArePaths", "entra", ops);
-    expect(on.attributes).toMatchObject({ name: { givenName: "Ann" }, [ENT]: { manager: { value: "m1" }, employeeNumber: "42" } });
+    expect(on.attributes).toMatchObject({
+      name: { givenName: "Ann" },
+      [ENT]: { manager: { value: "m1" }, employeeNumber: "42" },
+    });
     expect(off.scimType).toBe("invalidPath");
   });
 
@@ -63,48 +82,84 @@ describe("PATCH tolerances", () => {
   });
 
   it("4 removeListedMembers: entra removes only the listed members, rfc refuses instead of removing all", () => {
-    const { on, off } = onAndOff("removeListedMembers", "entra", [{ op: "remove", path: "members", value: [{ value: "u1" }, { value: "u2" }] }], { displayName: "G" }, "Group");
+    const { on, off } = onAndOff(
+      "removeListedMembers",
+      "entra",
+      [{ op: "remove", path: "members", value: [{ value: "u1" }, { value: "u2" }] }],
+      { displayName: "G" },
+      "Group",
+    );
     expect(on.result.ok && on.result.value.memberChanges).toEqual([{ op: "remove", ids: ["u1", "u2"] }]);
     expect(off.scimType).toBe("invalidValue");
   });
 
   it("4 removeListedMembers: removes only the listed values of other multi-valued attributes too", () => {
     const start = { userName: "u", emails: [{ value: "a@x.example" }, { value: "b@x.example" }] };
-    expect(run("okta", [{ op: "remove", path: "emails", value: [{ value: "A@x.example" }] }], start).attributes?.["emails"]).toEqual([{ value: "b@x.example" }]);
+    expect(
+      run("okta", [{ op: "remove", path: "emails", value: [{ value: "A@x.example" }] }], start).attributes?.["emails"],
+    ).toEqual([{ value: "b@x.example" }]);
   });
 
   it("5 valueFilterPaths: value filters are evaluated under every profile, rfc included", () => {
-    const start = { userName: "u", emails: [{ value: "a@x.example", type: "work" }, { value: "b@x.example", type: "home" }] };
-    expect(run("rfc", [{ op: "remove", path: 'emails[value eq "a@x.example"]' }], start).attributes?.["emails"]).toEqual([{ value: "b@x.example", type: "home" }]);
+    const start = {
+      userName: "u",
+      emails: [
+        { value: "a@x.example", type: "work" },
+        { value: "b@x.example", type: "home" },
+      ],
+    };
+    expect(
+      run("rfc", [{ op: "remove", path: 'emails[value eq "a@x.example"]' }], start).attributes?.["emails"],
+    ).toEqual([{ value: "b@x.example", type: "home" }]);
   });
 
   it("6 nullMeansAbsent: a null sub-attribute is absent and a null replace unassigns, under rfc too", () => {
-    const r = run("rfc", [
-      { op: "add", path: "emails", value: [{ value: "c@x.example", display: null }] },
-      { op: "replace", path: "title", value: null },
-    ], { ...user, title: "T" });
+    const r = run(
+      "rfc",
+      [
+        { op: "add", path: "emails", value: [{ value: "c@x.example", display: null }] },
+        { op: "replace", path: "title", value: null },
+      ],
+      { ...user, title: "T" },
+    );
     expect(r.attributes?.["emails"]).toEqual([{ value: "b@home.example", type: "home" }, { value: "c@x.example" }]);
     expect(r.attributes).not.toHaveProperty("title");
   });
 
   it("7 createMissingFilteredValue: entra creates the missing work email as primary, rfc answers noTarget", () => {
-    const { on, off } = onAndOff("createMissingFilteredValue", "entra", [{ op: "replace", path: 'emails[type eq "work"].value', value: "b@work.example" }]);
-    expect(on.attributes?.["emails"]).toEqual([{ value: "b@home.example", type: "home" }, { type: "work", value: "b@work.example", primary: true }]);
+    const { on, off } = onAndOff("createMissingFilteredValue", "entra", [
+      { op: "replace", path: 'emails[type eq "work"].value', value: "b@work.example" },
+    ]);
+    expect(on.attributes?.["emails"]).toEqual([
+      { value: "b@home.example", type: "home" },
+      { type: "work", value: "b@work.example", primary: true },
+    ]);
     expect(off.scimType).toBe("noTarget");
   });
 
   it("7 createMissingFilteredValue: the created value is not primary when another already is", () => {
     const start = { userName: "u", emails: [{ value: "h@x.example", type: "home", primary: true }] };
     const r = run("entra", [{ op: "add", path: 'emails[type eq "work"].value', value: "w@x.example" }], start);
-    expect(r.attributes?.["emails"]).toEqual([{ value: "h@x.example", type: "home", primary: true }, { type: "work", value: "w@x.example" }]);
+    expect(r.attributes?.["emails"]).toEqual([
+      { value: "h@x.example", type: "home", primary: true },
+      { type: "work", value: "w@x.example" },
+    ]);
   });
 
   it("7 createMissingFilteredValue: a filter that does not pin values still answers noTarget", () => {
-    expect(run("entra", [{ op: "replace", path: 'emails[type ne "home"].value', value: "x" }]).scimType).toBe("noTarget");
+    expect(run("entra", [{ op: "replace", path: 'emails[type ne "home"].value', value: "x" }]).scimType).toBe(
+      "noTarget",
+    );
   });
 
   it("8 removeFilteredSubValue: entra removes the matched email whole, rfc removes only its value", () => {
-    const start = { userName: "u", emails: [{ value: "w@x.example", type: "work" }, { value: "h@x.example", type: "home" }] };
+    const start = {
+      userName: "u",
+      emails: [
+        { value: "w@x.example", type: "work" },
+        { value: "h@x.example", type: "home" },
+      ],
+    };
     const ops = [{ op: "remove", path: 'emails[type eq "work"].value' }];
     const { on, off } = onAndOff("removeFilteredSubValue", "entra", ops, start);
     expect(on.attributes?.["emails"]).toEqual([{ value: "h@x.example", type: "home" }]);
@@ -113,8 +168,13 @@ describe("PATCH tolerances", () => {
 
   it("8 removeFilteredSubValue: with a value, only a matched email holding that value is removed", () => {
     const start = { userName: "u", emails: [{ value: "w@x.example", type: "work" }] };
-    expect(run("entra", [{ op: "remove", path: 'emails[type eq "work"].value', value: "other@x.example" }], start).attributes?.["emails"]).toHaveLength(1);
-    expect(run("entra", [{ op: "remove", path: 'emails[type eq "work"].value', value: "W@x.example" }], start).attributes).not.toHaveProperty("emails");
+    expect(
+      run("entra", [{ op: "remove", path: 'emails[type eq "work"].value', value: "other@x.example" }], start)
+        .attributes?.["emails"],
+    ).toHaveLength(1);
+    expect(
+      run("entra", [{ op: "remove", path: 'emails[type eq "work"].value', value: "W@x.example" }], start).attributes,
+    ).not.toHaveProperty("emails");
   });
 
   it("8 removeFilteredSubValue: nothing to remove is not an error", () => {
@@ -131,7 +191,9 @@ describe("PATCH tolerances", () => {
     const matching = onAndOff("managerAsString", "entra", [{ op: "remove", path: `${ENT}:manager[value eq "m1"]` }]);
     expect(matching.on.attributes).not.toHaveProperty(ENT);
     expect(matching.off.scimType).toBe("invalidPath");
-    expect(run("entra", [{ op: "remove", path: `${ENT}:manager[value eq "m9"]` }]).attributes?.[ENT]).toEqual({ manager: { value: "m1" } });
+    expect(run("entra", [{ op: "remove", path: `${ENT}:manager[value eq "m9"]` }]).attributes?.[ENT]).toEqual({
+      manager: { value: "m1" },
+    });
   });
 
   it("10 jsonEncodedRoles: entra decodes a JSON-encoded role, rfc keeps the string as the value", () => {
@@ -142,13 +204,21 @@ describe("PATCH tolerances", () => {
   });
 
   it("11 addSingleValuedAsReplace: add replaces a single value under rfc too, and is recorded", () => {
-    const r = run("rfc", [{ op: "add", path: "externalId", value: "new" }], { displayName: "G", externalId: "old" }, "Group");
+    const r = run(
+      "rfc",
+      [{ op: "add", path: "externalId", value: "new" }],
+      { displayName: "G", externalId: "old" },
+      "Group",
+    );
     expect(r.attributes?.["externalId"]).toBe("new");
     expect(r.tol.fired).toContain("addSingleValuedAsReplace");
   });
 
   it("12 skipUnknownAttributes: okta skips the unknown attribute and applies the rest, rfc refuses all", () => {
-    const ops = [{ op: "replace", path: "favouriteColour", value: "blue" }, { op: "replace", value: { title: "CTO", shoeSize: 9 } }];
+    const ops = [
+      { op: "replace", path: "favouriteColour", value: "blue" },
+      { op: "replace", value: { title: "CTO", shoeSize: 9 } },
+    ];
     const { on, off } = onAndOff("skipUnknownAttributes", "okta", ops);
     expect(on.attributes).toEqual({ ...user, title: "CTO" });
     expect(off.scimType).toBe("invalidPath");
@@ -162,7 +232,10 @@ describe("PATCH tolerances", () => {
   });
 
   it("17 ignoreOwnIdInValue: another id is still refused", () => {
-    expect(run("okta", [{ op: "replace", value: { id: "other", displayName: "New" } }], { displayName: "Old" }, "Group").scimType).toBe("mutability");
+    expect(
+      run("okta", [{ op: "replace", value: { id: "other", displayName: "New" } }], { displayName: "Old" }, "Group")
+        .scimType,
+    ).toBe("mutability");
   });
 
   it("18 replaceMembersEmptyClears: replace members [] clears under rfc too", () => {

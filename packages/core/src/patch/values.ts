@@ -13,7 +13,12 @@ export const asObject = (value: JsonValue | undefined): JsonObject | undefined =
   isPlainObject(value) ? (value as JsonObject) : undefined;
 
 /** Reads one value (one element of a multi-valued attribute); `undefined` means absent. */
-export function readOne(def: AttributeDefinition, value: unknown, path: string, tol: ToleranceContext): JsonValue | undefined {
+export function readOne(
+  def: AttributeDefinition,
+  value: unknown,
+  path: string,
+  tol: ToleranceContext,
+): JsonValue | undefined {
   return decodeSingle(def, value, path, tol);
 }
 
@@ -28,12 +33,21 @@ export function readList(def: AttributeDefinition, value: unknown, path: string,
 }
 
 /** Reads a whole attribute value (list or single). */
-export function readValue(def: AttributeDefinition, value: unknown, path: string, tol: ToleranceContext): JsonValue | undefined {
+export function readValue(
+  def: AttributeDefinition,
+  value: unknown,
+  path: string,
+  tol: ToleranceContext,
+): JsonValue | undefined {
   return def.multiValued ? readList(def, value, path, tol) : readOne(def, value, path, tol);
 }
 
 /** Equality as the definition says to compare: strings case-insensitively unless `caseExact`. */
-export function sameValue(def: AttributeDefinition | undefined, a: JsonValue | undefined, b: JsonValue | undefined): boolean {
+export function sameValue(
+  def: AttributeDefinition | undefined,
+  a: JsonValue | undefined,
+  b: JsonValue | undefined,
+): boolean {
   if (typeof a === "string" && typeof b === "string") {
     return def?.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
   }
@@ -79,7 +93,13 @@ export function settlePrimary(list: JsonValue[], winner?: JsonValue): JsonValue[
 }
 
 /** Merges sub-attributes into a complex value; with `nullClears`, a `null` in `raw` removes that sub. */
-export function mergeComplex(def: AttributeDefinition, current: JsonObject | undefined, decoded: JsonObject | undefined, raw: unknown, nullClears: boolean): JsonObject {
+export function mergeComplex(
+  def: AttributeDefinition,
+  current: JsonObject | undefined,
+  decoded: JsonObject | undefined,
+  raw: unknown,
+  nullClears: boolean,
+): JsonObject {
   const out: JsonObject = { ...current, ...decoded };
   if (nullClears && isPlainObject(raw)) {
     for (const [key, v] of Object.entries(raw)) {

@@ -8,10 +8,16 @@ import { checkPerson } from "../audit/person.js";
 import type { Actor, Person } from "../audit/trail.js";
 import { DIRECTORY } from "../directories/model.js";
 import { ScimConfigError } from "../errors.js";
-import type { JsonObject, ScimStore, StoreTransaction } from "../store/types.js";
+import type { JsonObject, StoreTransaction } from "../store/types.js";
 import { applyRoles, planRoles } from "./apply-roles.js";
 import { HOST_ACTOR, inPolicyUnit, type PolicyJournal, type PolicyUnitDeps } from "./journal.js";
-import { checkDeprovisioning, type DeprovisioningPolicy, type ResolvedPolicy, type RoleChange, type RoleDefinition } from "./options.js";
+import {
+  checkDeprovisioning,
+  type DeprovisioningPolicy,
+  type ResolvedPolicy,
+  type RoleChange,
+  type RoleDefinition,
+} from "./options.js";
 import { verifyPasswordHash } from "./password.js";
 import {
   DEPROVISIONING,
@@ -109,7 +115,12 @@ export class PolicyAdmin {
       const members = await this.#groupMembers(journal.tx, groupId);
       const previous = (await journal.tx.getRecord(MAPPING, groupId))?.data["roleId"];
       await journal.tx.putRecord(MAPPING, { id: groupId, data: { groupId, roleId, mappedAt: journal.at } });
-      journal.audit({ operation: "policy.group.mapped", resourceType: "Group", resourceId: groupId, facts: { roleId, previousRoleId: typeof previous === "string" ? previous : null } });
+      journal.audit({
+        operation: "policy.group.mapped",
+        resourceType: "Group",
+        resourceId: groupId,
+        facts: { roleId, previousRoleId: typeof previous === "string" ? previous : null },
+      });
       const planned = await planRoles(journal.tx, this.policy, members, await loadMappings(journal.tx));
       return applyRoles(journal, this.policy, planned.plans, () => "group.mapped");
     });
@@ -122,7 +133,12 @@ export class PolicyAdmin {
       if (!previous) return [];
       const members = await this.#groupMembers(journal.tx, groupId);
       await journal.tx.deleteRecord(MAPPING, groupId);
-      journal.audit({ operation: "policy.group.unmapped", resourceType: "Group", resourceId: groupId, facts: { roleId: previous.data["roleId"] ?? null, reason: "admin" } });
+      journal.audit({
+        operation: "policy.group.unmapped",
+        resourceType: "Group",
+        resourceId: groupId,
+        facts: { roleId: previous.data["roleId"] ?? null, reason: "admin" },
+      });
       const planned = await planRoles(journal.tx, this.policy, members, await loadMappings(journal.tx));
       return applyRoles(journal, this.policy, planned.plans, () => "group.unmapped");
     });
@@ -138,7 +154,13 @@ export class PolicyAdmin {
         const roleId = typeof m?.["roleId"] === "string" ? m["roleId"] : null;
         const displayName = g.attributes["displayName"];
         const mappedAt = m?.["mappedAt"];
-        return { id: g.id, displayName: typeof displayName === "string" ? displayName : null, roleId, active: roleId !== null, mappedAt: typeof mappedAt === "string" ? mappedAt : null };
+        return {
+          id: g.id,
+          displayName: typeof displayName === "string" ? displayName : null,
+          roleId,
+          active: roleId !== null,
+          mappedAt: typeof mappedAt === "string" ? mappedAt : null,
+        };
       });
     });
   }
@@ -156,7 +178,12 @@ export class PolicyAdmin {
       for (const p of planned.plans) {
         if (sameRoles(p.before, p.after)) continue;
         const userName = p.user.attributes["userName"];
-        changes.push({ userId: p.user.id, userName: typeof userName === "string" ? userName : null, before: p.before, after: p.after });
+        changes.push({
+          userId: p.user.id,
+          userName: typeof userName === "string" ? userName : null,
+          before: p.before,
+          after: p.after,
+        });
       }
       return { changes, unchanged: planned.plans.length - changes.length, excluded: planned.excluded };
     });
@@ -173,11 +200,21 @@ export class PolicyAdmin {
   /** Excludes a user: SCIM keeps updating their profile but never deactivates, deletes or re-roles them. */
   async exclude(tenantId: string, userId: string, note?: string): Promise<Exclusion> {
     return this.#write(tenantId, this.#actor(), async (journal) => {
-      if (!(await journal.tx.getResource("User", userId))) throw new ScimConfigError(`User ${userId} does not exist in tenant ${tenantId}`, "notFound");
+      if (!(await journal.tx.getResource("User", userId)))
+        throw new ScimConfigError(`User ${userId} does not exist in tenant ${tenantId}`, "notFound");
       const existing = (await journal.tx.getRecord(EXCLUSION, userId))?.data as unknown as Exclusion | undefined;
-      const exclusion: Exclusion = { userId, excludedAt: existing?.excludedAt ?? journal.at, note: note ?? existing?.note ?? null };
+      const exclusion: Exclusion = {
+        userId,
+        excludedAt: existing?.excludedAt ?? journal.at,
+        note: note ?? existing?.note ?? null,
+      };
       await journal.tx.putRecord(EXCLUSION, { id: userId, data: { ...exclusion } });
-      journal.audit({ operation: "policy.user.excluded", resourceType: "User", resourceId: userId, facts: { note: exclusion.note } });
+      journal.audit({
+        operation: "policy.user.excluded",
+        resourceType: "User",
+        resourceId: userId,
+        facts: { note: exclusion.note },
+      });
       return exclusion;
     });
   }
@@ -194,7 +231,9 @@ export class PolicyAdmin {
   }
 
   async listExclusions(tenantId: string): Promise<Exclusion[]> {
-    return this.#read(tenantId, async (tx) => (await tx.listRecords(EXCLUSION)).map((r) => r.data as unknown as Exclusion));
+    return this.#read(tenantId, async (tx) =>
+      (await tx.listRecords(EXCLUSION)).map((r) => r.data as unknown as Exclusion),
+    );
   }
 
   /** Sets a directory's deprovisioning; fields left out keep their current value. */
@@ -205,7 +244,12 @@ export class PolicyAdmin {
       const next = checkDeprovisioning({ ...current, ...setting }, "setDeprovisioning");
       const data = deprovisioningToRecord(next);
       await journal.tx.putRecord(DEPROVISIONING, { id: directoryId, data });
-      journal.audit({ operation: "policy.deprovisioning.set", resourceType: null, resourceId: null, facts: { ...data } });
+      journal.audit({
+        operation: "policy.deprovisioning.set",
+        resourceType: null,
+        resourceId: null,
+        facts: { ...data },
+      });
       return next;
     });
   }
@@ -231,7 +275,10 @@ export class PolicyAdmin {
 
   /** True when `candidate` matches the password last synced for the user (hash mode only). */
   async verifyPassword(tenantId: string, userId: string, candidate: string): Promise<boolean> {
-    const hash = await this.#read(tenantId, async (tx) => (await tx.getResource("User", userId))?.internal["passwordHash"]);
+    const hash = await this.#read(
+      tenantId,
+      async (tx) => (await tx.getResource("User", userId))?.internal["passwordHash"],
+    );
     return typeof hash === "string" ? verifyPasswordHash(hash, candidate) : false;
   }
 

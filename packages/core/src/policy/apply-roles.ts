@@ -69,7 +69,13 @@ export async function applyRoles(
       else internal["roles"] = [...plan.after];
       return internal;
     });
-    const change: RoleChange = { tenantId: journal.tenantId, userId: plan.user.id, before: plan.before, after: plan.after, reason: reasonOf(plan.user.id) };
+    const change: RoleChange = {
+      tenantId: journal.tenantId,
+      userId: plan.user.id,
+      before: plan.before,
+      after: plan.after,
+      reason: reasonOf(plan.user.id),
+    };
     await reportRoleChange(journal, policy, change);
     out.push(change);
   }
@@ -77,9 +83,20 @@ export async function applyRoles(
 }
 
 /** The roles a deleted user held are gone with it: report that, and drop it from the holder index. */
-export async function rolesGone(journal: Journal, policy: ResolvedPolicy, userId: string, before: Roles): Promise<void> {
+export async function rolesGone(
+  journal: Journal,
+  policy: ResolvedPolicy,
+  userId: string,
+  before: Roles,
+): Promise<void> {
   if (before === null || before.length === 0) return;
-  await reportRoleChange(journal, policy, { tenantId: journal.tenantId, userId, before, after: [], reason: "user.deleted" });
+  await reportRoleChange(journal, policy, {
+    tenantId: journal.tenantId,
+    userId,
+    before,
+    after: [],
+    reason: "user.deleted",
+  });
 }
 
 export async function reportRoleChange(journal: Journal, policy: ResolvedPolicy, change: RoleChange): Promise<void> {
@@ -92,7 +109,12 @@ export async function reportRoleChange(journal: Journal, policy: ResolvedPolicy,
   }
   const before = change.before === null ? null : [...change.before];
   const after = change.after === null ? null : [...change.after];
-  journal.audit({ operation: "policy.role.changed", resourceType: "User", resourceId: change.userId, facts: { before, after, reason: change.reason } });
+  journal.audit({
+    operation: "policy.role.changed",
+    resourceType: "User",
+    resourceId: change.userId,
+    facts: { before, after, reason: change.reason },
+  });
   journal.event({
     type: "role.changed",
     directoryId: journal.actor.directoryId,

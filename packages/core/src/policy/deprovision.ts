@@ -35,9 +35,19 @@ export async function noteDeprovision(
   facts: Record<string, JsonValue> | null,
 ): Promise<void> {
   if (facts !== null) {
-    journal.audit({ operation: "policy.user.deprovisioned", resourceType: "User", resourceId: userId, facts: { mode, trigger, ...facts } });
+    journal.audit({
+      operation: "policy.user.deprovisioned",
+      resourceType: "User",
+      resourceId: userId,
+      facts: { mode, trigger, ...facts },
+    });
   }
-  const notice: DeprovisionNotice = { tenantId: journal.tenantId, directoryId: journal.actor.directoryId, userId, mode };
+  const notice: DeprovisionNotice = {
+    tenantId: journal.tenantId,
+    directoryId: journal.actor.directoryId,
+    userId,
+    mode,
+  };
   await tellHost(journal, policy.inTransaction.onDeprovision, policy.onDeprovision, notice);
 }
 
@@ -46,7 +56,12 @@ export async function noteDeprovision(
  * which directory and from which groups. The password hash is not kept: a deleted account's
  * credential has no reason to outlive it.
  */
-export async function writeTombstone(tx: StoreTransaction, user: StoredResource, at: string, directoryId: string | null): Promise<void> {
+export async function writeTombstone(
+  tx: StoreTransaction,
+  user: StoredResource,
+  at: string,
+  directoryId: string | null,
+): Promise<void> {
   const groups = (user.groups ?? (await tx.groupsOf([user.id])).get(user.id) ?? []).map((g) => g.groupId);
   const { passwordHash: _secret, ...kept } = user.internal;
   const internal: JsonObject = { ...kept, deletedAt: at, deletedBy: directoryId, groups };

@@ -43,7 +43,15 @@ export function createPolicy(options: PolicyOptions = {}): Policy {
   };
 }
 
-export { PolicyAdmin, type PolicyAdminDeps, type GroupRoleInfo, type MappingPreview, type RolePreview, type SweepResult, type Tombstone } from "./admin.js";
+export {
+  PolicyAdmin,
+  type PolicyAdminDeps,
+  type GroupRoleInfo,
+  type MappingPreview,
+  type RolePreview,
+  type SweepResult,
+  type Tombstone,
+} from "./admin.js";
 export type {
   PolicyOptions,
   ResolvedPolicy,

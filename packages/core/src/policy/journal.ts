@@ -27,7 +27,13 @@ export interface PolicyUnitDeps {
  * Runs admin work as one unit of work with its own journal, then runs the host's after-commit hooks
  * and hands the events to `deliver` — only once the unit of work has committed.
  */
-export async function inPolicyUnit<T>(deps: PolicyUnitDeps, tenantId: string, actor: Actor, at: string, work: (journal: Journal) => Promise<T>): Promise<T> {
+export async function inPolicyUnit<T>(
+  deps: PolicyUnitDeps,
+  tenantId: string,
+  actor: Actor,
+  at: string,
+  work: (journal: Journal) => Promise<T>,
+): Promise<T> {
   let journal: Journal | undefined;
   let events: ScimEvent[] = [];
   const result = await deps.store.transaction(tenantId, async (tx) => {
@@ -38,7 +44,9 @@ export async function inPolicyUnit<T>(deps: PolicyUnitDeps, tenantId: string, ac
     return out;
   });
   await journal?.runAfterCommit((error) =>
-    (deps.logger ?? console).error("scimkit: a host hook failed after commit", { error: error instanceof Error ? error.message : String(error) }),
+    (deps.logger ?? console).error("scimkit: a host hook failed after commit", {
+      error: error instanceof Error ? error.message : String(error),
+    }),
   );
   deps.deliver(events);
   return result;

@@ -167,9 +167,14 @@ export function checkDeprovisioning(p: Partial<DeprovisioningPolicy>, what: stri
   const d = out.onDeactivate;
   if (typeof d === "object") {
     const days = d.deactivateThenDeleteAfterDays;
-    if (!Number.isInteger(days) || days < 1) throw new ScimConfigError(`${what}: deactivateThenDeleteAfterDays must be a whole number of days ≥ 1`);
-  } else if (d !== "deactivate" && d !== "delete") throw new ScimConfigError(`${what}: onDeactivate must be "deactivate", "delete" or { deactivateThenDeleteAfterDays }`);
-  if (out.onDelete !== "hard" && out.onDelete !== "tombstone") throw new ScimConfigError(`${what}: onDelete must be "hard" or "tombstone"`);
+    if (!Number.isInteger(days) || days < 1)
+      throw new ScimConfigError(`${what}: deactivateThenDeleteAfterDays must be a whole number of days ≥ 1`);
+  } else if (d !== "deactivate" && d !== "delete")
+    throw new ScimConfigError(
+      `${what}: onDeactivate must be "deactivate", "delete" or { deactivateThenDeleteAfterDays }`,
+    );
+  if (out.onDelete !== "hard" && out.onDelete !== "tombstone")
+    throw new ScimConfigError(`${what}: onDelete must be "hard" or "tombstone"`);
   return out;
 }
 
@@ -181,19 +186,25 @@ export function resolvePolicyOptions(options: PolicyOptions): ResolvedPolicy {
   const roles = [...(options.roles ?? [])];
   const ids = new Set<string>();
   for (const r of roles) {
-    if (typeof r.id !== "string" || r.id === "") throw new ScimConfigError("policy.roles: every role needs a non-empty id");
+    if (typeof r.id !== "string" || r.id === "")
+      throw new ScimConfigError("policy.roles: every role needs a non-empty id");
     if (ids.has(r.id)) throw new ScimConfigError(`policy.roles: role "${r.id}" is declared twice`);
     ids.add(r.id);
   }
   // Stable sort: equal priorities keep declaration order.
-  const ordered = roles.map((r, i) => ({ r, i })).sort((a, b) => (b.r.priority ?? 0) - (a.r.priority ?? 0) || a.i - b.i);
+  const ordered = roles
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => (b.r.priority ?? 0) - (a.r.priority ?? 0) || a.i - b.i);
   const rank = new Map(ordered.map(({ r }, i) => [r.id, i]));
   const fallbackRole = options.fallbackRole ?? null;
-  if (fallbackRole !== null && !ids.has(fallbackRole)) throw new ScimConfigError(`policy.fallbackRole: "${fallbackRole}" is not a declared role`);
+  if (fallbackRole !== null && !ids.has(fallbackRole))
+    throw new ScimConfigError(`policy.fallbackRole: "${fallbackRole}" is not a declared role`);
   const protectLastAdmin = options.protectLastAdmin ?? null;
-  if (protectLastAdmin !== null && !ids.has(protectLastAdmin)) throw new ScimConfigError(`policy.protectLastAdmin: "${protectLastAdmin}" is not a declared role`);
+  if (protectLastAdmin !== null && !ids.has(protectLastAdmin))
+    throw new ScimConfigError(`policy.protectLastAdmin: "${protectLastAdmin}" is not a declared role`);
   const minLength = options.passwordMinLength ?? 10;
-  if (!Number.isInteger(minLength) || minLength < 1) throw new ScimConfigError("policy.passwordMinLength must be a whole number ≥ 1");
+  if (!Number.isInteger(minLength) || minLength < 1)
+    throw new ScimConfigError("policy.passwordMinLength must be a whole number ≥ 1");
   const mode = options.mode ?? "single";
   if (mode !== "single" && mode !== "multi") throw new ScimConfigError('policy.mode must be "single" or "multi"');
   return {

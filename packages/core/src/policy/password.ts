@@ -16,7 +16,9 @@ const COST: ScryptOptions = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEY_LENGTH = 32;
 
 function derive(password: string, salt: Buffer, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scrypt(password.normalize("NFC"), salt, KEY_LENGTH, options, (e, key) => (e ? reject(e) : resolve(key))));
+  return new Promise((resolve, reject) =>
+    scrypt(password.normalize("NFC"), salt, KEY_LENGTH, options, (e, key) => (e ? reject(e) : resolve(key))),
+  );
 }
 
 /** `scrypt$N$r$p$salt$hash` (base64url): the parameters travel with the hash so they can be raised later. */
@@ -31,7 +33,12 @@ export async function verifyPasswordHash(encoded: string, candidate: string): Pr
   const [scheme, n, r, p, salt, hash] = encoded.split("$");
   if (scheme !== "scrypt" || salt === undefined || hash === undefined) return false;
   const N = Number(n);
-  const options: ScryptOptions = { N, r: Number(r), p: Number(p), maxmem: Math.max(COST.maxmem ?? 0, 256 * N * Number(r)) };
+  const options: ScryptOptions = {
+    N,
+    r: Number(r),
+    p: Number(p),
+    maxmem: Math.max(COST.maxmem ?? 0, 256 * N * Number(r)),
+  };
   const expected = Buffer.from(hash, "base64url");
   const actual = await derive(candidate, Buffer.from(salt, "base64url"), options);
   return expected.length === actual.length && timingSafeEqual(expected, actual);
@@ -43,21 +50,45 @@ export async function verifyPasswordHash(encoded: string, candidate: string): Pr
  * refused. The host's `onPassword` runs inside the unit of work: a password acknowledged to the IdP
  * must be stored, or the request must fail.
  */
-export async function applyPassword(journal: Journal, policy: ResolvedPolicy, userId: string, password: string, internal: JsonObject): Promise<JsonObject> {
+export async function applyPassword(
+  journal: Journal,
+  policy: ResolvedPolicy,
+  userId: string,
+  password: string,
+  internal: JsonObject,
+): Promise<JsonObject> {
   if (!policy.passwordSync) {
     if (policy.passwordWhenOff === "reject") {
-      throw new ScimError(400, 'Attribute "password" is not accepted: this service does not sync passwords', "invalidValue");
+      throw new ScimError(
+        400,
+        'Attribute "password" is not accepted: this service does not sync passwords',
+        "invalidValue",
+      );
     }
-    journal.audit({ operation: "policy.password.ignored", resourceType: "User", resourceId: userId, facts: { reason: "passwordSyncOff" } });
+    journal.audit({
+      operation: "policy.password.ignored",
+      resourceType: "User",
+      resourceId: userId,
+      facts: { reason: "passwordSyncOff" },
+    });
     return internal;
   }
   // Length in characters as a person counts them, not UTF-16 units.
   if ([...password].length < policy.passwordMinLength) {
-    throw new ScimError(400, `Attribute "password" must be at least ${policy.passwordMinLength} characters long`, "invalidValue");
+    throw new ScimError(
+      400,
+      `Attribute "password" must be at least ${policy.passwordMinLength} characters long`,
+      "invalidValue",
+    );
   }
   let next = internal;
   if (policy.onPassword) await policy.onPassword({ tenantId: journal.tenantId, userId, password }, journal.tx);
   else next = { ...internal, passwordHash: await hashPassword(password), passwordChangedAt: journal.at };
-  journal.audit({ operation: "policy.password.set", resourceType: "User", resourceId: userId, facts: { method: policy.onPassword ? "hook" : "hash" } });
+  journal.audit({
+    operation: "policy.password.set",
+    resourceType: "User",
+    resourceId: userId,
+    facts: { method: policy.onPassword ? "hook" : "hash" },
+  });
   return next;
 }

@@ -52,14 +52,23 @@ export async function isExcluded(tx: StoreTransaction, userId: string): Promise<
 }
 
 /** The deprovisioning policy of a directory: its own record, else the configured default. */
-export async function deprovisioningFor(tx: StoreTransaction, directoryId: string | null, fallback: DeprovisioningPolicy): Promise<DeprovisioningPolicy> {
+export async function deprovisioningFor(
+  tx: StoreTransaction,
+  directoryId: string | null,
+  fallback: DeprovisioningPolicy,
+): Promise<DeprovisioningPolicy> {
   if (directoryId === null) return fallback;
   const rec = await tx.getRecord(DEPROVISIONING, directoryId);
-  return rec ? ({ ...defaultDeprovisioning, ...(rec.data as unknown as Partial<DeprovisioningPolicy>) } as DeprovisioningPolicy) : fallback;
+  return rec
+    ? ({ ...defaultDeprovisioning, ...(rec.data as unknown as Partial<DeprovisioningPolicy>) } as DeprovisioningPolicy)
+    : fallback;
 }
 
 export const deprovisioningToRecord = (p: DeprovisioningPolicy): JsonObject => ({
-  onDeactivate: typeof p.onDeactivate === "object" ? { deactivateThenDeleteAfterDays: p.onDeactivate.deactivateThenDeleteAfterDays } : p.onDeactivate,
+  onDeactivate:
+    typeof p.onDeactivate === "object"
+      ? { deactivateThenDeleteAfterDays: p.onDeactivate.deactivateThenDeleteAfterDays }
+      : p.onDeactivate,
   onDelete: p.onDelete,
 });
 
@@ -73,5 +82,8 @@ export async function updateInternal(
   update: (internal: JsonObject) => JsonObject,
 ): Promise<StoredResource> {
   const { members: _members, ...write } = resource;
-  return tx.replaceResource({ ...write, internal: update({ ...resource.internal }) }, { expectedVersion: resource.version });
+  return tx.replaceResource(
+    { ...write, internal: update({ ...resource.internal }) },
+    { expectedVersion: resource.version },
+  );
 }

@@ -43,7 +43,12 @@ function requestReview(policy: ResolvedPolicy, rolesOn: boolean, journal: Journa
   const mappingsNow = async () => (mappings ??= await loadMappings(tx));
 
   /** The roles a reviewed user ends with, written with the user and reported. */
-  async function settleRoles(userId: string, internal: JsonObject, after: Roles, reason: RoleChangeReason): Promise<JsonObject> {
+  async function settleRoles(
+    userId: string,
+    internal: JsonObject,
+    after: Roles,
+    reason: RoleChangeReason,
+  ): Promise<JsonObject> {
     const before = storedRoles(internal);
     if (sameRoles(before, after)) return internal;
     await reportRoleChange(journal, policy, { tenantId: journal.tenantId, userId, before, after, reason });
@@ -54,7 +59,12 @@ function requestReview(policy: ResolvedPolicy, rolesOn: boolean, journal: Journa
     const blocked = await deprovisionBlocked(tx, policy, user);
     if (blocked) {
       // Kept active before anything is written, so the store, the answer and the trail agree.
-      journal.audit({ operation: "policy.deactivation.blocked", resourceType: "User", resourceId: user.id, facts: { reason: blocked } });
+      journal.audit({
+        operation: "policy.deactivation.blocked",
+        resourceType: "User",
+        resourceId: user.id,
+        facts: { reason: blocked },
+      });
       return { write: { ...next, attributes: { ...next.attributes, active: true } }, thenDelete: false };
     }
     const rule = (await deprovisioningFor(tx, journal.actor.directoryId, policy.deprovisioning)).onDeactivate;
@@ -66,12 +76,23 @@ function requestReview(policy: ResolvedPolicy, rolesOn: boolean, journal: Journa
     }
     let internal: JsonObject = { ...next.internal, deactivatedAt: journal.at };
     if (typeof rule === "object") {
-      await tx.putRecord(PENDING_DELETE, { id: user.id, data: { userId: user.id, directoryId: journal.actor.directoryId, deactivatedAt: journal.at } });
-      await noteDeprovision(journal, policy, user.id, "deactivate", "deactivate", { deleteAfterDays: rule.deactivateThenDeleteAfterDays });
+      await tx.putRecord(PENDING_DELETE, {
+        id: user.id,
+        data: { userId: user.id, directoryId: journal.actor.directoryId, deactivatedAt: journal.at },
+      });
+      await noteDeprovision(journal, policy, user.id, "deactivate", "deactivate", {
+        deleteAfterDays: rule.deactivateThenDeleteAfterDays,
+      });
     } else {
       await noteDeprovision(journal, policy, user.id, "deactivate", "deactivate", null);
     }
-    if (rolesOn) internal = await settleRoles(user.id, internal, effectiveRoles(policy, { active: false, current: storedRoles(internal), granted: [] }), "user.deactivated");
+    if (rolesOn)
+      internal = await settleRoles(
+        user.id,
+        internal,
+        effectiveRoles(policy, { active: false, current: storedRoles(internal), granted: [] }),
+        "user.deactivated",
+      );
     return { write: { ...next, internal }, thenDelete: false };
   }
 
@@ -84,7 +105,12 @@ function requestReview(policy: ResolvedPolicy, rolesOn: boolean, journal: Journa
       const groups = user.groups ?? (await tx.groupsOf([user.id])).get(user.id) ?? [];
       const granted = groups.flatMap((g) => mapped.get(g.groupId) ?? []);
       const current = storedRoles(internal);
-      internal = await settleRoles(user.id, internal, effectiveRoles(policy, { active: true, current, granted }), "user.reactivated");
+      internal = await settleRoles(
+        user.id,
+        internal,
+        effectiveRoles(policy, { active: true, current, granted }),
+        "user.reactivated",
+      );
     }
     return { write: { ...next, internal }, thenDelete: false };
   }
@@ -92,13 +118,17 @@ function requestReview(policy: ResolvedPolicy, rolesOn: boolean, journal: Journa
   return {
     async review(plan) {
       let next = plan.next;
-      if (plan.password !== undefined) next = { ...next, internal: await applyPassword(journal, policy, next.id, plan.password, next.internal) };
+      if (plan.password !== undefined)
+        next = { ...next, internal: await applyPassword(journal, policy, next.id, plan.password, next.internal) };
       const user = plan.before;
       if (user === null) {
         // A new user holds the fallback role until a mapped group grants another.
         if (!rolesOn || policy.fallbackRole === null) return { write: next, thenDelete: false };
         const after = effectiveRoles(policy, { active: isActive(next.attributes), current: null, granted: [] });
-        return { write: { ...next, internal: await settleRoles(next.id, next.internal, after, "user.created") }, thenDelete: false };
+        return {
+          write: { ...next, internal: await settleRoles(next.id, next.internal, after, "user.created") },
+          thenDelete: false,
+        };
       }
       const was = isActive(user.attributes);
       const is = isActive(next.attributes);
@@ -113,7 +143,12 @@ function requestReview(policy: ResolvedPolicy, rolesOn: boolean, journal: Journa
         // Ignored rather than refused: an IdP that gets an error retries, and Entra quarantines a
         // job that keeps failing. The client sees 204, the user stays, the audit says why.
         if (blocked) {
-          journal.audit({ operation: "policy.delete.ignored", resourceType: "User", resourceId: resource.id, facts: { reason: blocked } });
+          journal.audit({
+            operation: "policy.delete.ignored",
+            resourceType: "User",
+            resourceId: resource.id,
+            facts: { reason: blocked },
+          });
           return "handled";
         }
         const setting = await deprovisioningFor(tx, journal.actor.directoryId, policy.deprovisioning);
@@ -151,9 +186,18 @@ function requestReview(policy: ResolvedPolicy, rolesOn: boolean, journal: Journa
           const deleted = deletedGroups.get(change.id);
           if (!deleted) continue;
           await tx.deleteRecord(MAPPING, change.id);
-          journal.audit({ operation: "policy.group.unmapped", resourceType: "Group", resourceId: change.id, facts: { roleId: deleted.roleId, reason: "group.deleted" } });
+          journal.audit({
+            operation: "policy.group.unmapped",
+            resourceType: "Group",
+            resourceId: change.id,
+            facts: { roleId: deleted.roleId, reason: "group.deleted" },
+          });
           affect(deleted.members, "group.deleted");
-        } else if (rolesOn && change.membersAdded.length + change.membersRemoved.length > 0 && (await mappingsNow()).has(change.id)) {
+        } else if (
+          rolesOn &&
+          change.membersAdded.length + change.membersRemoved.length > 0 &&
+          (await mappingsNow()).has(change.id)
+        ) {
           // An unmapped (inactive) group takes no part in roles: its membership changes cost nothing here.
           affect(change.membersAdded, "membership.added");
           affect(change.membersRemoved, "membership.removed");

@@ -13,16 +13,25 @@ const withFallback = resolvePolicyOptions({ roles, fallbackRole: "member" });
 
 describe("effectiveRoles", () => {
   it("single mode keeps only the highest-priority granted role", () => {
-    expect(effectiveRoles(single, { active: true, current: null, granted: ["member", "admin", "billing"] })).toEqual(["admin"]);
+    expect(effectiveRoles(single, { active: true, current: null, granted: ["member", "admin", "billing"] })).toEqual([
+      "admin",
+    ]);
   });
 
   it("single mode breaks a priority tie in favour of the role declared first", () => {
-    const tied = resolvePolicyOptions({ roles: [{ id: "b", label: "B" }, { id: "a", label: "A" }] });
+    const tied = resolvePolicyOptions({
+      roles: [
+        { id: "b", label: "B" },
+        { id: "a", label: "A" },
+      ],
+    });
     expect(effectiveRoles(tied, { active: true, current: null, granted: ["a", "b"] })).toEqual(["b"]);
   });
 
   it("multi mode returns the union, without repeats, best-ranked first", () => {
-    expect(effectiveRoles(multi, { active: true, current: null, granted: ["member", "billing", "member", "admin"] })).toEqual(["admin", "billing", "member"]);
+    expect(
+      effectiveRoles(multi, { active: true, current: null, granted: ["member", "billing", "member", "admin"] }),
+    ).toEqual(["admin", "billing", "member"]);
   });
 
   it("an active user in no mapped group gets the fallback role when one is configured", () => {
@@ -76,7 +85,15 @@ describe("resolvePolicyOptions", () => {
   });
 
   it.each([
-    [{ roles: [{ id: "a", label: "A" }, { id: "a", label: "again" }] }, /declared twice/],
+    [
+      {
+        roles: [
+          { id: "a", label: "A" },
+          { id: "a", label: "again" },
+        ],
+      },
+      /declared twice/,
+    ],
     [{ roles, fallbackRole: "ghost" }, /fallbackRole/],
     [{ roles, protectLastAdmin: "ghost" }, /protectLastAdmin/],
     [{ deprovisioning: { onDeactivate: { deactivateThenDeleteAfterDays: 0 } } }, /deactivateThenDeleteAfterDays/],

@@ -22,7 +22,10 @@ export interface RoleInputs {
  * - Active in mapped groups: the best-ranked role (single) or all of them in rank order (multi).
  * - Active in no mapped group: the fallback role, or `null` when the host keeps its own value.
  */
-export function effectiveRoles(policy: Pick<ResolvedPolicy, "mode" | "rank" | "fallbackRole">, input: RoleInputs): Roles {
+export function effectiveRoles(
+  policy: Pick<ResolvedPolicy, "mode" | "rank" | "fallbackRole">,
+  input: RoleInputs,
+): Roles {
   if (!input.active) return input.current === null ? null : [];
   // A mapping to a role that is no longer declared grants nothing.
   const known = [...new Set(input.granted)].filter((r) => policy.rank.has(r));

@@ -29,35 +29,61 @@ export interface SweepDeps extends PolicyUnitDeps {
   readonly now: () => Date;
 }
 
-export async function sweepTenant(policy: ResolvedPolicy, deps: SweepDeps, tenantId: string, now: Date): Promise<SweepResult> {
-  const pending = await deps.store.transaction(tenantId, async (tx) => (await tx.listRecords(PENDING_DELETE)).map((r) => r.data as unknown as PendingDelete), { readOnly: true });
+export async function sweepTenant(
+  policy: ResolvedPolicy,
+  deps: SweepDeps,
+  tenantId: string,
+  now: Date,
+): Promise<SweepResult> {
+  const pending = await deps.store.transaction(
+    tenantId,
+    async (tx) => (await tx.listRecords(PENDING_DELETE)).map((r) => r.data as unknown as PendingDelete),
+    { readOnly: true },
+  );
   const deleted: string[] = [];
   const kept: { userId: string; reason: GuardReason }[] = [];
   const failed: { userId: string; error: string }[] = [];
   for (const p of pending) {
     try {
       const actor = { ...HOST_ACTOR, directoryId: p.directoryId };
-      const outcome = await inPolicyUnit(deps, tenantId, actor, deps.now().toISOString(), async (journal): Promise<GuardReason | "deleted" | null> => {
-        const tx = journal.tx;
-        const user = await tx.getResource("User", p.userId);
-        // Reactivated or deleted meanwhile: nothing is pending any more.
-        if (!user || user.attributes["active"] !== false) {
-          await tx.deleteRecord(PENDING_DELETE, p.userId);
-          return null;
-        }
-        const rule = (await deprovisioningFor(tx, p.directoryId, policy.deprovisioning)).onDeactivate;
-        if (typeof rule !== "object" || Date.parse(p.deactivatedAt) + rule.deactivateThenDeleteAfterDays * DAY_MS > now.getTime()) return null;
-        const blocked = await deprovisionBlocked(tx, policy, user);
-        if (blocked) return blocked;
-        const deletion = await deleteByPolicy(tx, user, journal.at);
-        const change = visibleChange(deps.registry, deletion);
-        const facts = { deactivatedAt: p.deactivatedAt, deleteAfterDays: rule.deactivateThenDeleteAfterDays };
-        journal.audit({ operation: "policy.sweep", resourceType: "User", resourceId: user.id, change, status: 204, facts });
-        journal.event(...eventsOf(change, p.directoryId));
-        await noteDeprovision(journal, policy, user.id, "delete", "sweep", {});
-        await rolesGone(journal, policy, user.id, storedRoles(user.internal));
-        return "deleted";
-      });
+      const outcome = await inPolicyUnit(
+        deps,
+        tenantId,
+        actor,
+        deps.now().toISOString(),
+        async (journal): Promise<GuardReason | "deleted" | null> => {
+          const tx = journal.tx;
+          const user = await tx.getResource("User", p.userId);
+          // Reactivated or deleted meanwhile: nothing is pending any more.
+          if (user?.attributes["active"] !== false) {
+            await tx.deleteRecord(PENDING_DELETE, p.userId);
+            return null;
+          }
+          const rule = (await deprovisioningFor(tx, p.directoryId, policy.deprovisioning)).onDeactivate;
+          if (
+            typeof rule !== "object" ||
+            Date.parse(p.deactivatedAt) + rule.deactivateThenDeleteAfterDays * DAY_MS > now.getTime()
+          )
+            return null;
+          const blocked = await deprovisionBlocked(tx, policy, user);
+          if (blocked) return blocked;
+          const deletion = await deleteByPolicy(tx, user, journal.at);
+          const change = visibleChange(deps.registry, deletion);
+          const facts = { deactivatedAt: p.deactivatedAt, deleteAfterDays: rule.deactivateThenDeleteAfterDays };
+          journal.audit({
+            operation: "policy.sweep",
+            resourceType: "User",
+            resourceId: user.id,
+            change,
+            status: 204,
+            facts,
+          });
+          journal.event(...eventsOf(change, p.directoryId));
+          await noteDeprovision(journal, policy, user.id, "delete", "sweep", {});
+          await rolesGone(journal, policy, user.id, storedRoles(user.internal));
+          return "deleted";
+        },
+      );
       if (outcome === "deleted") deleted.push(p.userId);
       else if (outcome !== null) kept.push({ userId: p.userId, reason: outcome });
     } catch (error) {

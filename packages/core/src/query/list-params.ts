@@ -26,7 +26,14 @@ export interface ProjectionParams {
 const splitList = (v: string | readonly string[] | undefined): string[] =>
   (typeof v === "string" ? v.split(",") : [...(v ?? [])]).map((s) => s.trim()).filter((s) => s !== "");
 
-const intLike = z.union([z.number(), z.string().trim().regex(/^-?\d+$/, "must be an integer").transform(Number)]);
+const intLike = z.union([
+  z.number(),
+  z
+    .string()
+    .trim()
+    .regex(/^-?\d+$/, "must be an integer")
+    .transform(Number),
+]);
 
 const searchRequest = z.object({
   schemas: z.array(z.string()).optional(),
@@ -46,8 +53,10 @@ function finish(raw: z.output<typeof searchRequest>, maxResults: number, default
   if (order !== undefined && order !== "ascending" && order !== "descending") {
     throw badRequest("invalidValue", 'sortOrder must be "ascending" or "descending"');
   }
-  if (raw.startIndex !== undefined && !Number.isSafeInteger(raw.startIndex)) throw badRequest("invalidValue", "startIndex must be an integer");
-  if (raw.count !== undefined && !Number.isSafeInteger(raw.count)) throw badRequest("invalidValue", "count must be an integer");
+  if (raw.startIndex !== undefined && !Number.isSafeInteger(raw.startIndex))
+    throw badRequest("invalidValue", "startIndex must be an integer");
+  if (raw.count !== undefined && !Number.isSafeInteger(raw.count))
+    throw badRequest("invalidValue", "count must be an integer");
   const startIndex = Math.max(1, raw.startIndex ?? 1);
   const count = Math.min(maxResults, Math.max(0, raw.count ?? defaultCount));
   return {

@@ -3,5 +3,11 @@ import type { JsonObject, JsonValue } from "../json.js";
 import { URN } from "../schema/urns.js";
 
 export function listResponse(resources: readonly JsonValue[], total = resources.length, startIndex = 1): JsonObject {
-  return { schemas: [URN.ListResponse], totalResults: total, startIndex, itemsPerPage: resources.length, Resources: [...resources] };
+  return {
+    schemas: [URN.ListResponse],
+    totalResults: total,
+    startIndex,
+    itemsPerPage: resources.length,
+    Resources: [...resources],
+  };
 }

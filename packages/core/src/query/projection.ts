@@ -64,9 +64,11 @@ export function compileProjection(registry: SchemaRegistry, typeId: string, para
   const schemas = registry.resourceType(typeId);
   const { core, extensions } = schemas;
   const include = params.attributes.length > 0 ? select(registry, typeId, params.attributes) : undefined;
-  const exclude = !include && params.excludedAttributes.length > 0 ? select(registry, typeId, params.excludedAttributes) : undefined;
+  const exclude =
+    !include && params.excludedAttributes.length > 0 ? select(registry, typeId, params.excludedAttributes) : undefined;
   const alwaysReturned = (schema: string, name: string) =>
-    (schema === core.id ? core : extensions.find((e) => e.id === schema))?.attributes.find((a) => a.name === name)?.returned === "always";
+    (schema === core.id ? core : extensions.find((e) => e.id === schema))?.attributes.find((a) => a.name === name)
+      ?.returned === "always";
 
   const decide = (schema: string, name: string, value: JsonValue): JsonValue | undefined => {
     if (alwaysReturned(schema, name)) return value;

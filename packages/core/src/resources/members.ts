@@ -8,7 +8,11 @@ import type { MemberInput } from "../schema/resource-body.js";
 import type { Member } from "../store/types.js";
 import type { OperationContext } from "./context.js";
 
-export async function resolveMembers(ctx: OperationContext, groupId: string, inputs: readonly MemberInput[]): Promise<Member[]> {
+export async function resolveMembers(
+  ctx: OperationContext,
+  groupId: string,
+  inputs: readonly MemberInput[],
+): Promise<Member[]> {
   const ids = [...new Set(inputs.map((m) => m.value))];
   if (ids.includes(groupId)) throw badRequest("invalidValue", "A group cannot be a member of itself");
   const users = new Set(await ctx.tx.existing("User", ids));

@@ -12,7 +12,16 @@ import type { Member, MembershipWrite, StoredResource } from "../store/types.js"
 import type { OperationContext } from "./context.js";
 import { resolveMembers } from "./members.js";
 import { uniqueKeyOf } from "./unique-key.js";
-import { changeOf, changesStored, deleteStored, loadForWrite, reviewed, storeCall, writeOf, type AnswerNeeds } from "./write.js";
+import {
+  changeOf,
+  changesStored,
+  deleteStored,
+  loadForWrite,
+  reviewed,
+  storeCall,
+  writeOf,
+  type AnswerNeeds,
+} from "./write.js";
 
 /** Net member ids added and removed by the request, and the member list when it was read. */
 class MemberTally {
@@ -41,12 +50,19 @@ class MemberTally {
   }
 }
 
-async function applyMemberChange(ctx: OperationContext, groupId: string, change: MemberChange, write: MembershipWrite, tally: MemberTally): Promise<void> {
+async function applyMemberChange(
+  ctx: OperationContext,
+  groupId: string,
+  change: MemberChange,
+  write: MembershipWrite,
+  tally: MemberTally,
+): Promise<void> {
   // A member filter that matches no member is `noTarget` (RFC 7644 §3.5.2.3); IdP profiles take it
   // as the mirror of re-adding a member, since an IdP retrying a removal meets exactly this.
   const matched = (ids: readonly string[]) => {
     if (ids.length > 0) return ids;
-    if (!ctx.tol.enabled("idempotentMemberAddAndSkipUnknown")) throw badRequest("noTarget", "No member matches the filter of the members path");
+    if (!ctx.tol.enabled("idempotentMemberAddAndSkipUnknown"))
+      throw badRequest("noTarget", "No member matches the filter of the members path");
     ctx.tol.fire("idempotentMemberAddAndSkipUnknown");
     return ids;
   };
@@ -68,9 +84,17 @@ async function applyMemberChange(ctx: OperationContext, groupId: string, change:
     }
     case "removeWhere": {
       // Only a member filter that is not a plain list of ids needs the member list.
-      const list = tally.list ? [...tally.list.values()] : ((await ctx.tx.getResource("Group", groupId, { members: true }))?.members ?? []);
+      const list = tally.list
+        ? [...tally.list.values()]
+        : ((await ctx.tx.getResource("Group", groupId, { members: true }))?.members ?? []);
       const ids = list
-        .filter((m) => matchesValue(change.filter, { value: m.value, type: m.type, ...(m.display !== undefined ? { display: m.display } : {}) }))
+        .filter((m) =>
+          matchesValue(change.filter, {
+            value: m.value,
+            type: m.type,
+            ...(m.display !== undefined ? { display: m.display } : {}),
+          }),
+        )
         .map((m) => m.value);
       return tally.remove(matched(ids.length > 0 ? await ctx.tx.removeMembers(groupId, ids, write) : []));
     }
@@ -81,14 +105,27 @@ async function applyMemberChange(ctx: OperationContext, groupId: string, change:
  * Applies a PATCH; returns the resource as it now stands (with the members or groups `needs`
  * asked for), or null when the policy then deleted it.
  */
-export async function patchResource(ctx: OperationContext, typeId: string, id: string, body: unknown, ifMatch: string | null, needs: AnswerNeeds): Promise<StoredResource | null> {
+export async function patchResource(
+  ctx: OperationContext,
+  typeId: string,
+  id: string,
+  body: unknown,
+  ifMatch: string | null,
+  needs: AnswerNeeds,
+): Promise<StoredResource | null> {
   const current = await loadForWrite(ctx, typeId, id, ifMatch, needs);
   const planned = planPatch(ctx.registry, { typeId, id, attributes: current.attributes }, body, ctx.tol);
   if (!planned.ok) throw planned.error;
   const plan = planned.value;
   const now = ctx.settings.now().toISOString();
   const version = current.version + 1;
-  const next = { ...writeOf(current), attributes: plan.attributes, uniqueKey: uniqueKeyOf(typeId, plan.attributes, ctx.settings), lastModified: now, version };
+  const next = {
+    ...writeOf(current),
+    attributes: plan.attributes,
+    uniqueKey: uniqueKeyOf(typeId, plan.attributes, ctx.settings),
+    lastModified: now,
+    version,
+  };
   const verdict = await reviewed(ctx, "patch", current, next, plan.password);
   if (verdict.thenDelete) {
     // The directory deletes users it deactivates: the deactivation is recorded, then the deletion.

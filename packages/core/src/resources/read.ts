@@ -20,16 +20,29 @@ export interface LoadedResource {
  * A resource with what the projection shows of it (members, a User's groups); null when absent.
  * One store read: a User's groups come with it (`projection.groups`).
  */
-export async function findResource(ctx: OperationContext, typeId: string, id: string, projector: Projector): Promise<LoadedResource | null> {
+export async function findResource(
+  ctx: OperationContext,
+  typeId: string,
+  id: string,
+  projector: Projector,
+): Promise<LoadedResource | null> {
   const groups = typeId === "User" && projector.wants("groups");
-  const resource = await ctx.tx.getResource(typeId, id, { members: typeId === "Group" && projector.wants("members"), groups });
+  const resource = await ctx.tx.getResource(typeId, id, {
+    members: typeId === "Group" && projector.wants("members"),
+    groups,
+  });
   if (!resource) return null;
   if (!groups) return { resource };
   // A store object written without defineStore may not know `projection.groups` yet.
   return { resource, groups: resource.groups ?? (await ctx.tx.groupsOf([id])).get(id) ?? [] };
 }
 
-export async function loadResource(ctx: OperationContext, typeId: string, id: string, projector: Projector): Promise<LoadedResource> {
+export async function loadResource(
+  ctx: OperationContext,
+  typeId: string,
+  id: string,
+  projector: Projector,
+): Promise<LoadedResource> {
   const loaded = await findResource(ctx, typeId, id, projector);
   if (!loaded) throw resourceNotFound(typeId, id);
   return loaded;
@@ -45,9 +58,14 @@ export function compileSort(ctx: OperationContext, typeId: string, params: ListP
   if (params.sortBy === undefined) return undefined;
   const ref = ctx.registry.resolve(typeId, params.sortBy);
   if (!ref.ok) throw badRequest("invalidValue", `sortBy: ${ref.error}`);
-  if (ref.value.leaf.type === "complex") throw badRequest("invalidValue", `sortBy: "${params.sortBy}" is a complex attribute`);
+  if (ref.value.leaf.type === "complex")
+    throw badRequest("invalidValue", `sortBy: "${params.sortBy}" is a complex attribute`);
   // An order by a value no response shows would leak it, as a filter on it would.
-  if (isHidden(ref.value.attribute) || isHidden(ref.value.leaf)) throw badRequest("invalidValue", `sortBy: attribute "${params.sortBy}" is never returned, so it cannot be sorted on`);
+  if (isHidden(ref.value.attribute) || isHidden(ref.value.leaf))
+    throw badRequest(
+      "invalidValue",
+      `sortBy: attribute "${params.sortBy}" is never returned, so it cannot be sorted on`,
+    );
   return { by: ref.value, order: params.sortOrder };
 }
 
@@ -70,7 +88,12 @@ export interface ListResult {
   readonly items: readonly LoadedResource[];
 }
 
-export async function listResources(ctx: OperationContext, typeId: string, params: ListParams, projector: Projector): Promise<ListResult> {
+export async function listResources(
+  ctx: OperationContext,
+  typeId: string,
+  params: ListParams,
+  projector: Projector,
+): Promise<ListResult> {
   const filter = params.filter !== undefined ? compileFilter(ctx, typeId, params.filter) : undefined;
   const sort = compileSort(ctx, typeId, params);
   // A User page comes with its groups (`projection.groups`): one store call.
@@ -79,7 +102,10 @@ export async function listResources(ctx: OperationContext, typeId: string, param
     sort,
     startIndex: params.startIndex,
     count: params.count,
-    projection: { members: typeId === "Group" && projector.wants("members"), groups: typeId === "User" && projector.wants("groups") },
+    projection: {
+      members: typeId === "Group" && projector.wants("members"),
+      groups: typeId === "User" && projector.wants("groups"),
+    },
   });
   return {
     total: result.total,

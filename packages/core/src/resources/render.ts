@@ -13,7 +13,8 @@ import type { JsonObject, JsonValue, Membership, StoredResource } from "../store
 // where encodeURIComponent copies every id of a page of 100 users with their groups.
 const urlSafe = /^[A-Za-z0-9._~-]*$/;
 
-export const locationOf = (baseUrl: string, endpoint: string, id: string) => `${baseUrl}${endpoint}/${urlSafe.test(id) ? id : encodeURIComponent(id)}`;
+export const locationOf = (baseUrl: string, endpoint: string, id: string) =>
+  `${baseUrl}${endpoint}/${urlSafe.test(id) ? id : encodeURIComponent(id)}`;
 
 export function renderResource(
   registry: SchemaRegistry,
@@ -30,7 +31,11 @@ export function renderResource(
   for (const [key, value] of Object.entries(attributes)) out[key] = value;
   if (r.members) {
     out["members"] = r.members.map((m) => {
-      const member: JsonObject = { value: m.value, $ref: locationOf(baseUrl, m.type === "Group" ? "/Groups" : "/Users", m.value), type: m.type };
+      const member: JsonObject = {
+        value: m.value,
+        $ref: locationOf(baseUrl, m.type === "Group" ? "/Groups" : "/Users", m.value),
+        type: m.type,
+      };
       if (m.display !== undefined) member["display"] = m.display;
       return member;
     });

@@ -15,19 +15,37 @@ import { uniqueKeyOf } from "./unique-key.js";
 import { changeOf, deleteStored, loadForWrite, reviewed, storeCall, writeOf, type AnswerNeeds } from "./write.js";
 
 /** Replaces the resource; returns it as written, or null when the policy then deleted it. */
-export async function replaceResource(ctx: OperationContext, typeId: string, id: string, body: unknown, ifMatch: string | null, needs: AnswerNeeds): Promise<StoredResource | null> {
+export async function replaceResource(
+  ctx: OperationContext,
+  typeId: string,
+  id: string,
+  body: unknown,
+  ifMatch: string | null,
+  needs: AnswerNeeds,
+): Promise<StoredResource | null> {
   const current = await loadForWrite(ctx, typeId, id, ifMatch, needs);
   const decoded = decodeResourceBody(ctx.registry, typeId, body, ctx.tol);
   const schemas = ctx.registry.resourceType(typeId);
   const attributes: JsonObject = replacedAttributes(schemas, current.attributes, decoded.attributes);
-  if (typeId === "User" && attributes["active"] === undefined && current.attributes["active"] !== undefined && ctx.tol.enabled("putKeepsOmittedActive")) {
+  if (
+    typeId === "User" &&
+    attributes["active"] === undefined &&
+    current.attributes["active"] !== undefined &&
+    ctx.tol.enabled("putKeepsOmittedActive")
+  ) {
     ctx.tol.fire("putKeepsOmittedActive");
     attributes["active"] = current.attributes["active"];
   }
   assertRequired(schemas, attributes);
   const now = ctx.settings.now().toISOString();
   const version = current.version + 1;
-  const planned = { ...writeOf(current), attributes, uniqueKey: uniqueKeyOf(typeId, attributes, ctx.settings), lastModified: now, version };
+  const planned = {
+    ...writeOf(current),
+    attributes,
+    uniqueKey: uniqueKeyOf(typeId, attributes, ctx.settings),
+    lastModified: now,
+    version,
+  };
   const verdict = await reviewed(ctx, "replace", current, planned, decoded.password);
   if (verdict.thenDelete) {
     // The directory deletes users it deactivates: the deactivation is recorded, then the deletion.
@@ -35,7 +53,9 @@ export async function replaceResource(ctx: OperationContext, typeId: string, id:
     ctx.record(await storeCall(typeId, () => deleteStored(ctx.tx, current, now, { expectedVersion: current.version })));
     return null;
   }
-  const stored = await storeCall(typeId, () => ctx.tx.replaceResource(verdict.write, { expectedVersion: current.version }));
+  const stored = await storeCall(typeId, () =>
+    ctx.tx.replaceResource(verdict.write, { expectedVersion: current.version }),
+  );
   let added: readonly string[] = [];
   let removed: readonly string[] = [];
   let members: readonly Member[] | undefined = current.members;

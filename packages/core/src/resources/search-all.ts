@@ -17,10 +17,15 @@ import { renderResource } from "./render.js";
 
 export async function searchAll(ctx: OperationContext, params: ListParams): Promise<JsonObject> {
   if (params.sortBy !== undefined) {
-    throw badRequest("invalidValue", "sortBy is not supported by a search at the base URL; search /Users/.search or /Groups/.search to sort");
+    throw badRequest(
+      "invalidValue",
+      "sortBy is not supported by a search at the base URL; search /Users/.search or /Groups/.search to sort",
+    );
   }
   const types = ["User", "Group"];
-  const filters = types.map((t) => (params.filter === undefined ? undefined : parseFilter(ctx.registry, t, params.filter, ctx.tol)));
+  const filters = types.map((t) =>
+    params.filter === undefined ? undefined : parseFilter(ctx.registry, t, params.filter, ctx.tol),
+  );
   if (filters.every((f) => f !== undefined && !f.ok)) {
     const first = filters[0];
     throw badRequest("invalidFilter", first && !first.ok ? first.error : "invalid filter");
@@ -42,8 +47,12 @@ export async function searchAll(ctx: OperationContext, params: ListParams): Prom
     total += result.total;
     skip = Math.max(0, skip - result.total);
     // Users show their groups here as everywhere else.
-    const groups = typeId === "User" && projection.wants("groups") && result.resources.length > 0 ? await ctx.tx.groupsOf(result.resources.map((r) => r.id)) : undefined;
-    for (const r of result.resources) out.push(projection.apply(renderResource(ctx.registry, r, ctx.baseUrl, groups?.get(r.id))));
+    const groups =
+      typeId === "User" && projection.wants("groups") && result.resources.length > 0
+        ? await ctx.tx.groupsOf(result.resources.map((r) => r.id))
+        : undefined;
+    for (const r of result.resources)
+      out.push(projection.apply(renderResource(ctx.registry, r, ctx.baseUrl, groups?.get(r.id))));
   }
   return listResponse(out, total, params.startIndex);
 }

@@ -7,6 +7,11 @@ import type { JsonObject } from "../store/types.js";
 import type { EngineSettings } from "./context.js";
 
 export function uniqueKeyOf(type: string, attributes: JsonObject, settings: EngineSettings): string | null {
-  const pick = type === "User" ? attributes["userName"] : type === "Group" && settings.uniqueGroupDisplayName ? attributes["displayName"] : undefined;
+  const pick =
+    type === "User"
+      ? attributes["userName"]
+      : type === "Group" && settings.uniqueGroupDisplayName
+        ? attributes["displayName"]
+        : undefined;
   return typeof pick === "string" ? pick.toLowerCase() : null;
 }

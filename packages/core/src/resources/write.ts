@@ -4,7 +4,14 @@
  */
 import { ScimError } from "../errors.js";
 import { jsonDiff } from "../json-diff.js";
-import type { JsonObject, Projection, ResourceWrite, StoredResource, StoreTransaction, WriteGuard } from "../store/types.js";
+import type {
+  JsonObject,
+  Projection,
+  ResourceWrite,
+  StoredResource,
+  StoreTransaction,
+  WriteGuard,
+} from "../store/types.js";
 import { snapshotOf, type ChangeOperation, type ResourceChange } from "./change.js";
 import type { OperationContext, UserVerdict } from "./context.js";
 import { expectedVersion } from "./etag.js";
@@ -21,12 +28,23 @@ export interface AnswerNeeds {
 
 export const NO_ANSWER: AnswerNeeds = { members: false, groups: false };
 
-export const preconditionFailed = () => new ScimError(412, "The resource has changed since the version given in If-Match");
+export const preconditionFailed = () =>
+  new ScimError(412, "The resource has changed since the version given in If-Match");
 
 /** Reads the current resource (the write's one read) and checks `If-Match` against it. */
-export async function loadForWrite(ctx: OperationContext, typeId: string, id: string, ifMatch: string | null, needs: AnswerNeeds): Promise<StoredResource> {
+export async function loadForWrite(
+  ctx: OperationContext,
+  typeId: string,
+  id: string,
+  ifMatch: string | null,
+  needs: AnswerNeeds,
+): Promise<StoredResource> {
   const projection: Projection | undefined =
-    typeId === "Group" && needs.members ? { members: true } : typeId === "User" && needs.groups ? { groups: true } : undefined;
+    typeId === "Group" && needs.members
+      ? { members: true }
+      : typeId === "User" && needs.groups
+        ? { groups: true }
+        : undefined;
   const current = await ctx.tx.getResource(typeId, id, projection);
   if (!current) throw resourceNotFound(typeId, id);
   if (expectedVersion(ifMatch, current.version) === -1) throw preconditionFailed();
@@ -40,14 +58,24 @@ export function writeOf(r: StoredResource): ResourceWrite {
 }
 
 /** Lets the policy review a user write; other writes pass as planned. */
-export async function reviewed(ctx: OperationContext, operation: "create" | "replace" | "patch", before: StoredResource | null, next: ResourceWrite, password: string | undefined): Promise<UserVerdict> {
+export async function reviewed(
+  ctx: OperationContext,
+  operation: "create" | "replace" | "patch",
+  before: StoredResource | null,
+  next: ResourceWrite,
+  password: string | undefined,
+): Promise<UserVerdict> {
   if (next.resourceType !== "User" || !ctx.review) return { write: next, thenDelete: false };
   return ctx.review({ operation, before, next, password });
 }
 
 /** True when the write changes something stored: attributes, internal data or the unique key. */
 export function changesStored(current: StoredResource, next: ResourceWrite): boolean {
-  return current.uniqueKey !== next.uniqueKey || jsonDiff(current.attributes, next.attributes).length > 0 || jsonDiff(current.internal, next.internal as JsonObject).length > 0;
+  return (
+    current.uniqueKey !== next.uniqueKey ||
+    jsonDiff(current.attributes, next.attributes).length > 0 ||
+    jsonDiff(current.internal, next.internal as JsonObject).length > 0
+  );
 }
 
 export async function storeCall<T>(typeId: string, call: () => Promise<T>): Promise<T> {
@@ -84,7 +112,12 @@ export function changeOf(
  * changed: its membership is removed first, moving its version and lastModified, so its ETag
  * changes and a conditional GET of it does not answer 304 with a stale member list.
  */
-export async function deleteStored(tx: StoreTransaction, resource: StoredResource, at: string, guard?: WriteGuard): Promise<ResourceChange> {
+export async function deleteStored(
+  tx: StoreTransaction,
+  resource: StoredResource,
+  at: string,
+  guard?: WriteGuard,
+): Promise<ResourceChange> {
   const type = resource.resourceType;
   const groups = type === "User" ? (resource.groups ?? (await tx.groupsOf([resource.id])).get(resource.id) ?? []) : [];
   for (const g of groups) {

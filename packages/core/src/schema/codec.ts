@@ -28,7 +28,10 @@ export const isPlainObject = (v: unknown): v is Record<string, unknown> => {
   return proto === Object.prototype || proto === null;
 };
 
-export const findByName = <T extends { readonly name: string }>(defs: readonly T[] | undefined, name: string): T | undefined => {
+export const findByName = <T extends { readonly name: string }>(
+  defs: readonly T[] | undefined,
+  name: string,
+): T | undefined => {
   const n = name.toLowerCase();
   return defs?.find((d) => d.name.toLowerCase() === n);
 };
@@ -90,7 +93,8 @@ function complexFromString(def: AttributeDefinition, value: string, path: string
 export function unfoldEncodedValue(def: AttributeDefinition, element: unknown, tol: ToleranceContext): unknown {
   if (def.type !== "complex" || !isPlainObject(element)) return element;
   const inner = element["value"];
-  if (typeof inner !== "string" || !inner.trimStart().startsWith("{") || !tol.enabled("jsonEncodedRoles")) return element;
+  if (typeof inner !== "string" || !inner.trimStart().startsWith("{") || !tol.enabled("jsonEncodedRoles"))
+    return element;
   let parsed: unknown;
   try {
     parsed = JSON.parse(inner);
@@ -110,13 +114,22 @@ export function unfoldEncodedValue(def: AttributeDefinition, element: unknown, t
 }
 
 /** Reads one complex value's sub-attributes; `undefined` when nothing is left. */
-function decodeComplex(def: AttributeDefinition, raw: unknown, path: string, tol: ToleranceContext): JsonObject | undefined {
+function decodeComplex(
+  def: AttributeDefinition,
+  raw: unknown,
+  path: string,
+  tol: ToleranceContext,
+): JsonObject | undefined {
   const value = unfoldEncodedValue(def, typeof raw === "string" ? complexFromString(def, raw, path, tol) : raw, tol);
   if (!isPlainObject(value)) throw badRequest("invalidValue", `Attribute "${path}" must be a complex value`);
   const out: JsonObject = {};
   for (const [key, v] of Object.entries(value)) {
     // Microsoft's reference tests send a member's `displayName` for what the schema calls `display`.
-    const sub = findByName(def.subAttributes, key) ?? (key.toLowerCase() === "displayname" && value["display"] === undefined ? findByName(def.subAttributes, "display") : undefined);
+    const sub =
+      findByName(def.subAttributes, key) ??
+      (key.toLowerCase() === "displayname" && value["display"] === undefined
+        ? findByName(def.subAttributes, "display")
+        : undefined);
     if (!sub) {
       unknownAttribute(`${path}.${key}`, tol);
       continue;
@@ -143,14 +156,24 @@ export function unknownAttribute(path: string, tol: ToleranceContext): void {
 /**
  * Reads a single value of `def` (one element when `def` is multi-valued). `undefined` means absent.
  */
-export function decodeSingle(def: AttributeDefinition, value: unknown, path: string, tol: ToleranceContext): JsonValue | undefined {
+export function decodeSingle(
+  def: AttributeDefinition,
+  value: unknown,
+  path: string,
+  tol: ToleranceContext,
+): JsonValue | undefined {
   if (value === null || value === undefined) return undefined;
   if (def.type === "complex") return decodeComplex(def, value, path, tol);
   return decodeScalar(def, value, path, tol);
 }
 
 /** Reads a whole attribute value. Multi-valued attributes become arrays with one `primary` at most. */
-export function decodeValue(def: AttributeDefinition, value: unknown, path: string, tol: ToleranceContext): JsonValue | undefined {
+export function decodeValue(
+  def: AttributeDefinition,
+  value: unknown,
+  path: string,
+  tol: ToleranceContext,
+): JsonValue | undefined {
   if (value === null || value === undefined) return undefined;
   if (!def.multiValued) {
     if (Array.isArray(value)) throw badRequest("invalidValue", `Attribute "${path}" is single-valued`);

@@ -82,7 +82,15 @@ function unwrap(schema: z.core.$ZodType, where: string): Unwrapped {
     const meta = z.globalRegistry.get(s);
     if (meta) metas.push(meta);
     const def = s._zod.def;
-    if (def.type === "optional" || def.type === "nullable" || def.type === "default" || def.type === "prefault" || def.type === "readonly" || def.type === "nonoptional" || def.type === "catch") {
+    if (
+      def.type === "optional" ||
+      def.type === "nullable" ||
+      def.type === "default" ||
+      def.type === "prefault" ||
+      def.type === "readonly" ||
+      def.type === "nonoptional" ||
+      def.type === "catch"
+    ) {
       s = def.innerType as z.core.$ZodTypes;
       continue;
     }
@@ -97,7 +105,8 @@ function unwrap(schema: z.core.$ZodType, where: string): Unwrapped {
   for (const meta of metas.reverse()) {
     if (meta["scim"] !== undefined) {
       const parsed = scimMeta.safeParse(meta["scim"]);
-      if (!parsed.success) throw new ScimConfigError(`Attribute "${where}": invalid scim metadata: ${z.prettifyError(parsed.error)}`);
+      if (!parsed.success)
+        throw new ScimConfigError(`Attribute "${where}": invalid scim metadata: ${z.prettifyError(parsed.error)}`);
       scim = { ...scim, ...parsed.data };
     }
     if (typeof meta["description"] === "string") description = meta["description"];
@@ -111,7 +120,10 @@ const formatOf = (def: object): unknown => (def as { readonly format?: unknown }
 const isIntegerFormat = (format: unknown) => typeof format === "string" && /int/.test(format) && !/64/.test(format);
 
 /** The SCIM scalar type (and canonical values) of a zod scalar, or an error naming what it is. */
-function scalarOf(s: z.core.$ZodTypes, where: string): { readonly type: AttributeType; readonly canonicalValues?: readonly string[] } {
+function scalarOf(
+  s: z.core.$ZodTypes,
+  where: string,
+): { readonly type: AttributeType; readonly canonicalValues?: readonly string[] } {
   const def = s._zod.def;
   switch (def.type) {
     case "string":
@@ -119,7 +131,9 @@ function scalarOf(s: z.core.$ZodTypes, where: string): { readonly type: Attribut
       return { type: formatOf(def) === "datetime" ? "dateTime" : "string" };
     case "number": {
       const checks = def.checks ?? [];
-      const integer = isIntegerFormat(formatOf(def)) || checks.some((c) => c._zod.def.check === "number_format" && isIntegerFormat(formatOf(c._zod.def)));
+      const integer =
+        isIntegerFormat(formatOf(def)) ||
+        checks.some((c) => c._zod.def.check === "number_format" && isIntegerFormat(formatOf(c._zod.def)));
       return { type: integer ? "integer" : "decimal" };
     }
     case "boolean":
@@ -133,7 +147,9 @@ function scalarOf(s: z.core.$ZodTypes, where: string): { readonly type: Attribut
       return { type: "string", canonicalValues: values };
     }
     default:
-      throw new ScimConfigError(`Attribute "${where}": a zod ${def.type} has no SCIM attribute type (use a string, number, boolean, ISO datetime, enum, array or object)`);
+      throw new ScimConfigError(
+        `Attribute "${where}": a zod ${def.type} has no SCIM attribute type (use a string, number, boolean, ISO datetime, enum, array or object)`,
+      );
   }
 }
 
@@ -141,7 +157,12 @@ function scalarOf(s: z.core.$ZodTypes, where: string): { readonly type: Attribut
 const isOptional = (schema: z.core.$ZodType) => schema._zod.optin !== undefined;
 
 /** One attribute (or, with `parent`, sub-attribute) from a field of the zod object. */
-function attributeOf(name: string, field: z.core.$ZodType, where: string, parent: string | undefined): AttributeDefinition {
+function attributeOf(
+  name: string,
+  field: z.core.$ZodType,
+  where: string,
+  parent: string | undefined,
+): AttributeDefinition {
   const outer = unwrap(field, where);
   let { inner } = outer;
   let scim = outer.scim;
@@ -154,14 +175,18 @@ function attributeOf(name: string, field: z.core.$ZodType, where: string, parent
     // The array's own metadata speaks for the attribute; its element's fills what it leaves out.
     scim = { ...element.scim, ...scim };
     description ??= element.description;
-    if (inner._zod.def.type === "array") throw new ScimConfigError(`Attribute "${where}": SCIM has no arrays of arrays`);
+    if (inner._zod.def.type === "array")
+      throw new ScimConfigError(`Attribute "${where}": SCIM has no arrays of arrays`);
   }
   let type: AttributeType = "complex";
   let canonicalValues: readonly string[] | undefined;
   let subAttributes: AttributeDefinition[] | undefined;
   if (inner._zod.def.type === "object") {
-    if (parent !== undefined) throw new ScimConfigError(`Attribute "${where}": a sub-attribute cannot be complex (RFC 7643 §2.3.8)`);
-    subAttributes = Object.entries(inner._zod.def.shape).map(([sub, s]) => attributeOf(sub, s, `${where}.${sub}`, name));
+    if (parent !== undefined)
+      throw new ScimConfigError(`Attribute "${where}": a sub-attribute cannot be complex (RFC 7643 §2.3.8)`);
+    subAttributes = Object.entries(inner._zod.def.shape).map(([sub, s]) =>
+      attributeOf(sub, s, `${where}.${sub}`, name),
+    );
   } else {
     ({ type, canonicalValues } = scalarOf(inner, where));
   }
@@ -180,13 +205,16 @@ function attributeOf(name: string, field: z.core.$ZodType, where: string, parent
     throw new ScimConfigError(`Attribute "${where}" is readOnly, so no client can send it: declare it .optional()`);
   }
   if (def.required && isHidden(def)) {
-    throw new ScimConfigError(`Attribute "${where}" is never returned, so a read never holds it: declare it .optional()`);
+    throw new ScimConfigError(
+      `Attribute "${where}" is never returned, so a read never holds it: declare it .optional()`,
+    );
   }
   return def;
 }
 
 /** A zod issue path as a SCIM attribute path: names joined by dots, array positions left out. */
-const attributePath = (path: readonly PropertyKey[]) => path.filter((k): k is string => typeof k === "string").join(".");
+const attributePath = (path: readonly PropertyKey[]) =>
+  path.filter((k): k is string => typeof k === "string").join(".");
 
 /**
  * Declares an extension with a zod object: the SCIM attribute definitions are derived from it, every
@@ -219,12 +247,15 @@ const attributePath = (path: readonly PropertyKey[]) => path.filter((k): k is st
 export function defineExtension<S extends z.core.$ZodObject>(options: ExtensionOptions<S>): DefinedExtension<S> {
   const { id, schema } = options;
   if (!/^urn:[^:\s]+:\S+$/i.test(id)) throw new ScimConfigError(`Extension id "${id}" must be a URN (urn:…)`);
-  if (schema._zod.def.type !== "object") throw new ScimConfigError(`Extension "${id}": the schema must be a zod object`);
+  if (schema._zod.def.type !== "object")
+    throw new ScimConfigError(`Extension "${id}": the schema must be a zod object`);
   const definition: SchemaDefinition = {
     id,
     name: options.name,
     description: options.description ?? options.name,
-    attributes: Object.entries(schema._zod.def.shape).map(([name, field]) => attributeOf(name, field, `${id}:${name}`, undefined)),
+    attributes: Object.entries(schema._zod.def.shape).map(([name, field]) =>
+      attributeOf(name, field, `${id}:${name}`, undefined),
+    ),
   };
   const lowerId = id.toLowerCase();
   return {
@@ -235,13 +266,17 @@ export function defineExtension<S extends z.core.$ZodObject>(options: ExtensionO
       const result = z.safeParse(schema, value);
       if (result.success) return undefined;
       const issue = result.error.issues[0];
-      return issue ? { attribute: attributePath(issue.path), message: issue.message } : { attribute: "", message: "invalid value" };
+      return issue
+        ? { attribute: attributePath(issue.path), message: issue.message }
+        : { attribute: "", message: "invalid value" };
     },
     id,
     zod: schema,
     read(source: ExtensionSource): z.output<S> | undefined {
       const outer = source as Readonly<Record<string, unknown>>;
-      const attributes = (isPlainObject(outer["attributes"]) && outer[id] === undefined ? outer["attributes"] : outer) as JsonObject;
+      const attributes = (
+        isPlainObject(outer["attributes"]) && outer[id] === undefined ? outer["attributes"] : outer
+      ) as JsonObject;
       let value: JsonValue | undefined = attributes[id];
       if (value === undefined) {
         const key = Object.keys(attributes).find((k) => k.toLowerCase() === lowerId);

@@ -77,7 +77,9 @@ export interface ExtensionRegistration {
    * 400 `invalidValue` naming the attribute, and nothing is written. `defineExtension` sets it from
    * its zod schema. It must be synchronous and must not throw.
    */
-  readonly validate?: ((value: JsonObject) => { readonly attribute: string; readonly message: string } | undefined) | undefined;
+  readonly validate?:
+    | ((value: JsonObject) => { readonly attribute: string; readonly message: string } | undefined)
+    | undefined;
 }
 
 export class SchemaRegistry {
@@ -90,11 +92,27 @@ export class SchemaRegistry {
     const userExt = [enterpriseUserSchema, ...extensions.filter((e) => e.resourceType === "User").map((e) => e.schema)];
     const groupExt = extensions.filter((e) => e.resourceType === "Group").map((e) => e.schema);
     const extra = (rt: "User" | "Group") =>
-      extensions.filter((e) => e.resourceType === rt).map((e) => ({ schema: e.schema.id, required: e.required ?? false }));
+      extensions
+        .filter((e) => e.resourceType === rt)
+        .map((e) => ({ schema: e.schema.id, required: e.required ?? false }));
     const checks = (rt: "User" | "Group") =>
-      new Map(extensions.flatMap((e): [string, ExtensionCheck][] => (e.resourceType === rt && e.validate ? [[e.schema.id, e.validate]] : [])));
-    this.#add({ type: { ...userResourceType, schemaExtensions: [...userResourceType.schemaExtensions, ...extra("User")] }, core: userSchema, extensions: userExt, checks: checks("User") });
-    this.#add({ type: { ...groupResourceType, schemaExtensions: extra("Group") }, core: groupSchema, extensions: groupExt, checks: checks("Group") });
+      new Map(
+        extensions.flatMap((e): [string, ExtensionCheck][] =>
+          e.resourceType === rt && e.validate ? [[e.schema.id, e.validate]] : [],
+        ),
+      );
+    this.#add({
+      type: { ...userResourceType, schemaExtensions: [...userResourceType.schemaExtensions, ...extra("User")] },
+      core: userSchema,
+      extensions: userExt,
+      checks: checks("User"),
+    });
+    this.#add({
+      type: { ...groupResourceType, schemaExtensions: extra("Group") },
+      core: groupSchema,
+      extensions: groupExt,
+      checks: checks("Group"),
+    });
   }
 
   #add(entry: ResourceTypeSchemas): void {
@@ -166,7 +184,8 @@ export class SchemaRegistry {
       schema.attributes.find((a) => lower(a.name) === lower(head)) ??
       (extension ? undefined : commonAttributes.find((a) => lower(a.name) === lower(head)));
     if (!attribute) return err(`unknown attribute "${path}"`);
-    if (sub === undefined) return ok({ schema: schema.id, extension, name: attribute.name, attribute, leaf: attribute });
+    if (sub === undefined)
+      return ok({ schema: schema.id, extension, name: attribute.name, attribute, leaf: attribute });
     const leaf = attribute.subAttributes?.find((a) => lower(a.name) === lower(sub));
     if (!leaf) return err(`unknown attribute "${path}"`);
     return ok({ schema: schema.id, extension, name: attribute.name, sub: leaf.name, attribute, leaf });

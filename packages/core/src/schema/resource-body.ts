@@ -73,7 +73,12 @@ function decodeInto(
   if (decoded !== undefined) out[def.name] = decoded;
 }
 
-export function decodeResourceBody(registry: SchemaRegistry, typeId: string, body: unknown, tol: ToleranceContext): DecodedBody {
+export function decodeResourceBody(
+  registry: SchemaRegistry,
+  typeId: string,
+  body: unknown,
+  tol: ToleranceContext,
+): DecodedBody {
   if (!isPlainObject(body)) throw badRequest("invalidSyntax", "The request body must be a JSON object");
   const { core, extensions } = registry.resourceType(typeId);
   const attributes: JsonObject = {};

@@ -12,7 +12,8 @@ import type { ResourceTypeSchemas } from "./registry.js";
  * Never shown to a client: `returned: "never"`, or writeOnly, whose values "SHALL NOT be returned"
  * whatever `returned` says (RFC 7643 §7).
  */
-export const isHidden = (def: AttributeDefinition): boolean => def.returned === "never" || def.mutability === "writeOnly";
+export const isHidden = (def: AttributeDefinition): boolean =>
+  def.returned === "never" || def.mutability === "writeOnly";
 
 /** Shown only when the client names it in `attributes` (RFC 7643 §7 `returned: "request"`). */
 export const isOnRequest = (def: AttributeDefinition): boolean => def.returned === "request" && !isHidden(def);
@@ -49,7 +50,11 @@ function compileType(t: ResourceTypeSchemas, drop: (def: AttributeDefinition) =>
 const hiddenRules = new WeakMap<ResourceTypeSchemas, TypeRules>();
 const requestRules = new WeakMap<ResourceTypeSchemas, TypeRules>();
 
-function rulesOf(cache: WeakMap<ResourceTypeSchemas, TypeRules>, t: ResourceTypeSchemas, drop: (def: AttributeDefinition) => boolean): TypeRules {
+function rulesOf(
+  cache: WeakMap<ResourceTypeSchemas, TypeRules>,
+  t: ResourceTypeSchemas,
+  drop: (def: AttributeDefinition) => boolean,
+): TypeRules {
   let rules = cache.get(t);
   if (!rules) cache.set(t, (rules = compileType(t, drop)));
   return rules;

@@ -21,11 +21,17 @@ import { findByName, isPlainObject } from "./codec.js";
 import type { ResourceTypeSchemas } from "./registry.js";
 import { isHidden } from "./returned.js";
 
-const asObject = (v: JsonValue | undefined): JsonObject | undefined => (isPlainObject(v) ? (v as JsonObject) : undefined);
+const asObject = (v: JsonValue | undefined): JsonObject | undefined =>
+  isPlainObject(v) ? (v as JsonObject) : undefined;
 
 /** Each level of attributes: the core schema at the top, each extension under its URN key. */
-function levels(t: ResourceTypeSchemas): { readonly prefix: string; readonly key: string | undefined; readonly defs: readonly AttributeDefinition[] }[] {
-  return [{ prefix: "", key: undefined, defs: t.core.attributes }, ...t.extensions.map((e) => ({ prefix: `${e.id}:`, key: e.id, defs: e.attributes }))];
+function levels(
+  t: ResourceTypeSchemas,
+): { readonly prefix: string; readonly key: string | undefined; readonly defs: readonly AttributeDefinition[] }[] {
+  return [
+    { prefix: "", key: undefined, defs: t.core.attributes },
+    ...t.extensions.map((e) => ({ prefix: `${e.id}:`, key: e.id, defs: e.attributes })),
+  ];
 }
 
 const demanded = (def: AttributeDefinition) => def.required && def.mutability !== "readOnly";
@@ -74,7 +80,9 @@ function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   const objB = asObject(b);
   if (!objA || !objB) return false;
   const keys = Object.keys(objA);
-  return keys.length === Object.keys(objB).length && keys.every((k) => Object.hasOwn(objB, k) && sameJson(objA[k], objB[k]));
+  return (
+    keys.length === Object.keys(objB).length && keys.every((k) => Object.hasOwn(objB, k) && sameJson(objA[k], objB[k]))
+  );
 }
 
 function assertLevel(defs: readonly AttributeDefinition[], container: JsonObject, prefix: string): void {
@@ -96,7 +104,8 @@ function assertLevel(defs: readonly AttributeDefinition[], container: JsonObject
 
 /** Equality by the definition: strings case-insensitively unless caseExact; lists in any order. */
 function same(def: AttributeDefinition | undefined, a: JsonValue, b: JsonValue): boolean {
-  if (typeof a === "string" && typeof b === "string") return def?.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
+  if (typeof a === "string" && typeof b === "string")
+    return def?.caseExact ? a === b : a.toLowerCase() === b.toLowerCase();
   if (Array.isArray(a) && Array.isArray(b)) {
     if (a.length !== b.length) return false;
     const left = [...b];
@@ -119,7 +128,8 @@ function same(def: AttributeDefinition | undefined, a: JsonValue, b: JsonValue):
 }
 
 /** Kept from the stored resource when a PUT leaves it out (see the module comment). */
-const keptWhenOmitted = (def: AttributeDefinition) => def.mutability === "immutable" || def.mutability === "readOnly" || isHidden(def);
+const keptWhenOmitted = (def: AttributeDefinition) =>
+  def.mutability === "immutable" || def.mutability === "readOnly" || isHidden(def);
 
 /**
  * Applies the PUT rules of one level in place on `next`: checks immutable values against `current`
@@ -127,7 +137,12 @@ const keptWhenOmitted = (def: AttributeDefinition) => def.mutability === "immuta
  * only: the elements of a multi-valued attribute have no identity that survives a PUT, so there is
  * no stored element to hold a new one to.
  */
-function replaceLevel(defs: readonly AttributeDefinition[], current: JsonObject, next: JsonObject, prefix: string): void {
+function replaceLevel(
+  defs: readonly AttributeDefinition[],
+  current: JsonObject,
+  next: JsonObject,
+  prefix: string,
+): void {
   for (const def of defs) {
     const before = current[def.name];
     if (before === undefined) continue;

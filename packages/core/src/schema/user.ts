@@ -10,7 +10,11 @@ export const userSchema: SchemaDefinition = {
   name: "User",
   description: "User Account",
   attributes: [
-    attr("userName", "string", { required: true, uniqueness: "server", description: "Unique identifier for the User, typically used to sign in." }),
+    attr("userName", "string", {
+      required: true,
+      uniqueness: "server",
+      description: "Unique identifier for the User, typically used to sign in.",
+    }),
     attr("name", "complex", {
       subAttributes: [
         attr("formatted", "string"),
@@ -33,7 +37,16 @@ export const userSchema: SchemaDefinition = {
     attr("password", "string", { mutability: "writeOnly", returned: "never", caseExact: true }),
     typedValues("emails", "Email addresses for the user.", kind),
     typedValues("phoneNumbers", "Phone numbers for the User.", ["work", "home", "mobile", "fax", "pager", "other"]),
-    typedValues("ims", "Instant messaging addresses for the User.", ["aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"]),
+    typedValues("ims", "Instant messaging addresses for the User.", [
+      "aim",
+      "gtalk",
+      "icq",
+      "xmpp",
+      "msn",
+      "skype",
+      "qq",
+      "yahoo",
+    ]),
     typedValues("photos", "URLs of photos of the User.", ["photo", "thumbnail"], "reference"),
     attr("addresses", "complex", {
       multiValued: true,
@@ -63,7 +76,12 @@ export const userSchema: SchemaDefinition = {
     typedValues("roles", "Roles of the User.", undefined),
     attr("x509Certificates", "complex", {
       multiValued: true,
-      subAttributes: [attr("value", "binary"), attr("display", "string"), attr("type", "string"), attr("primary", "boolean")],
+      subAttributes: [
+        attr("value", "binary"),
+        attr("display", "string"),
+        attr("type", "string"),
+        attr("primary", "boolean"),
+      ],
     }),
   ],
 };

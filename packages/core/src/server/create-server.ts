@@ -58,7 +58,13 @@ export interface ScimServer {
   close(): Promise<void>;
 }
 
-const LIFECYCLE = new Set(["directory.created", "directory.updated", "directory.deleted", "token.minted", "token.revoked"]);
+const LIFECYCLE = new Set([
+  "directory.created",
+  "directory.updated",
+  "directory.deleted",
+  "token.minted",
+  "token.revoked",
+]);
 const isLifecycle = (action: string): action is DirectoryEvent["type"] => LIFECYCLE.has(action);
 
 export function createScimServer(options: ScimServerOptions = {}): ScimServer {
@@ -76,15 +82,30 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     now,
   };
   const dispatcher = new EventDispatcher((error, event) =>
-    logger.error("scimkit: an event handler failed", { event: event.type, seq: event.seq, error: error instanceof Error ? error.message : String(error) }),
+    logger.error("scimkit: an event handler failed", {
+      event: event.type,
+      seq: event.seq,
+      error: error instanceof Error ? error.message : String(error),
+    }),
   );
-  const handlers = options.onEvent === undefined ? [] : Array.isArray(options.onEvent) ? options.onEvent : [options.onEvent as EventHandler];
+  const handlers =
+    options.onEvent === undefined
+      ? []
+      : Array.isArray(options.onEvent)
+        ? options.onEvent
+        : [options.onEvent as EventHandler];
   for (const h of handlers) dispatcher.subscribe(h);
   const policy = createPolicy(options.policy ?? {});
   const health = new HealthTracker(60, now);
   const authCache = new AuthCache((options.authCacheSeconds ?? 1) * 1000, () => now().getTime());
   // Admin calls on directories and tokens journal like everything else: one append per call.
-  const hostActor = (directoryId: string, person: Person | null): Actor => ({ directoryId, tokenId: null, userAgent: null, requestId: null, person });
+  const hostActor = (directoryId: string, person: Person | null): Actor => ({
+    directoryId,
+    tokenId: null,
+    userAgent: null,
+    requestId: null,
+    person,
+  });
   const journalOf = (tx: StoreTransaction, directoryId: string, person: Person | null) =>
     new Journal(tx, hostActor(directoryId, person), now().toISOString(), registry, [], options.onEventInTransaction);
   const admin = new DirectoryAdmin(
@@ -93,7 +114,15 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     async (tx, action, directoryId, facts, person) => {
       const journal = journalOf(tx, directoryId, person);
       journal.audit({ operation: action, resourceType: null, resourceId: null, facts });
-      if (isLifecycle(action)) journal.event({ type: action, directoryId, resourceType: null, resourceId: null, data: {}, payload: { facts } });
+      if (isLifecycle(action))
+        journal.event({
+          type: action,
+          directoryId,
+          resourceType: null,
+          resourceId: null,
+          data: {},
+          payload: { facts },
+        });
       return journal.commit();
     },
     () => authCache.clear(),
@@ -123,11 +152,28 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     });
   };
 
-  const engine = { store, registry, settings, dispatcher, policy: policy.write, logger, tracer: options.tracer, onEventInTransaction: options.onEventInTransaction };
+  const engine = {
+    store,
+    registry,
+    settings,
+    dispatcher,
+    policy: policy.write,
+    logger,
+    tracer: options.tracer,
+    onEventInTransaction: options.onEventInTransaction,
+  };
   const reads = createReadApi(engine, maxResults);
   const handle = createHandler({
     ...engine,
-    auth: { store, now, authenticate: options.authenticate, requireHttps: options.requireHttps ?? false, trustProxy: options.trustProxy ?? false, cache: authCache, maxBodyBytes },
+    auth: {
+      store,
+      now,
+      authenticate: options.authenticate,
+      requireHttps: options.requireHttps ?? false,
+      trustProxy: options.trustProxy ?? false,
+      cache: authCache,
+      maxBodyBytes,
+    },
     basePath: options.basePath,
     maxBodyBytes,
     defaultCount: Math.min(options.defaultCount ?? 100, maxResults),
@@ -135,7 +181,13 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     discovery: {
       maxResults,
       changePassword: policy.options.passwordSync,
-      bulk: options.bulk === false ? null : { maxOperations: options.bulk?.maxOperations ?? 1000, maxPayloadSize: options.bulk?.maxPayloadSize ?? maxBodyBytes },
+      bulk:
+        options.bulk === false
+          ? null
+          : {
+              maxOperations: options.bulk?.maxOperations ?? 1000,
+              maxPayloadSize: options.bulk?.maxPayloadSize ?? maxBodyBytes,
+            },
     },
     health,
     touch,
@@ -153,14 +205,25 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     users: reads.users,
     groups: reads.groups,
     store,
-    policy: policy.admin({ store, registry, now, logger, onEventInTransaction: options.onEventInTransaction, deliver: (events) => void dispatcher.deliver(events) }),
-    audit: (tenantId, query = {}) => store.transaction(tenantId, (tx) => readAudit(tx, { limit: 100, ...query }), { readOnly: true }),
+    policy: policy.admin({
+      store,
+      registry,
+      now,
+      logger,
+      onEventInTransaction: options.onEventInTransaction,
+      deliver: (events) => void dispatcher.deliver(events),
+    }),
+    audit: (tenantId, query = {}) =>
+      store.transaction(tenantId, (tx) => readAudit(tx, { limit: 100, ...query }), { readOnly: true }),
     events: {
       subscribe: (handler) => dispatcher.subscribe(handler),
       read: (tenantId, query = {}) =>
         store.transaction(
           tenantId,
-          async (tx) => (await tx.readLog("events", { limit: query.limit ?? 100, after: query.after })).map((e) => toEvent(tenantId, e)),
+          async (tx) =>
+            (await tx.readLog("events", { limit: query.limit ?? 100, after: query.after })).map((e) =>
+              toEvent(tenantId, e),
+            ),
           { readOnly: true },
         ),
       readAll: feed.readAll,

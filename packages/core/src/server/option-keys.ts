@@ -48,13 +48,21 @@ const POLICY_KEYS = [
 
 // Compile-time: every option key is listed (a new option must be added above).
 type Unlisted<T, K> = Exclude<keyof T, K>;
-const complete: [Unlisted<ScimServerOptions, (typeof SERVER_KEYS)[number]>, Unlisted<PolicyOptions, (typeof POLICY_KEYS)[number]>] extends [never, never] ? true : never = true;
+const complete: [
+  Unlisted<ScimServerOptions, (typeof SERVER_KEYS)[number]>,
+  Unlisted<PolicyOptions, (typeof POLICY_KEYS)[number]>,
+] extends [never, never]
+  ? true
+  : never = true;
 void complete;
 
 function refuseUnknown(value: unknown, known: readonly string[], what: string): void {
   if (value === null || typeof value !== "object") return;
   const unknown = Object.keys(value).filter((k) => !known.includes(k));
-  if (unknown.length > 0) throw new ScimConfigError(`${what}: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")}`);
+  if (unknown.length > 0)
+    throw new ScimConfigError(
+      `${what}: unknown option${unknown.length > 1 ? "s" : ""} ${unknown.map((k) => `"${k}"`).join(", ")}`,
+    );
 }
 
 export function checkOptionKeys(options: ScimServerOptions): void {

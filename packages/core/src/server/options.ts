@@ -33,7 +33,10 @@ export interface ScimServerOptions {
    * ServiceProviderConfig), or `false` to answer /Bulk with 501.
    * @default { maxOperations: 1000, maxPayloadSize: maxBodyBytes }
    */
-  readonly bulk?: { readonly maxOperations?: number | undefined; readonly maxPayloadSize?: number | undefined } | false | undefined;
+  readonly bulk?:
+    | { readonly maxOperations?: number | undefined; readonly maxPayloadSize?: number | undefined }
+    | false
+    | undefined;
   /**
    * A per-directory request rate: past it, requests are answered 429 with `Retry-After` (counted in
    * this process). Off unless set.

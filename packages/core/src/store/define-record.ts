@@ -26,10 +26,16 @@ export interface RecordType<T extends JsonObject> {
   /** Every record of this kind in the unit of work's tenant, with ids and keys. */
   list(tx: RecordOperations): Promise<TypedRecord<T>[]>;
   /** Inserts or replaces. A record written without `key` has none afterwards. */
-  put(tx: RecordOperations, record: { readonly id: string; readonly key?: string | null | undefined; readonly value: T }): Promise<void>;
+  put(
+    tx: RecordOperations,
+    record: { readonly id: string; readonly key?: string | null | undefined; readonly value: T },
+  ): Promise<void>;
   delete(tx: RecordOperations, id: string): Promise<boolean>;
   /** The record holding `key` across all tenants, with its tenant. */
-  findByKey(store: Pick<ScimStore, "findRecordByKey">, key: string): Promise<{ readonly tenantId: string; readonly record: TypedRecord<T> } | null>;
+  findByKey(
+    store: Pick<ScimStore, "findRecordByKey">,
+    key: string,
+  ): Promise<{ readonly tenantId: string; readonly record: TypedRecord<T> } | null>;
 }
 
 /**

@@ -40,7 +40,13 @@ export const requiredOperations = [
 ] as const satisfies readonly (keyof StoreTransaction)[];
 
 /** The operations `defineStore` derives from the required ones when a store leaves them out. */
-export const derivedOperations = ["replaceMembers", "hasMembers", "existing", "groupsOf", "appendLogs"] as const satisfies readonly (keyof StoreTransaction)[];
+export const derivedOperations = [
+  "replaceMembers",
+  "hasMembers",
+  "existing",
+  "groupsOf",
+  "appendLogs",
+] as const satisfies readonly (keyof StoreTransaction)[];
 
 export type RequiredOperation = (typeof requiredOperations)[number];
 export type DerivedOperation = (typeof derivedOperations)[number];
@@ -69,9 +75,16 @@ export interface StoreDefinition {
    * Runs `work` as one unit of work for `tenantId`: committed when it resolves, rolled back
    * entirely when it throws. `readOnly` units may skip write locks.
    */
-  transaction<T>(tenantId: string, work: (tx: TransactionDefinition) => Promise<T>, options: { readonly readOnly: boolean }): Promise<T>;
+  transaction<T>(
+    tenantId: string,
+    work: (tx: TransactionDefinition) => Promise<T>,
+    options: { readonly readOnly: boolean },
+  ): Promise<T>;
   /** Finds a record by its cross-tenant `key` (e.g. a token hash) together with its tenant. */
-  findRecordByKey(kind: string, key: string): Promise<{ readonly tenantId: string; readonly record: StoreRecord } | null>;
+  findRecordByKey(
+    kind: string,
+    key: string,
+  ): Promise<{ readonly tenantId: string; readonly record: StoreRecord } | null>;
   /** Optional: reads one log across every tenant ({@link ScimStore.readLogAll}). Passed on as it is. */
   readLogAll?(log: LogName, query: GlobalLogQuery): Promise<readonly TenantLogEntry[]>;
   /** Optional: the event feed's cursors and leases, kept natively ({@link ScimStore.feed}). Passed on as it is. */
@@ -106,7 +119,12 @@ const displayOf = (attributes: { readonly [key: string]: unknown }): string | un
  * none. Plain closures, not a class: callers may wrap a unit of work (`Object.create(tx)`, a
  * spread) and its methods must not depend on `this`.
  */
-function defined(tenantId: string, inner: TransactionDefinition, supportsFilter: FilterCapability, supportsSort: SortCapability): StoreTransaction {
+function defined(
+  tenantId: string,
+  inner: TransactionDefinition,
+  supportsFilter: FilterCapability,
+  supportsSort: SortCapability,
+): StoreTransaction {
   /** Derived: one `members.value eq <id>` query per id when the store evaluates that filter, else one read of every group with its members. */
   const groupsOf = async (memberIds: readonly string[]): Promise<ReadonlyMap<string, readonly Membership[]>> => {
     if (inner.groupsOf) return inner.groupsOf(memberIds);
@@ -159,14 +177,22 @@ function defined(tenantId: string, inner: TransactionDefinition, supportsFilter:
       if (inner.replaceMembers) return inner.replaceMembers(groupId, members, write);
       const group = await inner.getResource("Group", groupId, { members: true });
       if (!group) throw new Error(`group ${groupId} does not exist`);
-      if (write.expectedVersion !== undefined && write.expectedVersion !== group.version) throw new VersionConflictError();
+      if (write.expectedVersion !== undefined && write.expectedVersion !== group.version)
+        throw new VersionConflictError();
       const wanted = new Map(members.map((m) => [m.value, m]));
       const current = new Set((group.members ?? []).map((m) => m.value));
       const leaving = [...current].filter((id) => !wanted.has(id));
       const joining = [...wanted.values()].filter((m) => !current.has(m.value));
       const removed = leaving.length > 0 ? await inner.removeMembers(groupId, leaving, write) : [];
       const guard = write.expectedVersion !== undefined && removed.length > 0 ? write.version : write.expectedVersion;
-      const added = joining.length > 0 ? await inner.addMembers(groupId, joining, { modifiedAt: write.modifiedAt, version: write.version, expectedVersion: guard }) : [];
+      const added =
+        joining.length > 0
+          ? await inner.addMembers(groupId, joining, {
+              modifiedAt: write.modifiedAt,
+              version: write.version,
+              expectedVersion: guard,
+            })
+          : [];
       return { added, removed };
     },
     /** Derived: one read of the group's members. */

@@ -32,13 +32,22 @@ function registryFor(extensions: readonly ExtensionRegistration[]): SchemaRegist
 /** Parses a SCIM filter; throws {@link ScimConfigError} naming the problem when it does not parse. */
 export function filterFromText(text: string, options: FilterTextOptions = {}): Filter {
   const type = options.resourceType ?? "User";
-  const parsed = parseFilter(registryFor(options.extensions ?? NONE), type, text, toleranceContext(profiles[options.profile ?? "rfc"]));
+  const parsed = parseFilter(
+    registryFor(options.extensions ?? NONE),
+    type,
+    text,
+    toleranceContext(profiles[options.profile ?? "rfc"]),
+  );
   if (!parsed.ok) throw new ScimConfigError(`filter ${JSON.stringify(text)} does not parse: ${parsed.error}`);
   return parsed.value;
 }
 
 /** Resolves a `sortBy` attribute path into the sort a store receives. */
-export function sortFromText(sortBy: string, order: Sort["order"] = "ascending", options: Omit<FilterTextOptions, "profile"> = {}): Sort {
+export function sortFromText(
+  sortBy: string,
+  order: Sort["order"] = "ascending",
+  options: Omit<FilterTextOptions, "profile"> = {},
+): Sort {
   const ref = registryFor(options.extensions ?? NONE).resolve(options.resourceType ?? "User", sortBy);
   if (!ref.ok) throw new ScimConfigError(`sortBy ${JSON.stringify(sortBy)}: ${ref.error}`);
   return { by: ref.value, order };

@@ -7,7 +7,15 @@
 import type { Filter, Sort } from "../filter/ast.js";
 import { compareForSort, evaluateFilter, sortValue } from "../filter/evaluate.js";
 import type { JsonObject, JsonValue } from "../json.js";
-import type { Membership, Projection, QueryResult, ResourceTypeId, StoreQuery, StoreTransaction, StoredResource } from "./types.js";
+import type {
+  Membership,
+  Projection,
+  QueryResult,
+  ResourceTypeId,
+  StoreQuery,
+  StoreTransaction,
+  StoredResource,
+} from "./types.js";
 import { resourceView } from "./view.js";
 
 /** The part of a query {@link queryInMemory} evaluates: no projection, since the resources are loaded. */
@@ -91,7 +99,8 @@ export async function answerQuery(
     projection: loadMembers ? { members: true } : undefined,
   });
   const page = queryInMemory(candidates.resources, { filter, sort, startIndex: query.startIndex, count: query.count });
-  const resources = showMembers || !loadMembers ? page.resources : page.resources.map(({ members: _members, ...r }) => r);
+  const resources =
+    showMembers || !loadMembers ? page.resources : page.resources.map(({ members: _members, ...r }) => r);
   return withGroups(source, { total: page.total, resources }, query.projection);
 }
 

@@ -13,7 +13,16 @@ import type { JsonObject } from "../json.js";
 import type { FeedStore, GlobalLogQuery, TenantLogEntry } from "./feed.js";
 
 export type { JsonObject, JsonValue } from "../json.js";
-export type { FeedBatch, FeedLease, FeedOutcome, FeedStore, FeedTenantLag, GlobalLogQuery, ParkedEvent, TenantLogEntry } from "./feed.js";
+export type {
+  FeedBatch,
+  FeedLease,
+  FeedOutcome,
+  FeedStore,
+  FeedTenantLag,
+  GlobalLogQuery,
+  ParkedEvent,
+  TenantLogEntry,
+} from "./feed.js";
 
 /** The type of a SCIM resource: `User`, `Group`, or a host-defined type id. */
 export type ResourceTypeId = string;
@@ -243,9 +252,16 @@ export interface ScimStore {
    * core builds everything a unit decides inside `work`, so a retry starts afresh. Host hooks that
    * run inside the unit may see an attempt that is then rolled back.
    */
-  transaction<T>(tenantId: string, work: (tx: StoreTransaction) => Promise<T>, options?: { readonly readOnly?: boolean }): Promise<T>;
+  transaction<T>(
+    tenantId: string,
+    work: (tx: StoreTransaction) => Promise<T>,
+    options?: { readonly readOnly?: boolean },
+  ): Promise<T>;
   /** Finds a record by its cross-tenant `key` (e.g. a token hash) together with its tenant. */
-  findRecordByKey(kind: string, key: string): Promise<{ readonly tenantId: string; readonly record: StoreRecord } | null>;
+  findRecordByKey(
+    kind: string,
+    key: string,
+  ): Promise<{ readonly tenantId: string; readonly record: StoreRecord } | null>;
   /**
    * Optional: reads one log across every tenant, in `seq` order, entries with `seq` above `after`,
    * at most `limit`. A safe cursor like a tenant's own `readLog`: a reader paging with `after`

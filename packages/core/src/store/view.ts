@@ -13,7 +13,12 @@ export function resourceView(r: StoredResource): JsonObject {
   const view: JsonObject = {
     ...r.attributes,
     id: r.id,
-    meta: { resourceType: r.resourceType, created: r.created, lastModified: r.lastModified, version: String(r.version) },
+    meta: {
+      resourceType: r.resourceType,
+      created: r.created,
+      lastModified: r.lastModified,
+      version: String(r.version),
+    },
   };
   if (r.members) {
     view["members"] = r.members.map((m): JsonValue => {

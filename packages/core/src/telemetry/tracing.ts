@@ -26,7 +26,12 @@ const OK = 1;
 const ERROR = 2;
 
 /** Runs `work` in a span named `name`; the span ends when the work settles, with its outcome. */
-export function inSpan<T>(tracer: TracerLike | undefined, name: string, attributes: Record<string, SpanAttribute>, work: (span: SpanLike | undefined) => Promise<T>): Promise<T> {
+export function inSpan<T>(
+  tracer: TracerLike | undefined,
+  name: string,
+  attributes: Record<string, SpanAttribute>,
+  work: (span: SpanLike | undefined) => Promise<T>,
+): Promise<T> {
   if (!tracer) return work(undefined);
   return tracer.startActiveSpan(name, async (span: SpanLike) => {
     for (const [k, v] of Object.entries(attributes)) span.setAttribute(k, v);
@@ -51,7 +56,10 @@ export function tracedTransaction(tracer: TracerLike | undefined, tx: StoreTrans
     get(target, key) {
       const value: unknown = Reflect.get(target, key, target);
       if (typeof value !== "function" || typeof key !== "string") return value;
-      return (...args: unknown[]) => inSpan(tracer, `scim.store.${key}`, { "scim.store.operation": key }, () => Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args)));
+      return (...args: unknown[]) =>
+        inSpan(tracer, `scim.store.${key}`, { "scim.store.operation": key }, () =>
+          Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args)),
+        );
     },
   });
 }

@@ -2,17 +2,32 @@ import { describe, expect, it, vi } from "vitest";
 import type { ScimEvent } from "../../src/index.js";
 import { harness, user } from "../support.js";
 
-const patchOp = (...ops: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
+const patchOp = (...ops: unknown[]) => ({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  Operations: ops,
+});
 
 describe("audit trail", () => {
   it("records who, what, when and the before/after difference of every write, in the same unit of work", async () => {
     const h = await harness({ tenantId: "t-audit" });
-    const created = await h.call("POST", "/Users", user("a@example.com"), { "user-agent": "Okta SCIM Client 1.0.0", "x-request-id": "req-1" });
+    const created = await h.call("POST", "/Users", user("a@example.com"), {
+      "user-agent": "Okta SCIM Client 1.0.0",
+      "x-request-id": "req-1",
+    });
     await h.call("PATCH", `/Users/${created.body.id}`, patchOp({ op: "Replace", path: "active", value: "False" }));
-    const entries = (await h.server.audit("t-audit", { resourceId: created.body.id })).filter((e) => e.resourceType === "User");
+    const entries = (await h.server.audit("t-audit", { resourceId: created.body.id })).filter(
+      (e) => e.resourceType === "User",
+    );
     expect(entries.map((e) => e.operation)).toEqual(["create User", "patch User"]);
     const [create, patch] = entries;
-    expect(create).toMatchObject({ directoryId: h.directoryId, userAgent: "Okta SCIM Client 1.0.0", requestId: "req-1", outcome: "success", status: 201, resourceId: created.body.id });
+    expect(create).toMatchObject({
+      directoryId: h.directoryId,
+      userAgent: "Okta SCIM Client 1.0.0",
+      requestId: "req-1",
+      outcome: "success",
+      status: 201,
+      resourceId: created.body.id,
+    });
     expect(create?.tokenId).toMatch(/^tok_/);
     expect(create?.before).toBeNull();
     expect(create?.after).toMatchObject({ userName: "a@example.com" });
@@ -57,7 +72,15 @@ describe("events", () => {
     await h.call("DELETE", `/Groups/${g.id}`);
     await new Promise((r) => setTimeout(r, 10));
     const types = seen.map((e) => e.type);
-    expect(types).toEqual(["user.created", "group.created", "membership.added", "user.deactivated", "user.updated", "user.reactivated", "group.deleted"]);
+    expect(types).toEqual([
+      "user.created",
+      "group.created",
+      "membership.added",
+      "user.deactivated",
+      "user.updated",
+      "user.reactivated",
+      "group.deleted",
+    ]);
     expect(seen.map((e) => e.seq)).toEqual([...seen.map((e) => e.seq)].sort((a, b) => a - b));
     expect(seen.find((e) => e.type === "membership.added")?.data).toEqual({ members: [u.id] });
     const replay = await h.server.events.read("t-ev", { after: seen[2]?.seq ?? 0 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { harness, user } from "../support.js";
 
-const patchOp = (...ops: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
+const patchOp = (...ops: unknown[]) => ({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  Operations: ops,
+});
 
 describe("audit queries", () => {
   it("finds a failed write to a resource by that resource", async () => {
@@ -45,7 +48,9 @@ describe("audit queries", () => {
     t += 3_600_000;
     await h.call("POST", "/Users", user("d@example.com"));
     const created = async (query: { from?: string; to?: string }) =>
-      (await h.server.audit("t-range", { ...query, resourceType: "User" })).map((e) => (e.after as { userName: string }).userName);
+      (await h.server.audit("t-range", { ...query, resourceType: "User" })).map(
+        (e) => (e.after as { userName: string }).userName,
+      );
     expect(await created({ from: "2026-03-01T10:00:00Z" })).toEqual(["c@example.com", "d@example.com"]);
     expect(await created({ from: "2026-03-01T11:00:00+01:00", to: "2026-03-01T11:00:00Z" })).toEqual(["c@example.com"]);
     expect(await created({ from: "2026-03-01T11:00:00.600Z" })).toEqual([]);

@@ -11,7 +11,11 @@ async function tenantWithTwoDirectories() {
   const token = (await server.directories.mintToken(a.id)).token;
   const send = async (method: string, path: string, body?: unknown) => {
     const res = await server.fetch(
-      new Request(`${BASE}${path}`, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" }, ...(body ? { body: JSON.stringify(body) } : {}) }),
+      new Request(`${BASE}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }),
     );
     return (await res.json()) as { id: string };
   };
@@ -27,7 +31,9 @@ describe("deleting a user over SCIM", () => {
     const { server, events, a, ada, group } = await tenantWithTwoDirectories();
     const token = (await server.directories.mintToken(a.id)).token;
     events.length = 0;
-    const res = await server.fetch(new Request(`${BASE}/Users/${ada}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } }));
+    const res = await server.fetch(
+      new Request(`${BASE}/Users/${ada}`, { method: "DELETE", headers: { authorization: `Bearer ${token}` } }),
+    );
     expect(res.status).toBe(204);
     await settle();
     expect(events.map((e) => [e.type, e.resourceId])).toEqual([
@@ -49,7 +55,12 @@ describe("deleting a directory", () => {
       ["directory.deleted", null],
     ]);
     const audit = await server.audit("t1", { resourceId: ada });
-    expect(audit.at(-1)).toMatchObject({ operation: "directory.deleted", outcome: "success", resourceType: "User", before: expect.objectContaining({ userName: "ada@example.com" }) });
+    expect(audit.at(-1)).toMatchObject({
+      operation: "directory.deleted",
+      outcome: "success",
+      resourceType: "User",
+      before: expect.objectContaining({ userName: "ada@example.com" }),
+    });
   });
 
   it("tells the host which groups a deleted user left", async () => {
@@ -57,12 +68,20 @@ describe("deleting a directory", () => {
     // A group of the other directory, which survives the deletion, holding A's user.
     const tb = (await server.directories.mintToken(b.id)).token;
     const kept = (await (
-      await server.fetch(new Request(`${BASE}/Groups`, { method: "POST", headers: { authorization: `Bearer ${tb}`, "content-type": "application/scim+json" }, body: JSON.stringify({ displayName: "Kept", members: [{ value: ada }] }) }))
+      await server.fetch(
+        new Request(`${BASE}/Groups`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${tb}`, "content-type": "application/scim+json" },
+          body: JSON.stringify({ displayName: "Kept", members: [{ value: ada }] }),
+        }),
+      )
     ).json()) as { id: string };
     events.length = 0;
     await server.directories.delete(a.id, { resources: "delete" });
     await settle();
-    expect(events.filter((e) => e.type === "membership.removed").map((e) => [e.resourceId, e.data])).toEqual([[kept.id, { members: [ada] }]]);
+    expect(events.filter((e) => e.type === "membership.removed").map((e) => [e.resourceId, e.data])).toEqual([
+      [kept.id, { members: [ada] }],
+    ]);
   });
 
   it("detaches what it keeps, and hands the primary flag to the oldest remaining directory", async () => {

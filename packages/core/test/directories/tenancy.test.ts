@@ -5,7 +5,9 @@ const BASE = "https://app.example.com/scim/v2";
 
 async function twoTenants() {
   const logs: string[] = [];
-  const logger = { error: (m: string, d?: Record<string, unknown>) => void logs.push(`${m} ${JSON.stringify(d ?? {})}`) };
+  const logger = {
+    error: (m: string, d?: Record<string, unknown>) => void logs.push(`${m} ${JSON.stringify(d ?? {})}`),
+  };
   const server = createScimServer({ logger });
   const a = await server.directories.create({ tenantId: "tenant-a", name: "A" });
   const b = await server.directories.create({ tenantId: "tenant-b", name: "B" });
@@ -30,16 +32,33 @@ describe("tenant isolation", () => {
     const { ta, tb, call } = await twoTenants();
     const userB = (await call(tb, "POST", "/Users", { userName: "b@example.com" })).body;
     const groupB = (await call(tb, "POST", "/Groups", { displayName: "B team", members: [{ value: userB.id }] })).body;
-    const snapshot = async () => [(await call(tb, "GET", `/Users/${userB.id}`)).body, (await call(tb, "GET", `/Groups/${groupB.id}`)).body];
+    const snapshot = async () => [
+      (await call(tb, "GET", `/Users/${userB.id}`)).body,
+      (await call(tb, "GET", `/Groups/${groupB.id}`)).body,
+    ];
     const before = await snapshot();
     const matrix: [string, string, unknown][] = [
       ["GET", `/Users/${userB.id}`, undefined],
       ["PUT", `/Users/${userB.id}`, { userName: "hijack@example.com" }],
-      ["PATCH", `/Users/${userB.id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: false } }] }],
+      [
+        "PATCH",
+        `/Users/${userB.id}`,
+        {
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+          Operations: [{ op: "replace", value: { active: false } }],
+        },
+      ],
       ["DELETE", `/Users/${userB.id}`, undefined],
       ["GET", `/Groups/${groupB.id}`, undefined],
       ["PUT", `/Groups/${groupB.id}`, { displayName: "hijack" }],
-      ["PATCH", `/Groups/${groupB.id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "members", value: [] }] }],
+      [
+        "PATCH",
+        `/Groups/${groupB.id}`,
+        {
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+          Operations: [{ op: "replace", path: "members", value: [] }],
+        },
+      ],
       ["DELETE", `/Groups/${groupB.id}`, undefined],
     ];
     for (const [method, path, body] of matrix) {
@@ -48,13 +67,23 @@ describe("tenant isolation", () => {
     }
     // Lists, filters and searches of tenant A never show tenant B's data.
     expect((await call(ta, "GET", "/Users")).body.totalResults).toBe(0);
-    expect((await call(ta, "GET", `/Users?filter=${encodeURIComponent('userName eq "b@example.com"')}`)).body.totalResults).toBe(0);
+    expect(
+      (await call(ta, "GET", `/Users?filter=${encodeURIComponent('userName eq "b@example.com"')}`)).body.totalResults,
+    ).toBe(0);
     expect((await call(ta, "GET", "/Groups")).body.totalResults).toBe(0);
     const search = { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"] };
     expect((await call(ta, "POST", "/.search", search)).body.totalResults).toBe(0);
-    expect((await call(ta, "POST", "/Users/.search", { ...search, filter: 'userName eq "b@example.com"' })).body.totalResults).toBe(0);
-    expect((await call(ta, "POST", "/Groups/.search", { ...search, filter: 'displayName eq "B team"' })).body.totalResults).toBe(0);
-    expect((await call(ta, "GET", `/Groups?filter=${encodeURIComponent(`members.value eq "${userB.id}"`)}`)).body.totalResults).toBe(0);
+    expect(
+      (await call(ta, "POST", "/Users/.search", { ...search, filter: 'userName eq "b@example.com"' })).body
+        .totalResults,
+    ).toBe(0);
+    expect(
+      (await call(ta, "POST", "/Groups/.search", { ...search, filter: 'displayName eq "B team"' })).body.totalResults,
+    ).toBe(0);
+    expect(
+      (await call(ta, "GET", `/Groups?filter=${encodeURIComponent(`members.value eq "${userB.id}"`)}`)).body
+        .totalResults,
+    ).toBe(0);
     // A member PATCH of A's own group naming B's user adds nothing.
     const groupA = (await call(ta, "POST", "/Groups", { displayName: "A first" })).body;
     const crossAdd = await call(ta, "PATCH", `/Groups/${groupA.id}`, {
@@ -99,7 +128,8 @@ describe("routing styles", () => {
       ),
     );
     results.forEach((r, i) => {
-      const expected = i % 2 === 0 ? `https://a.example.com/api/${a.id}/Users/` : `http://b.example.net:8080/scim/${b.id}/Users/`;
+      const expected =
+        i % 2 === 0 ? `https://a.example.com/api/${a.id}/Users/` : `http://b.example.net:8080/scim/${b.id}/Users/`;
       expect(r.body.meta.location.startsWith(expected)).toBe(true);
     });
   });
@@ -111,11 +141,23 @@ describe("transport and custom auth", () => {
       const server = createScimServer({ requireHttps: true, trustProxy });
       const d = await server.directories.create({ tenantId: "t", name: "x" });
       const { token } = await server.directories.mintToken(d.id);
-      const plain = await server.fetch(new Request("http://app/scim/v2/Users", { headers: { authorization: `Bearer ${token}` } }));
+      const plain = await server.fetch(
+        new Request("http://app/scim/v2/Users", { headers: { authorization: `Bearer ${token}` } }),
+      );
       expect(plain.status).toBe(403);
-      const forwarded = await server.fetch(new Request("http://app/scim/v2/Users", { headers: { authorization: `Bearer ${token}`, "x-forwarded-proto": "https" } }));
+      const forwarded = await server.fetch(
+        new Request("http://app/scim/v2/Users", {
+          headers: { authorization: `Bearer ${token}`, "x-forwarded-proto": "https" },
+        }),
+      );
       expect(forwarded.status).toBe(trustProxy ? 200 : 403);
-      expect((await server.fetch(new Request("https://app/scim/v2/Users", { headers: { authorization: `Bearer ${token}` } }))).status).toBe(200);
+      expect(
+        (
+          await server.fetch(
+            new Request("https://app/scim/v2/Users", { headers: { authorization: `Bearer ${token}` } }),
+          )
+        ).status,
+      ).toBe(200);
     }
   });
 
@@ -125,8 +167,13 @@ describe("transport and custom auth", () => {
       authenticate: async (req) => (req.headers.get("x-client-cert") === "trusted" ? { directoryId } : null),
     });
     directoryId = (await server.directories.create({ tenantId: "t", name: "x" })).id;
-    expect((await server.fetch(new Request("https://app/scim/v2/Users", { headers: { "x-client-cert": "trusted" } }))).status).toBe(200);
-    expect((await server.fetch(new Request("https://app/scim/v2/Users", { headers: { "x-client-cert": "nope" } }))).status).toBe(401);
+    expect(
+      (await server.fetch(new Request("https://app/scim/v2/Users", { headers: { "x-client-cert": "trusted" } })))
+        .status,
+    ).toBe(200);
+    expect(
+      (await server.fetch(new Request("https://app/scim/v2/Users", { headers: { "x-client-cert": "nope" } }))).status,
+    ).toBe(401);
   });
 });
 
@@ -138,7 +185,13 @@ describe("secrets", () => {
     server.events.subscribe((e) => void events.push(JSON.stringify(e)));
     await call(ta, "POST", "/Users", { userName: "s@example.com" });
     await call(`${ta}x`, "GET", "/Users");
-    await server.fetch(new Request(`${BASE}/Users`, { method: "POST", headers: { authorization: `Bearer ${ta}`, "content-type": "application/json" }, body: "{bad" }));
+    await server.fetch(
+      new Request(`${BASE}/Users`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ta}`, "content-type": "application/json" },
+        body: "{bad",
+      }),
+    );
     const rotated = await server.directories.mintToken(a.id);
     const audit = JSON.stringify(await server.audit("tenant-a", { limit: 1000 }));
     const outbox = JSON.stringify(await server.events.read("tenant-a", { limit: 1000 }));

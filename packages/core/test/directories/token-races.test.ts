@@ -28,7 +28,9 @@ function gatedStore() {
         (tx) =>
           work(
             Object.assign(Object.create(tx) as StoreTransaction, {
-              putRecord: (kind: string, record: Parameters<StoreTransaction["putRecord"]>[1]) => (writes.push(kind), tx.putRecord(kind, record)),
+              putRecord: (kind: string, record: Parameters<StoreTransaction["putRecord"]>[1]) => (
+                writes.push(kind), tx.putRecord(kind, record)
+              ),
             }),
           ),
         options,

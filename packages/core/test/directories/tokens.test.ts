@@ -120,7 +120,9 @@ describe("directory admin", () => {
   it("validates admin input", async () => {
     const server = createScimServer();
     await expect(server.directories.create({ tenantId: "", name: "x" })).rejects.toThrow(/tenantId/);
-    await expect(server.directories.create({ tenantId: "t", name: "x", idp: "myspace" as "okta" })).rejects.toThrow(/idp/);
+    await expect(server.directories.create({ tenantId: "t", name: "x", idp: "myspace" as "okta" })).rejects.toThrow(
+      /idp/,
+    );
   });
 
   it("deletes a directory with its tokens, deleting or keeping its resources as asked", async () => {
@@ -130,7 +132,13 @@ describe("directory admin", () => {
     const ta = (await server.directories.mintToken(a.id)).token;
     const tb = (await server.directories.mintToken(b.id)).token;
     const post = (token: string, userName: string) =>
-      server.fetch(new Request(`${BASE}/Users`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" }, body: JSON.stringify({ userName }) }));
+      server.fetch(
+        new Request(`${BASE}/Users`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+          body: JSON.stringify({ userName }),
+        }),
+      );
     await post(ta, "from-a@example.com");
     await post(tb, "from-b@example.com");
     await server.directories.delete(a.id, { resources: "delete" });
@@ -149,25 +157,50 @@ describe("directory admin", () => {
     const first = await server.directories.mintToken(dir.id);
     const details = await server.directories.connectionDetails(dir.id, "https://app.example.com/scim/v2/");
     expect(details.baseUrl).toBe(`https://app.example.com/scim/v2/${dir.id}`);
-    expect(details.tokens).toEqual([expect.objectContaining({ id: first.tokenId, revokedAt: null, hint: `scimkit_…${first.token.slice(-4)}` })]);
+    expect(details.tokens).toEqual([
+      expect.objectContaining({ id: first.tokenId, revokedAt: null, hint: `scimkit_…${first.token.slice(-4)}` }),
+    ]);
     expect(JSON.stringify(details)).not.toContain(first.token);
     // Viewing twice changed nothing: the first token still works.
     await server.directories.connectionDetails(dir.id, "https://app.example.com/scim/v2");
-    expect((await server.fetch(new Request(`${details.baseUrl}/Users`, { headers: { authorization: `Bearer ${first.token}` } }))).status).toBe(200);
+    expect(
+      (
+        await server.fetch(
+          new Request(`${details.baseUrl}/Users`, { headers: { authorization: `Bearer ${first.token}` } }),
+        )
+      ).status,
+    ).toBe(200);
 
-    const rotated = await server.directories.rotateToken(dir.id, "https://app.example.com/scim/v2", { overlapSeconds: 60 });
+    const rotated = await server.directories.rotateToken(dir.id, "https://app.example.com/scim/v2", {
+      overlapSeconds: 60,
+    });
     expect(rotated.baseUrl).toBe(details.baseUrl);
     for (const token of [first.token, rotated.token]) {
-      expect((await server.fetch(new Request(`${rotated.baseUrl}/Users`, { headers: { authorization: `Bearer ${token}` } }))).status).toBe(200);
+      expect(
+        (await server.fetch(new Request(`${rotated.baseUrl}/Users`, { headers: { authorization: `Bearer ${token}` } })))
+          .status,
+      ).toBe(200);
     }
     await server.directories.rotateToken(dir.id, "https://app.example.com/scim/v2");
-    expect((await server.fetch(new Request(`${rotated.baseUrl}/Users`, { headers: { authorization: `Bearer ${rotated.token}` } }))).status).toBe(401);
+    expect(
+      (
+        await server.fetch(
+          new Request(`${rotated.baseUrl}/Users`, { headers: { authorization: `Bearer ${rotated.token}` } }),
+        )
+      ).status,
+    ).toBe(401);
   });
 
   it("tells admin failures apart by code, not by message", async () => {
     const server = createScimServer();
-    await expect(server.directories.update("dir_missing", { name: "x" })).rejects.toMatchObject({ name: "ScimConfigError", code: "notFound" });
-    await expect(server.directories.create({ tenantId: "", name: "" })).rejects.toMatchObject({ name: "ScimConfigError", code: "invalid" });
+    await expect(server.directories.update("dir_missing", { name: "x" })).rejects.toMatchObject({
+      name: "ScimConfigError",
+      code: "notFound",
+    });
+    await expect(server.directories.create({ tenantId: "", name: "" })).rejects.toMatchObject({
+      name: "ScimConfigError",
+      code: "invalid",
+    });
   });
 
   it("reports health: last request, last error and counts by status", async () => {
@@ -194,7 +227,9 @@ describe("directory admin", () => {
     await server.directories.disable(dir.id);
     expect((await get(server, current.token)).status).toBe(403);
     // A per-directory base URL names its directory even when the token is not valid at all.
-    const bad = await server.fetch(new Request(`${BASE}/${other.id}/Users`, { headers: { authorization: "Bearer scimkit_nope" } }));
+    const bad = await server.fetch(
+      new Request(`${BASE}/${other.id}/Users`, { headers: { authorization: "Bearer scimkit_nope" } }),
+    );
     expect(bad.status).toBe(401);
     const health = server.directories.health(dir.id);
     expect(health.byStatus).toEqual({ "401": 1, "403": 1 });
@@ -227,7 +262,9 @@ describe("directory admin", () => {
     const server = createScimServer();
     const dir = await server.directories.create({ tenantId: "t1", name: "A" });
     const { token } = await server.directories.mintToken(dir.id);
-    await expect(server.directories.mintToken(dir.id, { expiresAt: new Date(Date.now() - 1000) })).rejects.toThrow(/future/);
+    await expect(server.directories.mintToken(dir.id, { expiresAt: new Date(Date.now() - 1000) })).rejects.toThrow(
+      /future/,
+    );
     expect((await get(server, token)).status).toBe(200);
   });
 });

@@ -21,8 +21,14 @@ export const acme = defineExtension({
     ratio: z.number().optional(),
     remote: z.boolean().optional(),
     startedAt: z.iso.datetime().optional(),
-    badgeId: z.string().optional().meta({ scim: { mutability: "immutable", uniqueness: "server" } }),
-    pin: z.string().optional().meta({ scim: { mutability: "writeOnly", returned: "never" } }),
+    badgeId: z
+      .string()
+      .optional()
+      .meta({ scim: { mutability: "immutable", uniqueness: "server" } }),
+    pin: z
+      .string()
+      .optional()
+      .meta({ scim: { mutability: "writeOnly", returned: "never" } }),
     tags: z.array(z.string()).max(3).optional(),
     site: z.object({ code: z.string(), floor: z.int().optional() }).optional().describe("Where the user sits"),
   }),

@@ -4,14 +4,25 @@
  * value with nothing written, and the host reading it typed from the read API and events.
  */
 import { beforeEach, describe, expect, expectTypeOf, it } from "vitest";
-import { createMemoryStore, createScimServer, defineExtension, type JsonObject, type ScimEvent, type ScimStore } from "../../src/index.js";
+import {
+  createMemoryStore,
+  createScimServer,
+  defineExtension,
+  type JsonObject,
+  type ScimEvent,
+  type ScimStore,
+} from "../../src/index.js";
 import { harness, user, type Harness } from "../support.js";
 import { ACME, CORE, acme } from "./acme.js";
 import { z } from "zod";
 
 const PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 const q = (s: string) => encodeURIComponent(s);
-const acmeUser = (userName: string, values: Record<string, unknown>) => ({ ...user(userName), schemas: [CORE, ACME], [ACME]: values });
+const acmeUser = (userName: string, values: Record<string, unknown>) => ({
+  ...user(userName),
+  schemas: [CORE, ACME],
+  [ACME]: values,
+});
 const patch = (...Operations: unknown[]) => ({ schemas: [PATCH_OP], Operations });
 
 let h: Harness;
@@ -61,7 +72,13 @@ describe("discovery", () => {
     expect(byName.get("badgeId")).toMatchObject({ mutability: "immutable", uniqueness: "server" });
     expect(byName.get("pin")).toMatchObject({ mutability: "writeOnly", returned: "never" });
     expect(byName.get("tags")).toMatchObject({ type: "string", multiValued: true });
-    expect(byName.get("site")).toMatchObject({ type: "complex", subAttributes: [{ name: "code", required: true }, { name: "floor", type: "integer" }] });
+    expect(byName.get("site")).toMatchObject({
+      type: "complex",
+      subAttributes: [
+        { name: "code", required: true },
+        { name: "floor", type: "integer" },
+      ],
+    });
 
     const all = await h.call("GET", "/Schemas");
     expect((all.body.Resources as { id: string }[]).map((s) => s.id)).toContain(ACME);
@@ -72,7 +89,18 @@ describe("discovery", () => {
 
 describe("round trip on the memory store", () => {
   it("POST, GET, PATCH (path, path-less, sub-attribute) and PUT keep the extension's values", async () => {
-    const sent = { costCenter: "CC-100", department: "ENG", level: 3, ratio: 0.5, remote: true, startedAt: "2024-03-01T09:00:00Z", badgeId: "B-1", pin: "4321", tags: ["a", "b"], site: { code: "B", floor: 2 } };
+    const sent = {
+      costCenter: "CC-100",
+      department: "ENG",
+      level: 3,
+      ratio: 0.5,
+      remote: true,
+      startedAt: "2024-03-01T09:00:00Z",
+      badgeId: "B-1",
+      pin: "4321",
+      tags: ["a", "b"],
+      site: { code: "B", floor: 2 },
+    };
     const created = await h.call("POST", "/Users", acmeUser("ada@example.com", sent));
     expect(created.status).toBe(201);
     const { pin: _pin, ...visible } = sent;
@@ -94,7 +122,13 @@ describe("round trip on the memory store", () => {
     );
     expect(patched.status, JSON.stringify(patched.body)).toBe(200);
     const { ratio: _ratio, ...rest } = visible;
-    const after = { ...rest, costCenter: "CC-200", department: "OPS", site: { code: "B", floor: 5 }, tags: ["a", "b", "c"] };
+    const after = {
+      ...rest,
+      costCenter: "CC-200",
+      department: "OPS",
+      site: { code: "B", floor: 5 },
+      tags: ["a", "b", "c"],
+    };
     expect((await h.call("GET", `/Users/${id}`)).body[ACME]).toEqual(after);
 
     // PUT replaces the extension; the immutable badge and the never-returned pin are kept.
@@ -105,8 +139,24 @@ describe("round trip on the memory store", () => {
   });
 
   it("filters on the extension's attributes, with GET and POST /.search", async () => {
-    await create("ann@example.com", { costCenter: "CC-100", department: "ENG", level: 2, remote: true, startedAt: "2021-01-01T00:00:00Z", tags: ["x"], site: { code: "A" } });
-    await create("ben@example.com", { costCenter: "CC-200", department: "OPS", level: 7, remote: false, startedAt: "2023-06-01T00:00:00Z", tags: ["y", "z"], site: { code: "B" } });
+    await create("ann@example.com", {
+      costCenter: "CC-100",
+      department: "ENG",
+      level: 2,
+      remote: true,
+      startedAt: "2021-01-01T00:00:00Z",
+      tags: ["x"],
+      site: { code: "A" },
+    });
+    await create("ben@example.com", {
+      costCenter: "CC-200",
+      department: "OPS",
+      level: 7,
+      remote: false,
+      startedAt: "2023-06-01T00:00:00Z",
+      tags: ["y", "z"],
+      site: { code: "B" },
+    });
     await create("cat@example.com", { costCenter: "CC-300", department: "ENG", level: 5 });
     await create("dan@example.com", {});
 
@@ -121,25 +171,52 @@ describe("round trip on the memory store", () => {
     expect(await filter(`${ACME}:startedAt ge "2022-01-01T00:00:00Z"`)).toEqual(["ben@example.com"]);
     expect(await filter(`${ACME}:tags eq "z"`)).toEqual(["ben@example.com"]);
     expect(await filter(`${ACME}:site.code eq "A"`)).toEqual(["ann@example.com"]);
-    expect(await filter(`${ACME}:costCenter pr and not (${ACME}:department eq "OPS")`)).toEqual(["ann@example.com", "cat@example.com"]);
+    expect(await filter(`${ACME}:costCenter pr and not (${ACME}:department eq "OPS")`)).toEqual([
+      "ann@example.com",
+      "cat@example.com",
+    ]);
 
-    const search = await h.call("POST", "/Users/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: `${ACME}:department eq "ENG"`, sortBy: `${ACME}:level`, sortOrder: "descending" });
-    expect(search.body.Resources.map((u: { userName: string }) => u.userName)).toEqual(["cat@example.com", "ann@example.com"]);
+    const search = await h.call("POST", "/Users/.search", {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+      filter: `${ACME}:department eq "ENG"`,
+      sortBy: `${ACME}:level`,
+      sortOrder: "descending",
+    });
+    expect(search.body.Resources.map((u: { userName: string }) => u.userName)).toEqual([
+      "cat@example.com",
+      "ann@example.com",
+    ]);
   });
 
   it("sorts on the extension's attributes, missing values last", async () => {
     await create("ann@example.com", { costCenter: "CC-300", level: 2 });
     await create("ben@example.com", { costCenter: "CC-100", level: 9 });
     await create("cat@example.com", { level: 5 });
-    expect(await userNames(`sortBy=${q(`${ACME}:level`)}`)).toEqual(["ann@example.com", "cat@example.com", "ben@example.com"]);
-    expect(await userNames(`sortBy=${q(`${ACME}:level`)}&sortOrder=descending`)).toEqual(["ben@example.com", "cat@example.com", "ann@example.com"]);
-    expect(await userNames(`sortBy=${q(`${ACME}:costCenter`)}`)).toEqual(["ben@example.com", "ann@example.com", "cat@example.com"]);
+    expect(await userNames(`sortBy=${q(`${ACME}:level`)}`)).toEqual([
+      "ann@example.com",
+      "cat@example.com",
+      "ben@example.com",
+    ]);
+    expect(await userNames(`sortBy=${q(`${ACME}:level`)}&sortOrder=descending`)).toEqual([
+      "ben@example.com",
+      "cat@example.com",
+      "ann@example.com",
+    ]);
+    expect(await userNames(`sortBy=${q(`${ACME}:costCenter`)}`)).toEqual([
+      "ben@example.com",
+      "ann@example.com",
+      "cat@example.com",
+    ]);
   });
 
   it("never shows an attribute its metadata makes returned: never, whatever the request asks", async () => {
     const id = await create("ann@example.com", { costCenter: "CC-100", pin: "1234" });
     expect((await stored(id))?.[ACME]).toEqual({ costCenter: "CC-100", pin: "1234" });
-    for (const path of [`/Users/${id}`, `/Users/${id}?attributes=${q(`${ACME}:pin`)}`, `/Users?filter=${q('userName eq "ann@example.com"')}`]) {
+    for (const path of [
+      `/Users/${id}`,
+      `/Users/${id}?attributes=${q(`${ACME}:pin`)}`,
+      `/Users?filter=${q('userName eq "ann@example.com"')}`,
+    ]) {
       const res = await h.call("GET", path);
       expect(JSON.stringify(res.body)).not.toContain("1234");
     }
@@ -163,7 +240,8 @@ describe("validation against the zod schema", () => {
     refused(await h.call("POST", "/Users", acmeUser("f@example.com", { startedAt: "March 1st" })), "startedAt");
     refused(await h.call("POST", "/Users", acmeUser("g@example.com", { tags: ["a", "b", "c", "d"] })), "tags");
     refused(await h.call("POST", "/Users", acmeUser("h@example.com", { site: { floor: 1 } })), "site.code");
-    const detail = (await h.call("POST", "/Users", acmeUser("i@example.com", { department: "HR" }))).body.detail as string;
+    const detail = (await h.call("POST", "/Users", acmeUser("i@example.com", { department: "HR" }))).body
+      .detail as string;
     expect(detail).toMatch(/ENG.*OPS.*SALES/);
     expect((await h.call("GET", "/Users")).body.totalResults).toBe(0);
   });
@@ -171,17 +249,43 @@ describe("validation against the zod schema", () => {
   it("refuses a PATCH or PUT that would store an invalid value, leaving the user as it was", async () => {
     const id = await create("ann@example.com", { department: "ENG", level: 2 });
     const before = await h.call("GET", `/Users/${id}`);
-    refused(await h.call("PATCH", `/Users/${id}`, patch({ op: "replace", path: `${ACME}:department`, value: "HR" })), "department");
-    refused(await h.call("PATCH", `/Users/${id}`, patch({ op: "replace", path: "displayName", value: "Ann" }, { op: "add", value: { [ACME]: { level: 0 } } })), "level");
-    refused(await h.call("PATCH", `/Users/${id}`, patch({ op: "add", path: `${ACME}:tags`, value: ["1", "2", "3", "4"] })), "tags");
-    refused(await h.call("PUT", `/Users/${id}`, acmeUser("ann@example.com", { department: "ENG", costCenter: "nope" })), "costCenter");
+    refused(
+      await h.call("PATCH", `/Users/${id}`, patch({ op: "replace", path: `${ACME}:department`, value: "HR" })),
+      "department",
+    );
+    refused(
+      await h.call(
+        "PATCH",
+        `/Users/${id}`,
+        patch({ op: "replace", path: "displayName", value: "Ann" }, { op: "add", value: { [ACME]: { level: 0 } } }),
+      ),
+      "level",
+    );
+    refused(
+      await h.call("PATCH", `/Users/${id}`, patch({ op: "add", path: `${ACME}:tags`, value: ["1", "2", "3", "4"] })),
+      "tags",
+    );
+    refused(
+      await h.call("PUT", `/Users/${id}`, acmeUser("ann@example.com", { department: "ENG", costCenter: "nope" })),
+      "costCenter",
+    );
     const after = await h.call("GET", `/Users/${id}`);
     expect(after.body).toEqual(before.body);
   });
 
   it("checks only what a PATCH changed: a value stored under an older schema does not block other changes", async () => {
     // The same store served first without the check (an older deployment), then with it.
-    const loose = createScimServer({ store, extensions: [defineExtension({ resourceType: "User", id: ACME, name: "AcmeUser", schema: z.object({ level: z.int().optional() }) })] });
+    const loose = createScimServer({
+      store,
+      extensions: [
+        defineExtension({
+          resourceType: "User",
+          id: ACME,
+          name: "AcmeUser",
+          schema: z.object({ level: z.int().optional() }),
+        }),
+      ],
+    });
     const dir = await loose.directories.create({ tenantId: "acme", name: "Old" });
     const { token } = await loose.directories.mintToken(dir.id);
     const res = await loose.fetch(
@@ -194,9 +298,16 @@ describe("validation against the zod schema", () => {
     expect(res.status).toBe(201);
     const id = ((await res.json()) as { id: string }).id;
 
-    expect((await h.call("PATCH", `/Users/${id}`, patch({ op: "replace", path: "displayName", value: "Old" }))).status).toBe(200);
-    refused(await h.call("PATCH", `/Users/${id}`, patch({ op: "replace", path: `${ACME}:department`, value: "OPS" })), "level");
-    expect((await h.call("PATCH", `/Users/${id}`, patch({ op: "replace", path: `${ACME}:level`, value: 4 }))).status).toBe(200);
+    expect(
+      (await h.call("PATCH", `/Users/${id}`, patch({ op: "replace", path: "displayName", value: "Old" }))).status,
+    ).toBe(200);
+    refused(
+      await h.call("PATCH", `/Users/${id}`, patch({ op: "replace", path: `${ACME}:department`, value: "OPS" })),
+      "level",
+    );
+    expect(
+      (await h.call("PATCH", `/Users/${id}`, patch({ op: "replace", path: `${ACME}:level`, value: 4 }))).status,
+    ).toBe(200);
   });
 });
 
@@ -216,7 +327,10 @@ describe("the host reads it typed", () => {
     expectTypeOf(value?.level).toEqualTypeOf<number | undefined>();
     expectTypeOf(value?.department).toEqualTypeOf<"ENG" | "OPS" | "SALES" | undefined>();
 
-    const page = await h.server.users.list("acme", { filter: `${acme.path("costCenter")} eq "CC-100"`, sortBy: acme.path("level") });
+    const page = await h.server.users.list("acme", {
+      filter: `${acme.path("costCenter")} eq "CC-100"`,
+      sortBy: acme.path("level"),
+    });
     expect(page.items.map((u) => acme.read(u)?.level)).toEqual([4]);
 
     await expect.poll(() => seen.length).toBe(3);

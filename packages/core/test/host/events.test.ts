@@ -2,16 +2,29 @@ import { describe, expect, it } from "vitest";
 import type { ScimEvent } from "../../src/index.js";
 import { harness, user } from "../support.js";
 
-const patchOp = (...ops: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
+const patchOp = (...ops: unknown[]) => ({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  Operations: ops,
+});
 const ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
 type Of<T extends ScimEvent["type"]> = Extract<ScimEvent, { type: T }>;
-const only = <T extends ScimEvent["type"]>(events: readonly ScimEvent[], type: T): Of<T>[] => events.filter((e): e is Of<T> => e.type === type);
+const only = <T extends ScimEvent["type"]>(events: readonly ScimEvent[], type: T): Of<T>[] =>
+  events.filter((e): e is Of<T> => e.type === type);
 
 describe("event payloads", () => {
   it("carry the user as it is after each change, the paths changed, the actor's token and an idempotency key", async () => {
-    const h = await harness({ tenantId: "t-pay", policy: { roles: [{ id: "member", label: "Member" }], fallbackRole: "member" } });
-    const id = (await h.call("POST", "/Users", user("ada@example.com", { externalId: "okta-1", [ENTERPRISE]: { department: "R&D" } }))).body.id as string;
+    const h = await harness({
+      tenantId: "t-pay",
+      policy: { roles: [{ id: "member", label: "Member" }], fallbackRole: "member" },
+    });
+    const id = (
+      await h.call(
+        "POST",
+        "/Users",
+        user("ada@example.com", { externalId: "okta-1", [ENTERPRISE]: { department: "R&D" } }),
+      )
+    ).body.id as string;
     await h.call("PATCH", `/Users/${id}`, patchOp({ op: "replace", path: "name.givenName", value: "Augusta" }));
     await h.call("PATCH", `/Users/${id}`, patchOp({ op: "replace", value: { active: false } }));
     await h.call("DELETE", `/Users/${id}`);
@@ -43,7 +56,12 @@ describe("event payloads", () => {
     expect(deactivated?.user).toMatchObject({ active: false, roles: [] });
 
     const [deleted] = only(events, "user.deleted");
-    expect(deleted?.user).toMatchObject({ id, userName: "ada@example.com", active: false, name: { givenName: "Augusta" } });
+    expect(deleted?.user).toMatchObject({
+      id,
+      userName: "ada@example.com",
+      active: false,
+      name: { givenName: "Augusta" },
+    });
 
     // Ids are unique and stable: a replay reads the very ids delivered.
     const ids = events.map((e) => e.id);
@@ -57,23 +75,45 @@ describe("event payloads", () => {
     h.server.events.subscribe((e) => void seen.push(e));
     const ada = (await h.call("POST", "/Users", user("ada@example.com"))).body.id as string;
     const g = (await h.call("POST", "/Groups", { displayName: "Eng", externalId: "g-1" })).body.id as string;
-    await h.call("PATCH", `/Groups/${g}`, patchOp({ op: "replace", path: "displayName", value: "Engineering" }, { op: "add", path: "members", value: [{ value: ada }] }));
+    await h.call(
+      "PATCH",
+      `/Groups/${g}`,
+      patchOp(
+        { op: "replace", path: "displayName", value: "Engineering" },
+        { op: "add", path: "members", value: [{ value: ada }] },
+      ),
+    );
     await h.call("PATCH", `/Groups/${g}`, patchOp({ op: "remove", path: `members[value eq "${ada}"]` }));
     await h.call("DELETE", `/Groups/${g}`);
     await new Promise((r) => setTimeout(r, 10));
-    expect(only(seen, "group.created")[0]?.group).toEqual({ id: g, externalId: "g-1", displayName: "Eng", attributes: { displayName: "Eng", externalId: "g-1" }, directoryId: h.directoryId });
-    expect(only(seen, "group.updated").map((e) => [e.group.displayName, e.changed])).toEqual([["Engineering", ["displayName"]]]);
+    expect(only(seen, "group.created")[0]?.group).toEqual({
+      id: g,
+      externalId: "g-1",
+      displayName: "Eng",
+      attributes: { displayName: "Eng", externalId: "g-1" },
+      directoryId: h.directoryId,
+    });
+    expect(only(seen, "group.updated").map((e) => [e.group.displayName, e.changed])).toEqual([
+      ["Engineering", ["displayName"]],
+    ]);
     expect(only(seen, "membership.added").map((e) => [e.groupId, e.memberIds])).toEqual([[g, [ada]]]);
     expect(only(seen, "membership.removed").map((e) => [e.groupId, e.memberIds])).toEqual([[g, [ada]]]);
     expect(only(seen, "group.deleted")[0]?.group.displayName).toBe("Engineering");
   });
 
   it("carry role changes and directory lifecycle facts, never a token secret", async () => {
-    const h = await harness({ tenantId: "t-role", policy: { roles: [{ id: "member", label: "Member" }], fallbackRole: "member" } });
+    const h = await harness({
+      tenantId: "t-role",
+      policy: { roles: [{ id: "member", label: "Member" }], fallbackRole: "member" },
+    });
     await h.call("POST", "/Users", user("bo@example.com"));
     const { token } = await h.server.directories.mintToken(h.directoryId);
     const events = await h.server.events.read("t-role");
-    expect(only(events, "role.changed")[0]).toMatchObject({ roles: ["member"], previousRoles: null, reason: "user.created" });
+    expect(only(events, "role.changed")[0]).toMatchObject({
+      roles: ["member"],
+      previousRoles: null,
+      reason: "user.created",
+    });
     expect(only(events, "directory.created")[0]?.facts).toMatchObject({ name: "Test IdP" });
     expect(only(events, "token.minted").length).toBe(2);
     expect(JSON.stringify(events)).not.toContain(token);

@@ -3,13 +3,22 @@ import { harness, user } from "../support.js";
 
 describe("host read API", () => {
   it("gets, finds and lists users as typed views, scoped to the tenant", async () => {
-    const h = await harness({ tenantId: "t-read", policy: { roles: [{ id: "member", label: "Member" }], fallbackRole: "member" } });
+    const h = await harness({
+      tenantId: "t-read",
+      policy: { roles: [{ id: "member", label: "Member" }], fallbackRole: "member" },
+    });
     const ada = (await h.call("POST", "/Users", user("Ada@Example.com", { externalId: "okta-ada" }))).body.id as string;
     await h.call("POST", "/Users", user("bob@example.com", { name: { givenName: "Bob", familyName: "Babbage" } }));
     const other = await h.server.directories.create({ tenantId: "t-other", name: "Other" });
     expect(other.tenantId).toBe("t-other");
 
-    expect(await h.server.users.get("t-read", ada)).toMatchObject({ id: ada, userName: "Ada@Example.com", email: "Ada@Example.com", roles: ["member"], directoryId: h.directoryId });
+    expect(await h.server.users.get("t-read", ada)).toMatchObject({
+      id: ada,
+      userName: "Ada@Example.com",
+      email: "Ada@Example.com",
+      roles: ["member"],
+      directoryId: h.directoryId,
+    });
     expect(await h.server.users.get("t-other", ada)).toBeNull();
     expect((await h.server.users.find("t-read", { userName: "ada@example.com" }))?.id).toBe(ada);
     expect((await h.server.users.find("t-read", { email: "ADA@example.com" }))?.id).toBe(ada);

@@ -3,16 +3,29 @@ import { harness, user, type Harness } from "../support.js";
 
 const bulk = (h: Harness, Operations: unknown[], extra: Record<string, unknown> = {}) =>
   h.call("POST", "/Bulk", { schemas: ["urn:ietf:params:scim:api:messages:2.0:BulkRequest"], Operations, ...extra });
-const patchOp = (...ops: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
-const ids = async (h: Harness, endpoint: string) => ((await h.call("GET", `/${endpoint}?count=100`)).body.Resources as { id: string }[]).map((r) => r.id);
+const patchOp = (...ops: unknown[]) => ({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  Operations: ops,
+});
+const ids = async (h: Harness, endpoint: string) =>
+  ((await h.call("GET", `/${endpoint}?count=100`)).body.Resources as { id: string }[]).map((r) => r.id);
 
 describe("/Bulk (RFC 7644 §3.7)", () => {
   it("resolves bulkId chains: a group created with a user created in the same request, then renamed", async () => {
     const h = await harness({ tenantId: "t-chain" });
     const res = await bulk(h, [
       { method: "POST", path: "/Users", bulkId: "u1", data: user("ada@example.com") },
-      { method: "POST", path: "/Groups", bulkId: "g1", data: { displayName: "Eng", members: [{ value: "bulkId:u1" }] } },
-      { method: "PATCH", path: "/Groups/bulkId:g1", data: patchOp({ op: "replace", path: "displayName", value: "Engineering" }) },
+      {
+        method: "POST",
+        path: "/Groups",
+        bulkId: "g1",
+        data: { displayName: "Eng", members: [{ value: "bulkId:u1" }] },
+      },
+      {
+        method: "PATCH",
+        path: "/Groups/bulkId:g1",
+        data: patchOp({ op: "replace", path: "displayName", value: "Engineering" }),
+      },
     ]);
     expect(res.status).toBe(200);
     expect(res.body.schemas).toEqual(["urn:ietf:params:scim:api:messages:2.0:BulkResponse"]);
@@ -26,14 +39,26 @@ describe("/Bulk (RFC 7644 §3.7)", () => {
     expect(group.members.map((m: { value: string }) => m.value)).toEqual([userId]);
     // Each operation is audited and evented like its single-request twin.
     const events = (await h.server.events.read("t-chain")).map((e) => e.type);
-    expect(events.filter((t) => !t.startsWith("directory.") && !t.startsWith("token."))).toEqual(["user.created", "group.created", "membership.added", "group.updated"]);
-    expect((await h.server.audit("t-chain")).map((e) => e.operation)).toEqual(expect.arrayContaining(["create User", "create Group", "patch Group"]));
+    expect(events.filter((t) => !t.startsWith("directory.") && !t.startsWith("token."))).toEqual([
+      "user.created",
+      "group.created",
+      "membership.added",
+      "group.updated",
+    ]);
+    expect((await h.server.audit("t-chain")).map((e) => e.operation)).toEqual(
+      expect.arrayContaining(["create User", "create Group", "patch Group"]),
+    );
   });
 
   it("defers an operation that refers to a bulkId created later in the request", async () => {
     const h = await harness();
     const res = await bulk(h, [
-      { method: "POST", path: "/Groups", bulkId: "g", data: { displayName: "Later", members: [{ value: "bulkId:u" }] } },
+      {
+        method: "POST",
+        path: "/Groups",
+        bulkId: "g",
+        data: { displayName: "Later", members: [{ value: "bulkId:u" }] },
+      },
       { method: "POST", path: "/Users", bulkId: "u", data: user("bo@example.com") },
     ]);
     expect(res.body.Operations.map((o: { status: string }) => o.status)).toEqual(["201", "201"]);
@@ -48,7 +73,10 @@ describe("/Bulk (RFC 7644 §3.7)", () => {
       { method: "POST", path: "/Groups", bulkId: "b", data: { displayName: "B", members: [{ value: "bulkId:a" }] } },
     ]);
     expect(res.body.Operations.map((o: { status: string }) => o.status)).toEqual(["409", "409"]);
-    expect(res.body.Operations[0].response).toMatchObject({ status: "409", detail: expect.stringContaining("circular") });
+    expect(res.body.Operations[0].response).toMatchObject({
+      status: "409",
+      detail: expect.stringContaining("circular"),
+    });
     expect(await ids(h, "Groups")).toEqual([]);
   });
 
@@ -64,7 +92,11 @@ describe("/Bulk (RFC 7644 §3.7)", () => {
       { failOnErrors: 1 },
     );
     expect(res.body.Operations).toHaveLength(2);
-    expect(res.body.Operations[1]).toMatchObject({ bulkId: "dup", status: "409", response: { scimType: "uniqueness" } });
+    expect(res.body.Operations[1]).toMatchObject({
+      bulkId: "dup",
+      status: "409",
+      response: { scimType: "uniqueness" },
+    });
     const users = (await h.call("GET", "/Users")).body.Resources.map((r: { userName: string }) => r.userName);
     expect(users).toEqual(["one@example.com"]);
     expect((await h.server.events.read("t-fail")).filter((e) => e.type === "user.created")).toHaveLength(1);
@@ -98,7 +130,11 @@ describe("/Bulk (RFC 7644 §3.7)", () => {
   it("answers a malformed BulkRequest or operation with 400, never 500", async () => {
     const h = await harness();
     expect((await h.call("POST", "/Bulk", { Operations: "nope" })).status).toBe(400);
-    const res = await bulk(h, [{ method: "GET", path: "/Users" }, { path: "/Users" }, { method: "POST", path: "/ServiceProviderConfig", data: {} }]);
+    const res = await bulk(h, [
+      { method: "GET", path: "/Users" },
+      { path: "/Users" },
+      { method: "POST", path: "/ServiceProviderConfig", data: {} },
+    ]);
     expect(res.status).toBe(200);
     expect(res.body.Operations.map((o: { status: string }) => o.status)).toEqual(["400", "400", "400"]);
   });
@@ -107,8 +143,23 @@ describe("/Bulk (RFC 7644 §3.7)", () => {
 describe("/Bulk and the logger", () => {
   it("logs an operation's unexpected failure, which answers a generic 500 in the BulkResponse", async () => {
     const logged: string[] = [];
-    const h = await harness({ logger: { error: (m) => void logged.push(m) }, policy: { passwordSync: true, onPassword: () => { throw new Error("vault down"); } } });
-    const res = await bulk(h, [{ method: "POST", path: "/Users", bulkId: "u", data: user("pw@example.com", { password: "correct horse battery" }) }]);
+    const h = await harness({
+      logger: { error: (m) => void logged.push(m) },
+      policy: {
+        passwordSync: true,
+        onPassword: () => {
+          throw new Error("vault down");
+        },
+      },
+    });
+    const res = await bulk(h, [
+      {
+        method: "POST",
+        path: "/Users",
+        bulkId: "u",
+        data: user("pw@example.com", { password: "correct horse battery" }),
+      },
+    ]);
     expect(res.body.Operations[0]).toMatchObject({ status: "500", response: { status: "500" } });
     expect(JSON.stringify(res.body)).not.toContain("vault down");
     expect(logged).toContain("scimkit: request failed");

@@ -29,11 +29,18 @@ async function refused(path: string, body?: unknown) {
 
 describe("User groups", () => {
   it("is shown on the user but refused in a filter, naming the attribute and the alternative", async () => {
-    expect((await h.call("GET", `/Users/${alice}`)).body.groups.map((g: { value: string }) => g.value)).toEqual([group]);
-    expect(await refused(`/Users?filter=${q(`groups.value eq "${group}"`)}`)).toMatch(/"groups.value" is derived .*members\.value/);
+    expect((await h.call("GET", `/Users/${alice}`)).body.groups.map((g: { value: string }) => g.value)).toEqual([
+      group,
+    ]);
+    expect(await refused(`/Users?filter=${q(`groups.value eq "${group}"`)}`)).toMatch(
+      /"groups.value" is derived .*members\.value/,
+    );
     expect(await refused(`/Users?filter=${q(`groups[value eq "${group}"]`)}`)).toContain("groups");
     expect(await refused(`/Users?filter=${q("groups pr")}`)).toContain('"groups"');
-    const search = { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: `groups.display eq "Eng"` };
+    const search = {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+      filter: `groups.display eq "Eng"`,
+    };
     expect(await refused("/Users/.search", search)).toContain("groups.display");
     expect(await refused("/.search", search)).toContain("groups.display");
   });
@@ -69,9 +76,15 @@ describe("meta.version", () => {
     });
     const tag2 = patched.body.meta.version as string;
     expect(tag2).toBe('W/"2"');
-    expect(ids((await h.call("GET", `/Users?filter=${q(`meta.version eq ${JSON.stringify(tag2)}`)}`)).body)).toEqual([bob]);
-    expect(ids((await h.call("GET", `/Users?filter=${q(`meta.version ne ${JSON.stringify(tag2)}`)}`)).body)).toEqual([alice]);
-    expect(ids((await h.call("GET", `/Users?filter=${q(`meta.version eq ${JSON.stringify(tag1)}`)}`)).body)).toEqual([alice]);
+    expect(ids((await h.call("GET", `/Users?filter=${q(`meta.version eq ${JSON.stringify(tag2)}`)}`)).body)).toEqual([
+      bob,
+    ]);
+    expect(ids((await h.call("GET", `/Users?filter=${q(`meta.version ne ${JSON.stringify(tag2)}`)}`)).body)).toEqual([
+      alice,
+    ]);
+    expect(ids((await h.call("GET", `/Users?filter=${q(`meta.version eq ${JSON.stringify(tag1)}`)}`)).body)).toEqual([
+      alice,
+    ]);
   });
 
   it("refuses a bare revision and ordering operators, which would compare the stored form", async () => {

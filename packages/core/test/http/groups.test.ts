@@ -11,7 +11,11 @@ const newUser = async (name: string) => (await h.call("POST", "/Users", user(nam
 describe("/Groups", () => {
   it("creates a group with members and renders value, $ref, type and display", async () => {
     const u1 = await newUser("m1@example.com");
-    const res = await h.call("POST", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Eng", members: [{ value: u1, display: "M One" }] });
+    const res = await h.call("POST", "/Groups", {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+      displayName: "Eng",
+      members: [{ value: u1, display: "M One" }],
+    });
     expect(res.status).toBe(201);
     expect(res.body.members).toEqual([{ value: u1, $ref: `${BASE}/Users/${u1}`, type: "User", display: "M One" }]);
     expect(res.headers.get("location")).toBe(`${BASE}/Groups/${res.body.id}`);
@@ -36,7 +40,10 @@ describe("/Groups", () => {
   it("accepts Entra's ADSCIM schema URN and `$ref: null` members", async () => {
     const u1 = await newUser("m1@example.com");
     const res = await h.call("POST", "/Groups", {
-      schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group", "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"],
+      schemas: [
+        "urn:ietf:params:scim:schemas:core:2.0:Group",
+        "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group",
+      ],
       externalId: "abc",
       displayName: "Sales",
       meta: { resourceType: "Group" },
@@ -64,7 +71,12 @@ describe("/Groups", () => {
     const got = (await h.call("GET", `/Groups/${g.id}?excludedAttributes=members`)).body;
     expect(got.members).toBeUndefined();
     expect(got.displayName).toBe("Eng Team");
-    const found = (await h.call("GET", `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "eng team"')}`)).body;
+    const found = (
+      await h.call(
+        "GET",
+        `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "eng team"')}`,
+      )
+    ).body;
     expect(found.totalResults).toBe(1);
     expect(found.Resources[0].members).toBeUndefined();
   });

@@ -7,7 +7,16 @@ beforeAll(async () => {
   h = await harness();
   for (let i = 0; i < 12; i++) {
     const name = `user${String(i).padStart(2, "0")}@example.com`;
-    const res = await h.call("POST", "/Users", user(name, { externalId: `ext-${i}`, title: i % 2 === 0 ? "Even" : "Odd", active: i !== 3, nickName: i < 5 ? `n${i}` : undefined }));
+    const res = await h.call(
+      "POST",
+      "/Users",
+      user(name, {
+        externalId: `ext-${i}`,
+        title: i % 2 === 0 ? "Even" : "Odd",
+        active: i !== 3,
+        nickName: i < 5 ? `n${i}` : undefined,
+      }),
+    );
     ids.push(res.body.id);
   }
 });
@@ -68,16 +77,27 @@ describe("GET /Users filters", () => {
 
   it("supports externalId, value filters, sw, pr and logic", async () => {
     expect((await list(`filter=${encodeURIComponent('externalId eq "ext-7"')}`)).Resources[0].id).toBe(ids[7]);
-    expect((await list(`filter=${encodeURIComponent('emails[type eq "work" and value co "user1"]')}`)).totalResults).toBe(2);
-    expect((await list(`filter=${encodeURIComponent('emails[type eq "work"].value eq "user02@example.com"')}`)).Resources[0].id).toBe(ids[2]);
+    expect(
+      (await list(`filter=${encodeURIComponent('emails[type eq "work" and value co "user1"]')}`)).totalResults,
+    ).toBe(2);
+    expect(
+      (await list(`filter=${encodeURIComponent('emails[type eq "work"].value eq "user02@example.com"')}`)).Resources[0]
+        .id,
+    ).toBe(ids[2]);
     expect((await list(`filter=${encodeURIComponent('userName sw "user0"')}`)).totalResults).toBe(10);
     expect((await list(`filter=${encodeURIComponent("nickName pr")}`)).totalResults).toBe(5);
     expect((await list(`filter=${encodeURIComponent('title eq "Odd" and not (nickName pr)')}`)).totalResults).toBe(4);
-    expect((await list(`filter=${encodeURIComponent('userName eq "user01@example.com" or userName eq "user02@example.com"')}`)).totalResults).toBe(2);
+    expect(
+      (
+        await list(
+          `filter=${encodeURIComponent('userName eq "user01@example.com" or userName eq "user02@example.com"')}`,
+        )
+      ).totalResults,
+    ).toBe(2);
   });
 
   it("answers 400 invalidFilter for an unparseable filter or an unknown attribute", async () => {
-    for (const f of ['userName eq', 'bogusAttr eq "x"', 'userName xx "a"']) {
+    for (const f of ["userName eq", 'bogusAttr eq "x"', 'userName xx "a"']) {
       const res = await h.call("GET", `/Users?filter=${encodeURIComponent(f)}`);
       expect(res.status, f).toBe(400);
       expect(res.body.scimType, f).toBe("invalidFilter");
@@ -88,7 +108,11 @@ describe("GET /Users filters", () => {
 describe("sorting", () => {
   it("sorts by an attribute ascending and descending", async () => {
     const asc = await list("sortBy=userName&sortOrder=descending&count=3");
-    expect(asc.Resources.map((r: { userName: string }) => r.userName)).toEqual(["user11@example.com", "user10@example.com", "user09@example.com"]);
+    expect(asc.Resources.map((r: { userName: string }) => r.userName)).toEqual([
+      "user11@example.com",
+      "user10@example.com",
+      "user09@example.com",
+    ]);
     const byTitle = await list("sortBy=title&count=12");
     expect(byTitle.Resources.slice(0, 6).every((r: { title: string }) => r.title === "Even")).toBe(true);
   });
@@ -115,7 +139,10 @@ describe("POST .search", () => {
 
   it("searches across resource types at the base URL", async () => {
     await h.call("POST", "/Groups", { displayName: "user-group" });
-    const res = await h.call("POST", "/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], count: 100 });
+    const res = await h.call("POST", "/.search", {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+      count: 100,
+    });
     expect(res.status).toBe(200);
     expect(res.body.totalResults).toBe(13);
     expect(res.body.Resources.at(-1).displayName).toBe("user-group");

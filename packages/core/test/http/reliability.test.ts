@@ -3,7 +3,10 @@ import { createMemoryStore, type ScimStore } from "../../src/index.js";
 import { StoreUnavailableError } from "../../src/store/index.js";
 import { harness, user } from "../support.js";
 
-const patchOp = (...ops: unknown[]) => ({ schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: ops });
+const patchOp = (...ops: unknown[]) => ({
+  schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+  Operations: ops,
+});
 
 describe("graceful failure", () => {
   it("limits each directory's request rate with 429 and Retry-After, without slowing other directories", async () => {
@@ -18,7 +21,9 @@ describe("graceful failure", () => {
     // Another directory of the same server has its own bucket.
     const other = await h.server.directories.create({ tenantId: "t-rate", name: "Second IdP" });
     const { token } = await h.server.directories.mintToken(other.id);
-    const res = await h.server.fetch(new Request("https://app.example.com/scim/v2/Users", { headers: { authorization: `Bearer ${token}` } }));
+    const res = await h.server.fetch(
+      new Request("https://app.example.com/scim/v2/Users", { headers: { authorization: `Bearer ${token}` } }),
+    );
     expect(res.status).toBe(200);
   });
 
@@ -63,7 +68,10 @@ describe("graceful failure", () => {
     const inner = createMemoryStore();
     const store: ScimStore = {
       ...inner,
-      transaction: (tenantId, work, options) => (down ? Promise.reject(new StoreUnavailableError("connection refused")) : inner.transaction(tenantId, work, options)),
+      transaction: (tenantId, work, options) =>
+        down
+          ? Promise.reject(new StoreUnavailableError("connection refused"))
+          : inner.transaction(tenantId, work, options),
     };
     const errors: string[] = [];
     const h = await harness({ tenantId: "t-down", store, logger: { error: (m) => void errors.push(m) } });
@@ -88,7 +96,9 @@ describe("options", () => {
   it("refuses unknown option keys instead of ignoring a typo", async () => {
     const { createScimServer } = await import("../../src/index.js");
     expect(() => createScimServer({ maxResult: 5 } as never)).toThrow(/unknown option "maxResult"/);
-    expect(() => createScimServer({ policy: { fallbackrole: "member" } } as never)).toThrow(/policy: unknown option "fallbackrole"/);
+    expect(() => createScimServer({ policy: { fallbackrole: "member" } } as never)).toThrow(
+      /policy: unknown option "fallbackrole"/,
+    );
     expect(createScimServer({ maxResults: 5, policy: {} }).fetch).toBeTypeOf("function");
   });
 });

@@ -21,14 +21,35 @@ const vaultSchema = {
     attr("badge", "string", { required: true }),
     attr("hireId", "string", { mutability: "immutable" }),
     attr("card", "complex", {
-      subAttributes: [attr("number", "string"), attr("issuer", "string", { mutability: "immutable" }), attr("cvv", "string", { returned: "never" })],
+      subAttributes: [
+        attr("number", "string"),
+        attr("issuer", "string", { mutability: "immutable" }),
+        attr("cvv", "string", { returned: "never" }),
+      ],
     }),
-    attr("keys", "complex", { multiValued: true, subAttributes: [attr("value", "string", { required: true }), attr("material", "string", { mutability: "writeOnly" })] }),
+    attr("keys", "complex", {
+      multiValued: true,
+      subAttributes: [
+        attr("value", "string", { required: true }),
+        attr("material", "string", { mutability: "writeOnly" }),
+      ],
+    }),
   ],
 };
 
-const vaultUser = (userName: string, vault: Record<string, unknown>) => ({ ...user(userName), schemas: [CORE, VAULT], [VAULT]: vault });
-const fullVault = { secret: "s3cret-value", pin: "1234", badge: "B-1", hireId: "H-1", card: { number: "4111", issuer: "Acme", cvv: "999" }, keys: [{ value: "k1", material: "m4terial" }] };
+const vaultUser = (userName: string, vault: Record<string, unknown>) => ({
+  ...user(userName),
+  schemas: [CORE, VAULT],
+  [VAULT]: vault,
+});
+const fullVault = {
+  secret: "s3cret-value",
+  pin: "1234",
+  badge: "B-1",
+  hireId: "H-1",
+  card: { number: "4111", issuer: "Acme", cvv: "999" },
+  keys: [{ value: "k1", material: "m4terial" }],
+};
 const q = (s: string) => encodeURIComponent(s);
 
 let h: Harness;
@@ -44,7 +65,10 @@ async function stored(id: string): Promise<JsonObject | undefined> {
   return r?.attributes;
 }
 
-async function create(userName = "v@example.com", vault: Record<string, unknown> = fullVault): Promise<{ id: string; etag: string }> {
+async function create(
+  userName = "v@example.com",
+  vault: Record<string, unknown> = fullVault,
+): Promise<{ id: string; etag: string }> {
   const res = await h.call("POST", "/Users", vaultUser(userName, vault));
   expect(res.status).toBe(201);
   return { id: res.body.id, etag: res.body.meta.version };
@@ -65,7 +89,10 @@ describe("returned: never and writeOnly, from an extension's definitions", () =>
       await h.call("GET", `/Users/${id}?attributes=${q(`${VAULT}:secret,${VAULT}:card.cvv,${VAULT}:keys.material`)}`),
       await h.call("GET", `/Users/${id}?attributes=${q(VAULT)}`),
       await h.call("GET", `/Users?filter=${q('userName eq "v@example.com"')}`),
-      await h.call("POST", "/Users/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], attributes: [`${VAULT}:secret`] }),
+      await h.call("POST", "/Users/.search", {
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+        attributes: [`${VAULT}:secret`],
+      }),
       await h.call("POST", "/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"] }),
       await h.call("PATCH", `/Users/${id}?attributes=${q(VAULT)}`, {
         schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
@@ -80,7 +107,11 @@ describe("returned: never and writeOnly, from an extension's definitions", () =>
     expect(responses[1]?.body.id).toBe(id);
 
     const attrs = await stored(id);
-    expect(attrs?.[VAULT]).toMatchObject({ secret: "n3w-secret", card: { cvv: "999" }, keys: [{ value: "k1", material: "m4terial" }] });
+    expect(attrs?.[VAULT]).toMatchObject({
+      secret: "n3w-secret",
+      card: { cvv: "999" },
+      keys: [{ value: "k1", material: "m4terial" }],
+    });
   });
 
   it("cannot be filtered on: 400 invalidFilter naming the attribute, on every query endpoint", async () => {
@@ -105,12 +136,23 @@ describe("returned: never and writeOnly, from an extension's definitions", () =>
     const events: string[] = [];
     h.server.events.subscribe((e) => void events.push(JSON.stringify(e)));
     const { id } = await create();
-    await h.call("PATCH", `/Users/${id}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: `${VAULT}:secret`, value: "n3w-secret" }] });
-    await h.call("PUT", `/Users/${id}`, vaultUser("v@example.com", { ...fullVault, secret: "th1rd-secret", card: { ...fullVault.card, cvv: "111" } }));
+    await h.call("PATCH", `/Users/${id}`, {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [{ op: "replace", path: `${VAULT}:secret`, value: "n3w-secret" }],
+    });
+    await h.call(
+      "PUT",
+      `/Users/${id}`,
+      vaultUser("v@example.com", { ...fullVault, secret: "th1rd-secret", card: { ...fullVault.card, cvv: "111" } }),
+    );
     await h.call("DELETE", `/Users/${id}`);
     await new Promise((r) => setTimeout(r, 10));
-    const trail = JSON.stringify(await h.server.audit("acme", { limit: 1000 })) + JSON.stringify(await h.server.events.read("acme", { limit: 1000 })) + events.join("");
-    for (const secret of ["s3cret-value", "n3w-secret", "th1rd-secret", "m4terial", '"999"', '"111"']) expect(trail).not.toContain(secret);
+    const trail =
+      JSON.stringify(await h.server.audit("acme", { limit: 1000 })) +
+      JSON.stringify(await h.server.events.read("acme", { limit: 1000 })) +
+      events.join("");
+    for (const secret of ["s3cret-value", "n3w-secret", "th1rd-secret", "m4terial", '"999"', '"111"'])
+      expect(trail).not.toContain(secret);
     // The visible values are still there.
     expect(trail).toContain("B-1");
   });
@@ -162,7 +204,11 @@ describe("required", () => {
     expect(noBadge.status).toBe(400);
     expect(noBadge.body.scimType).toBe("invalidValue");
     expect(noBadge.body.detail).toContain(`${VAULT}:badge`);
-    const noKeyValue = await h.call("POST", "/Users", vaultUser("b@example.com", { badge: "B", keys: [{ value: "k" }, { material: "m" }] }));
+    const noKeyValue = await h.call(
+      "POST",
+      "/Users",
+      vaultUser("b@example.com", { badge: "B", keys: [{ value: "k" }, { material: "m" }] }),
+    );
     expect(noKeyValue.status).toBe(400);
     expect(noKeyValue.body.scimType).toBe("invalidValue");
     expect(noKeyValue.body.detail).toContain(`${VAULT}:keys.value`);
@@ -181,7 +227,11 @@ describe("required", () => {
     expect(dropped.status).toBe(400);
     expect(dropped.body.scimType).toBe("invalidValue");
     expect(dropped.body.detail).toContain(VAULT);
-    const noBadge = await h.call("PUT", `/Users/${id}`, vaultUser("v@example.com", { hireId: "H-1", displayName: "x" }));
+    const noBadge = await h.call(
+      "PUT",
+      `/Users/${id}`,
+      vaultUser("v@example.com", { hireId: "H-1", displayName: "x" }),
+    );
     expect(noBadge.status).toBe(400);
     expect(noBadge.body.detail).toContain(`${VAULT}:badge`);
     const after = await h.call("GET", `/Users/${id}`);
@@ -212,7 +262,11 @@ describe("immutable on PUT (RFC 7644 §3.5.1)", () => {
 
   it("refuses changing an immutable sub-attribute of a complex value", async () => {
     const { id } = await create();
-    const res = await h.call("PUT", `/Users/${id}`, vaultUser("v@example.com", { badge: "B-1", card: { number: "5500", issuer: "Other" } }));
+    const res = await h.call(
+      "PUT",
+      `/Users/${id}`,
+      vaultUser("v@example.com", { badge: "B-1", card: { number: "5500", issuer: "Other" } }),
+    );
     expect(res.status).toBe(400);
     expect(res.body.scimType).toBe("mutability");
     expect(res.body.detail).toContain(`${VAULT}:card.issuer`);
@@ -221,7 +275,11 @@ describe("immutable on PUT (RFC 7644 §3.5.1)", () => {
 
   it("accepts the same value (case-insensitively, as the attribute is not caseExact)", async () => {
     const { id } = await create();
-    const res = await h.call("PUT", `/Users/${id}`, vaultUser("v@example.com", { badge: "B-1", hireId: "h-1", card: { issuer: "ACME", number: "5500" } }));
+    const res = await h.call(
+      "PUT",
+      `/Users/${id}`,
+      vaultUser("v@example.com", { badge: "B-1", hireId: "h-1", card: { issuer: "ACME", number: "5500" } }),
+    );
     expect(res.status).toBe(200);
     expect((await h.call("GET", `/Users/${id}`)).body[VAULT].card.number).toBe("5500");
   });

@@ -7,7 +7,8 @@ describe("POST /.search at the base URL", () => {
   it("shows each User's groups, as GET and /Users/.search do", async () => {
     const h = await harness();
     const ada = (await h.call("POST", "/Users", user("ada@example.com"))).body.id as string;
-    const group = (await h.call("POST", "/Groups", { displayName: "Engineering", members: [{ value: ada }] })).body.id as string;
+    const group = (await h.call("POST", "/Groups", { displayName: "Engineering", members: [{ value: ada }] })).body
+      .id as string;
     const res = await h.call("POST", "/.search", { ...search, filter: 'userName eq "ada@example.com"' });
     expect(res.status).toBe(200);
     expect(res.body.Resources).toHaveLength(1);
@@ -30,10 +31,16 @@ describe("PATCH responses with a projection", () => {
     const h = await harness();
     const ada = (await h.call("POST", "/Users", user("ada@example.com"))).body.id as string;
     const group = (await h.call("POST", "/Groups", { displayName: "Eng" })).body.id as string;
-    const op = { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "add", path: "members", value: [{ value: ada }] }] };
+    const op = {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [{ op: "add", path: "members", value: [{ value: ada }] }],
+    };
     const plain = await h.call("PATCH", `/Groups/${group}`, op);
     expect(plain.status).toBe(204);
-    const projected = await h.call("PATCH", `/Groups/${group}?ExcludedAttributes=members`, { ...op, Operations: [{ op: "replace", path: "displayName", value: "Engineering" }] });
+    const projected = await h.call("PATCH", `/Groups/${group}?ExcludedAttributes=members`, {
+      ...op,
+      Operations: [{ op: "replace", path: "displayName", value: "Engineering" }],
+    });
     expect(projected.status).toBe(200);
     expect(projected.body.displayName).toBe("Engineering");
     expect(projected.body.members).toBeUndefined();

@@ -25,13 +25,26 @@ describe("POST /Users", () => {
     expect((await h.call("POST", "/Users", user("ada@example.com"))).status).toBe(201);
     const dup = await h.call("POST", "/Users", user("ADA@EXAMPLE.COM"));
     expect(dup.status).toBe(409);
-    expect(dup.body).toMatchObject({ schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"], status: "409", scimType: "uniqueness" });
+    expect(dup.body).toMatchObject({
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:Error"],
+      status: "409",
+      scimType: "uniqueness",
+    });
     const list = await h.call("GET", "/Users");
     expect(list.body.totalResults).toBe(1);
   });
 
   it("never returns the password and ignores readOnly values sent by the client", async () => {
-    const res = await h.call("POST", "/Users", user("p@example.com", { password: "s3cret-Passw0rd", id: "chosen", meta: { created: "2000-01-01T00:00:00Z" }, groups: [{ value: "g" }] }));
+    const res = await h.call(
+      "POST",
+      "/Users",
+      user("p@example.com", {
+        password: "s3cret-Passw0rd",
+        id: "chosen",
+        meta: { created: "2000-01-01T00:00:00Z" },
+        groups: [{ value: "g" }],
+      }),
+    );
     expect(res.status).toBe(201);
     expect(res.body.password).toBeUndefined();
     expect(res.body.id).not.toBe("chosen");
@@ -42,7 +55,11 @@ describe("POST /Users", () => {
 
   it("keeps the enterprise extension under its URN and lists it in schemas", async () => {
     const ext = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
-    const res = await h.call("POST", "/Users", { ...user("e@example.com"), schemas: [user("x").schemas[0], ext], [ext]: { department: "R&D", manager: { value: "m1" } } });
+    const res = await h.call("POST", "/Users", {
+      ...user("e@example.com"),
+      schemas: [user("x").schemas[0], ext],
+      [ext]: { department: "R&D", manager: { value: "m1" } },
+    });
     expect(res.status).toBe(201);
     expect(res.body.schemas).toContain(ext);
     expect(res.body[ext]).toEqual({ department: "R&D", manager: { value: "m1" } });
@@ -63,7 +80,13 @@ describe("POST /Users", () => {
 
   it("decodes Entra's app roles, plain or JSON-encoded in the value, the same way in POST as in PATCH", async () => {
     const encoded = JSON.stringify({ id: "r1", value: "Admin", displayName: "Administrator" });
-    const res = await h.call("POST", "/Users", user("roles@example.com", { roles: [{ primary: "True", type: "WindowsAzureActiveDirectoryRole", value: "Reader" }, { value: encoded }] }));
+    const res = await h.call(
+      "POST",
+      "/Users",
+      user("roles@example.com", {
+        roles: [{ primary: "True", type: "WindowsAzureActiveDirectoryRole", value: "Reader" }, { value: encoded }],
+      }),
+    );
     expect(res.status).toBe(201);
     expect(res.body.roles).toEqual([
       { primary: true, type: "WindowsAzureActiveDirectoryRole", value: "Reader" },
@@ -119,8 +142,17 @@ describe("GET /Users/{id}", () => {
 
 describe("PUT /Users/{id}", () => {
   it("replaces attributes, clears omitted ones, keeps active when omitted and ignores echoed id/meta", async () => {
-    const created = (await h.call("POST", "/Users", user("r@example.com", { displayName: "Before", title: "Eng", active: false }))).body;
-    const put = await h.call("PUT", `/Users/${created.id}`, { id: created.id, meta: created.meta, userName: "R@example.com", displayName: "After", groups: [], password: "x" });
+    const created = (
+      await h.call("POST", "/Users", user("r@example.com", { displayName: "Before", title: "Eng", active: false }))
+    ).body;
+    const put = await h.call("PUT", `/Users/${created.id}`, {
+      id: created.id,
+      meta: created.meta,
+      userName: "R@example.com",
+      displayName: "After",
+      groups: [],
+      password: "x",
+    });
     expect(put.status).toBe(200);
     expect(put.body.displayName).toBe("After");
     expect(put.body.userName).toBe("R@example.com");
@@ -132,10 +164,14 @@ describe("PUT /Users/{id}", () => {
 
   it("answers 412 and writes nothing when If-Match names another version", async () => {
     const created = await h.call("POST", "/Users", user("v@example.com"));
-    const res = await h.call("PUT", `/Users/${created.body.id}`, user("v@example.com", { displayName: "new" }), { "if-match": 'W/"999"' });
+    const res = await h.call("PUT", `/Users/${created.body.id}`, user("v@example.com", { displayName: "new" }), {
+      "if-match": 'W/"999"',
+    });
     expect(res.status).toBe(412);
     expect((await h.call("GET", `/Users/${created.body.id}`)).body.displayName).toBeUndefined();
-    const okRes = await h.call("PUT", `/Users/${created.body.id}`, user("v@example.com", { displayName: "new" }), { "if-match": created.headers.get("etag") ?? "" });
+    const okRes = await h.call("PUT", `/Users/${created.body.id}`, user("v@example.com", { displayName: "new" }), {
+      "if-match": created.headers.get("etag") ?? "",
+    });
     expect(okRes.status).toBe(200);
   });
 

@@ -43,12 +43,19 @@ export interface Fixture {
 }
 
 const at = (value: unknown, path: string): unknown =>
-  path.split(".").reduce<unknown>((v, key) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined), value);
+  path
+    .split(".")
+    .reduce<unknown>(
+      (v, key) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[key] : undefined),
+      value,
+    );
 
 function fill(value: Json | undefined, vars: ReadonlyMap<string, string>): Json | undefined {
-  if (typeof value === "string") return value.replace(/\$\{(\w+)\}/g, (_, name: string) => vars.get(name) ?? `<unset ${name}>`);
+  if (typeof value === "string")
+    return value.replace(/\$\{(\w+)\}/g, (_, name: string) => vars.get(name) ?? `<unset ${name}>`);
   if (Array.isArray(value)) return value.map((v) => fill(v, vars) as Json);
-  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [fill(k, vars) as string, fill(v, vars) as Json]));
+  if (value !== null && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [fill(k, vars) as string, fill(v, vars) as Json]));
   return value;
 }
 
@@ -61,7 +68,12 @@ function url(path: string, query: string | undefined): string {
 export async function replay(fixture: Fixture): Promise<void> {
   const server = createScimServer();
   const tenantId = "t1";
-  const directory = await server.directories.create({ tenantId, name: fixture.name, idp: fixture.directory.idp, ...(fixture.directory.profile ? { profile: fixture.directory.profile } : {}) });
+  const directory = await server.directories.create({
+    tenantId,
+    name: fixture.name,
+    idp: fixture.directory.idp,
+    ...(fixture.directory.profile ? { profile: fixture.directory.profile } : {}),
+  });
   const { token } = await server.directories.mintToken(directory.id);
   const vars = new Map<string, string>();
   for (const step of fixture.steps) {
@@ -70,7 +82,12 @@ export async function replay(fixture: Fixture): Promise<void> {
     const response = await server.fetch(
       new Request(url(fill(step.path, vars) as string, fixture.query), {
         method: step.method,
-        headers: { accept: "application/scim+json", "content-type": "application/scim+json", ...fixture.headers, authorization: `Bearer ${token}` },
+        headers: {
+          accept: "application/scim+json",
+          "content-type": "application/scim+json",
+          ...fixture.headers,
+          authorization: `Bearer ${token}`,
+        },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       }),
     );
@@ -79,7 +96,8 @@ export async function replay(fixture: Fixture): Promise<void> {
     const statuses = typeof step.expect.status === "number" ? [step.expect.status] : step.expect.status;
     expect(statuses, `${label}: status ${response.status} ${text.slice(0, 300)}`).toContain(response.status);
     if (step.expect.body !== undefined) expect(answer, label).toMatchObject(fill(step.expect.body, vars) as object);
-    for (const path of step.expect.absent ?? []) expect(at(answer, path), `${label}: ${path} should be absent`).toBeUndefined();
+    for (const path of step.expect.absent ?? [])
+      expect(at(answer, path), `${label}: ${path} should be absent`).toBeUndefined();
     if (step.expect.members) {
       const members = (at(answer, "members") as { value: string }[] | undefined) ?? [];
       const expected = (fill([...step.expect.members], vars) as string[]).sort();
@@ -87,7 +105,9 @@ export async function replay(fixture: Fixture): Promise<void> {
     }
     if (step.expect.tolerances) {
       const entries = await server.audit(tenantId, { limit: 1000 });
-      expect(entries.at(-1)?.tolerances, `${label}: tolerances recorded`).toEqual(expect.arrayContaining([...step.expect.tolerances]));
+      expect(entries.at(-1)?.tolerances, `${label}: tolerances recorded`).toEqual(
+        expect.arrayContaining([...step.expect.tolerances]),
+      );
     }
     for (const [name, path] of Object.entries(step.save ?? {})) {
       const value = at(answer, path);

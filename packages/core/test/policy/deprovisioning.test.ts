@@ -15,10 +15,16 @@ describe("deactivation", () => {
     const off = await deactivate(h.call, ada);
     expect(off.status).toBe(200);
     expect(off.body.active).toBe(false);
-    expect((await h.call("GET", `/Users/${ada}`)).body).toMatchObject({ id: ada, active: false, groups: [{ value: team }] });
+    expect((await h.call("GET", `/Users/${ada}`)).body).toMatchObject({
+      id: ada,
+      active: false,
+      groups: [{ value: team }],
+    });
     expect(notices).toEqual([{ tenantId: h.tenantId, directoryId: h.directoryId, userId: ada, mode: "deactivate" }]);
     // A plain soft deactivation is explained by the PATCH's own entry; the policy adds none.
-    expect((await h.server.audit(h.tenantId, { resourceId: ada })).map((e) => e.operation)).not.toContain("policy.user.deprovisioned");
+    expect((await h.server.audit(h.tenantId, { resourceId: ada })).map((e) => e.operation)).not.toContain(
+      "policy.user.deprovisioned",
+    );
 
     const on = await reactivate(h.call, ada);
     expect(on.body).toMatchObject({ id: ada, active: true, groups: [{ value: team }] });
@@ -67,7 +73,11 @@ describe("deactivation", () => {
 
   it("deletes a user deactivated under a delayed policy only once the sweep runs after N days", async () => {
     const notices: DeprovisionNotice[] = [];
-    const h = await policyHarness({ roles, deprovisioning: { onDeactivate: { deactivateThenDeleteAfterDays: 30 } }, onDeprovision: (n) => void notices.push(n) });
+    const h = await policyHarness({
+      roles,
+      deprovisioning: { onDeactivate: { deactivateThenDeleteAfterDays: 30 } },
+      onDeprovision: (n) => void notices.push(n),
+    });
     const ada = await createUser(h.call, "ada@example.com");
     const bob = await createUser(h.call, "bob@example.com");
     await deactivate(h.call, ada);
@@ -105,7 +115,11 @@ describe("deactivation", () => {
     await deactivate(h.call, ada);
     await h.policy.exclude(h.tenantId, ada);
     h.advance(2 * DAY);
-    expect(await h.policy.sweep(h.tenantId)).toEqual({ deleted: [], kept: [{ userId: ada, reason: "excluded" }], failed: [] });
+    expect(await h.policy.sweep(h.tenantId)).toEqual({
+      deleted: [],
+      kept: [{ userId: ada, reason: "excluded" }],
+      failed: [],
+    });
     expect((await h.call("GET", `/Users/${ada}`)).status).toBe(200);
   });
 
@@ -126,9 +140,15 @@ describe("deactivation", () => {
     await deactivate(h.call, bob);
     refuse = ada;
     h.advance(DAY);
-    expect(await h.policy.sweep(h.tenantId)).toEqual({ deleted: [bob], kept: [], failed: [{ userId: ada, error: "legal hold" }] });
+    expect(await h.policy.sweep(h.tenantId)).toEqual({
+      deleted: [bob],
+      kept: [],
+      failed: [{ userId: ada, error: "legal hold" }],
+    });
     expect((await h.call("GET", `/Users/${ada}`)).status).toBe(200);
-    expect((await h.server.events.read(h.tenantId)).filter((e) => e.type === "user.deleted").map((e) => e.resourceId)).toEqual([bob]);
+    expect(
+      (await h.server.events.read(h.tenantId)).filter((e) => e.type === "user.deleted").map((e) => e.resourceId),
+    ).toEqual([bob]);
   });
 
   it("fails the request and writes nothing when an in-transaction onDeprovision throws", async () => {
@@ -174,7 +194,10 @@ describe("DELETE", () => {
     expect((await h.call("GET", "/Users")).body.totalResults).toBe(0);
     const filtered = await h.call("GET", `/Users?filter=${encodeURIComponent('userName eq "ada@example.com"')}`);
     expect(filtered.body).toMatchObject({ totalResults: 0 });
-    const searched = await h.call("POST", "/.search", { schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"], filter: 'userName eq "ada@example.com"' });
+    const searched = await h.call("POST", "/.search", {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:SearchRequest"],
+      filter: 'userName eq "ada@example.com"',
+    });
     expect(searched.body.totalResults).toBe(0);
     expect((await h.call("GET", `/Groups/${team}`)).body.members ?? []).toEqual([]);
 
@@ -199,7 +222,9 @@ describe("DELETE", () => {
 
   it("validates a directory's deprovisioning setting", async () => {
     const h = await policyHarness({ roles });
-    await expect(h.policy.setDeprovisioning(h.directoryId, { onDeactivate: { deactivateThenDeleteAfterDays: -1 } })).rejects.toThrow(/days/);
+    await expect(
+      h.policy.setDeprovisioning(h.directoryId, { onDeactivate: { deactivateThenDeleteAfterDays: -1 } }),
+    ).rejects.toThrow(/days/);
     await expect(h.policy.setDeprovisioning("dir_missing", { onDelete: "hard" })).rejects.toThrow(/does not exist/);
     expect(await h.policy.deprovisioning(h.directoryId)).toEqual({ onDeactivate: "deactivate", onDelete: "hard" });
   });

@@ -27,7 +27,9 @@ describe("exclusions", () => {
     expect(read.body.active).toBe(true);
     expect(await h.policy.rolesOf(h.tenantId, owner)).toEqual(["admin"]);
     expect(notices).toEqual([]);
-    expect(await h.policy.listExclusions(h.tenantId)).toEqual([{ userId: owner, excludedAt: h.now().toISOString(), note: "founder account" }]);
+    expect(await h.policy.listExclusions(h.tenantId)).toEqual([
+      { userId: owner, excludedAt: h.now().toISOString(), note: "founder account" },
+    ]);
   });
 
   it("still applies profile updates to an excluded user, keeping them active, and audits why", async () => {
@@ -59,7 +61,12 @@ describe("exclusions", () => {
     expect((await h.call("DELETE", `/Users/${ada}`)).status).toBe(204);
     expect((await h.call("GET", `/Users/${ada}`)).status).toBe(200);
     const last = (await h.server.audit(h.tenantId)).at(-1);
-    expect(last).toMatchObject({ operation: "policy.delete.ignored", resourceId: ada, directoryId: h.directoryId, facts: { reason: "excluded" } });
+    expect(last).toMatchObject({
+      operation: "policy.delete.ignored",
+      resourceId: ada,
+      directoryId: h.directoryId,
+      facts: { reason: "excluded" },
+    });
     expect((await h.server.events.read(h.tenantId)).map((e) => e.type)).not.toContain("user.deleted");
   });
 
@@ -74,7 +81,10 @@ describe("exclusions", () => {
     const changes = await h.policy.include(h.tenantId, ada);
     expect(changes.map((c) => [c.before, c.after, c.reason])).toEqual([[["admin"], null, "user.included"]]);
     expect(await h.policy.listExclusions(h.tenantId)).toEqual([]);
-    expect((await h.server.audit(h.tenantId)).map((e) => e.operation).slice(-2)).toEqual(["policy.user.included", "policy.role.changed"]);
+    expect((await h.server.audit(h.tenantId)).map((e) => e.operation).slice(-2)).toEqual([
+      "policy.user.included",
+      "policy.role.changed",
+    ]);
   });
 
   it("refuses to exclude a user that does not exist", async () => {
@@ -100,7 +110,9 @@ describe("protectLastAdmin", () => {
     expect((await h.call("DELETE", `/Users/${bob}`)).status).toBe(204);
     expect((await h.call("GET", `/Users/${bob}`)).body.active).toBe(true);
     expect(await h.policy.rolesOf(h.tenantId, bob)).toEqual(["admin"]);
-    const reasons = (await h.server.audit(h.tenantId)).filter((e) => e.resourceId === bob && e.operation.startsWith("policy.") && e.operation !== "policy.role.changed");
+    const reasons = (await h.server.audit(h.tenantId)).filter(
+      (e) => e.resourceId === bob && e.operation.startsWith("policy.") && e.operation !== "policy.role.changed",
+    );
     expect(reasons.map((e) => [e.operation, e.facts])).toEqual([
       ["policy.deactivation.blocked", { reason: "protectLastAdmin" }],
       ["policy.delete.ignored", { reason: "protectLastAdmin" }],

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { PolicyHarness } from "./support.js";
 import { addMember, createGroup, createUser, deactivate, policyHarness } from "./support.js";
 
-const roles = [{ id: "admin", label: "Admin" }, { id: "member", label: "Member" }];
+const roles = [
+  { id: "admin", label: "Admin" },
+  { id: "member", label: "Member" },
+];
 
 describe("host hooks and the commit", () => {
   it("runs onRoleChange and onDeprovision after commit: each sees its change committed", async () => {
@@ -12,8 +15,10 @@ describe("host hooks and the commit", () => {
       roles,
       fallbackRole: "member",
       // A read from the hook is a unit of work of its own: it sees the change only once committed.
-      onRoleChange: async (c) => void seen.push({ hook: "role", roles: await h?.policy.rolesOf(c.tenantId, c.userId), after: c.after }),
-      onDeprovision: async (n) => void seen.push({ hook: "deprovision", active: (await h?.call("GET", `/Users/${n.userId}`))?.body.active }),
+      onRoleChange: async (c) =>
+        void seen.push({ hook: "role", roles: await h?.policy.rolesOf(c.tenantId, c.userId), after: c.after }),
+      onDeprovision: async (n) =>
+        void seen.push({ hook: "deprovision", active: (await h?.call("GET", `/Users/${n.userId}`))?.body.active }),
     });
     const ada = await createUser(h.call, "ada@example.com");
     const admins = await createGroup(h.call, "Admins");
@@ -36,7 +41,10 @@ describe("host hooks and the commit", () => {
         throw new Error("webhook down: token=hunter2");
       },
     });
-    const res = await h.call("POST", "/Users", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"], userName: "bob@example.com" });
+    const res = await h.call("POST", "/Users", {
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User"],
+      userName: "bob@example.com",
+    });
     expect(res.status).toBe(201);
     expect(await h.policy.rolesOf(h.tenantId, res.body.id)).toEqual(["member"]);
     expect(h.logs.join("\n")).toContain("a host hook failed after commit");
@@ -47,11 +55,14 @@ describe("host hooks and the commit", () => {
       roles,
       fallbackRole: "member",
       inTransaction: {
-        onRoleChange: (c, tx) => tx.putRecord("host.roles", { id: c.userId, data: { roles: c.after === null ? null : [...c.after] } }),
+        onRoleChange: (c, tx) =>
+          tx.putRecord("host.roles", { id: c.userId, data: { roles: c.after === null ? null : [...c.after] } }),
       },
     });
     const id = await createUser(h.call, "cy@example.com");
-    const mirrored = await h.server.store.transaction(h.tenantId, (tx) => tx.getRecord("host.roles", id), { readOnly: true });
+    const mirrored = await h.server.store.transaction(h.tenantId, (tx) => tx.getRecord("host.roles", id), {
+      readOnly: true,
+    });
     expect(mirrored?.data).toEqual({ roles: ["member"] });
   });
 });

@@ -42,7 +42,10 @@ describe("password sync on", () => {
     const h = await policyHarness({ passwordSync: true });
     const res = await h.call("POST", "/Users", userBody("ada@example.com", { password: "short-pw1" }));
     expect(res.status).toBe(400);
-    expect(res.body).toMatchObject({ scimType: "invalidValue", detail: 'Attribute "password" must be at least 10 characters long' });
+    expect(res.body).toMatchObject({
+      scimType: "invalidValue",
+      detail: 'Attribute "password" must be at least 10 characters long',
+    });
     expect((await h.call("GET", "/Users")).body.totalResults).toBe(0);
     expect((await h.server.audit(h.tenantId)).at(-1)).toMatchObject({ outcome: "failure", status: 400 });
   });
@@ -82,7 +85,9 @@ describe("password sync on", () => {
     await h.call("PUT", `/Users/${ada}`, userBody("ada@example.com", { password: SECRET }));
     expect(seen).toEqual([{ tenantId: h.tenantId, userId: ada, password: SECRET }]);
     expect(await h.policy.verifyPassword(h.tenantId, ada, SECRET)).toBe(false);
-    expect((await h.server.audit(h.tenantId)).find((e) => e.operation === "policy.password.set")?.facts).toEqual({ method: "hook" });
+    expect((await h.server.audit(h.tenantId)).find((e) => e.operation === "policy.password.set")?.facts).toEqual({
+      method: "hook",
+    });
   });
 });
 
@@ -94,14 +99,25 @@ describe("password secrecy", () => {
     for (const method of ["log", "info", "warn", "error", "debug"] as const) {
       vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void printed.push(args));
     }
-    const h = await policyHarness({ passwordSync: true, roles: [{ id: "member", label: "Member" }], fallbackRole: "member" });
+    const h = await policyHarness({
+      passwordSync: true,
+      roles: [{ id: "member", label: "Member" }],
+      fallbackRole: "member",
+    });
     const replies: unknown[] = [];
     const created = await h.call("POST", "/Users", userBody("ada@example.com", { password: SECRET }));
     replies.push(created.body);
     const ada = created.body.id as string;
-    replies.push((await h.call("PUT", `/Users/${ada}`, userBody("ada@example.com", { password: SECRET, title: "CTO" }))).body);
-    replies.push((await h.call("PATCH", `/Users/${ada}`, patchOp({ op: "replace", path: "password", value: SECRET }))).body);
-    replies.push((await h.call("PATCH", `/Users/${ada}`, patchOp({ op: "replace", path: "password", value: SECRET.slice(0, 5) }))).body);
+    replies.push(
+      (await h.call("PUT", `/Users/${ada}`, userBody("ada@example.com", { password: SECRET, title: "CTO" }))).body,
+    );
+    replies.push(
+      (await h.call("PATCH", `/Users/${ada}`, patchOp({ op: "replace", path: "password", value: SECRET }))).body,
+    );
+    replies.push(
+      (await h.call("PATCH", `/Users/${ada}`, patchOp({ op: "replace", path: "password", value: SECRET.slice(0, 5) })))
+        .body,
+    );
     replies.push((await h.call("GET", `/Users/${ada}`)).body);
     replies.push((await h.call("GET", "/Users")).body);
     await settle();

@@ -2,7 +2,17 @@ import { describe, expect, it } from "vitest";
 import { createMemoryStore, type ScimEvent, type ScimStore } from "../../src/index.js";
 import type { StoreTransaction } from "../../src/store/index.js";
 import type { RoleChange } from "../../src/policy/index.js";
-import { addMember, createGroup, createUser, deactivate, patchOp, policyHarness, reactivate, removeMember, settle } from "./support.js";
+import {
+  addMember,
+  createGroup,
+  createUser,
+  deactivate,
+  patchOp,
+  policyHarness,
+  reactivate,
+  removeMember,
+  settle,
+} from "./support.js";
 
 const roles = [
   { id: "admin", label: "Admin", priority: 10 },
@@ -42,7 +52,9 @@ describe("group → role mapping", () => {
     await addMember(h.call, pushed, ada);
     expect(await h.policy.rolesOf(h.tenantId, ada)).toBeNull();
     expect(seen).toEqual([]);
-    expect(await h.policy.listGroups(h.tenantId)).toEqual([{ id: pushed, displayName: "Pushed by IdP", roleId: null, active: false, mappedAt: null }]);
+    expect(await h.policy.listGroups(h.tenantId)).toEqual([
+      { id: pushed, displayName: "Pushed by IdP", roleId: null, active: false, mappedAt: null },
+    ]);
     expect((await h.server.events.read(h.tenantId)).filter((e) => e.type === "role.changed")).toEqual([]);
   });
 
@@ -56,7 +68,9 @@ describe("group → role mapping", () => {
       [ada, null, ["editor"], "group.mapped"],
       [bob, null, ["editor"], "group.mapped"],
     ]);
-    expect(await h.policy.listGroups(h.tenantId)).toEqual([{ id: editors, displayName: "Editors", roleId: "editor", active: true, mappedAt: h.now().toISOString() }]);
+    expect(await h.policy.listGroups(h.tenantId)).toEqual([
+      { id: editors, displayName: "Editors", roleId: "editor", active: true, mappedAt: h.now().toISOString() },
+    ]);
     const undone = await h.policy.unmapGroup(h.tenantId, editors);
     expect(undone.map((c) => [c.userId, c.after, c.reason])).toEqual([
       [ada, null, "group.unmapped"],
@@ -66,7 +80,10 @@ describe("group → role mapping", () => {
   });
 
   it("single-role mode keeps the highest-priority role; multi-role mode keeps all of them", async () => {
-    for (const [mode, expected] of [["single", ["admin"]], ["multi", ["admin", "viewer"]]] as const) {
+    for (const [mode, expected] of [
+      ["single", ["admin"]],
+      ["multi", ["admin", "viewer"]],
+    ] as const) {
       const h = await policyHarness({ roles, mode });
       const ada = await createUser(h.call, "ada@example.com");
       const viewers = await createGroup(h.call, "Viewers", [ada]);
@@ -112,7 +129,9 @@ describe("group → role mapping", () => {
     expect(await h.policy.rolesOf(h.tenantId, ada)).toEqual([]);
     await reactivate(h.call, ada);
     expect(await h.policy.rolesOf(h.tenantId, ada)).toEqual(["admin"]);
-    const reasons = (await h.server.events.read(h.tenantId)).filter((e) => e.type === "role.changed").map((e) => e.data["reason"]);
+    const reasons = (await h.server.events.read(h.tenantId))
+      .filter((e) => e.type === "role.changed")
+      .map((e) => e.data["reason"]);
     expect(reasons).toEqual(["group.mapped", "user.deactivated", "user.reactivated"]);
   });
 
@@ -127,12 +146,18 @@ describe("group → role mapping", () => {
     await h.policy.exclude(h.tenantId, cy);
     const before = await h.server.audit(h.tenantId);
     const preview = await h.policy.previewMapping(h.tenantId, editors, "editor");
-    expect(preview).toEqual({ changes: [{ userId: ada, userName: "ada@example.com", before: null, after: ["editor"] }], unchanged: 1, excluded: [cy] });
+    expect(preview).toEqual({
+      changes: [{ userId: ada, userName: "ada@example.com", before: null, after: ["editor"] }],
+      unchanged: 1,
+      excluded: [cy],
+    });
     expect(await h.policy.rolesOf(h.tenantId, ada)).toBeNull();
     expect((await h.policy.listGroups(h.tenantId)).find((g) => g.id === editors)?.active).toBe(false);
     expect(await h.server.audit(h.tenantId)).toEqual(before);
     const unmapPreview = await h.policy.previewMapping(h.tenantId, admins, null);
-    expect(unmapPreview.changes).toEqual([{ userId: bob, userName: "bob@example.com", before: ["admin"], after: null }]);
+    expect(unmapPreview.changes).toEqual([
+      { userId: bob, userName: "bob@example.com", before: ["admin"], after: null },
+    ]);
   });
 
   it("re-roles the members an Okta custom-app PUT adds and removes, and ignores nested groups", async () => {
@@ -142,7 +167,10 @@ describe("group → role mapping", () => {
     const nested = await createGroup(h.call, "Nested");
     const editors = await createGroup(h.call, "Editors", [ada]);
     await h.policy.mapGroup(h.tenantId, editors, "editor");
-    const put = await h.call("PUT", `/Groups/${editors}`, { displayName: "Editors", members: [{ value: bob }, { value: nested }] });
+    const put = await h.call("PUT", `/Groups/${editors}`, {
+      displayName: "Editors",
+      members: [{ value: bob }, { value: nested }],
+    });
     expect(put.status).toBe(200);
     expect(await h.policy.rolesOf(h.tenantId, ada)).toBeNull();
     expect(await h.policy.rolesOf(h.tenantId, bob)).toEqual(["editor"]);
@@ -218,15 +246,26 @@ describe("role change notifications", () => {
     expect(hooked.every((c) => c.tenantId === h.tenantId && c.userId === ada)).toBe(true);
 
     const roleEvents = delivered.filter((e) => e.type === "role.changed");
-    expect(roleEvents.map((e) => ({ before: e.data["previousRoles"], after: e.data["roles"], reason: e.data["reason"] }))).toEqual(expected);
-    expect(roleEvents.every((e) => e.resourceId === ada && e.resourceType === "User" && e.directoryId === h.directoryId)).toBe(true);
+    expect(
+      roleEvents.map((e) => ({ before: e.data["previousRoles"], after: e.data["roles"], reason: e.data["reason"] })),
+    ).toEqual(expected);
+    expect(
+      roleEvents.every((e) => e.resourceId === ada && e.resourceType === "User" && e.directoryId === h.directoryId),
+    ).toBe(true);
     expect(new Set(delivered.map((e) => e.seq)).size).toBe(delivered.length);
     expect(delivered.map((e) => e.seq)).toEqual([...delivered.map((e) => e.seq)].sort((a, b) => a - b));
 
     const replay = await h.server.events.read(h.tenantId, { after: cursor });
     expect(replay.filter((e) => e.type === "role.changed").map((e) => e.seq)).toEqual(roleEvents.map((e) => e.seq));
     // Each cause comes before its effect.
-    expect(replay.map((e) => e.type)).toEqual(["membership.added", "role.changed", "membership.added", "role.changed", "membership.removed", "role.changed"]);
+    expect(replay.map((e) => e.type)).toEqual([
+      "membership.added",
+      "role.changed",
+      "membership.added",
+      "role.changed",
+      "membership.removed",
+      "role.changed",
+    ]);
   });
 
   it("rolls the whole request back when an in-transaction onRoleChange throws", async () => {
@@ -265,11 +304,46 @@ describe("role change notifications", () => {
       outcome: e.outcome,
     }));
     expect(entries).toEqual([
-      { operation: "policy.group.mapped", directoryId: null, resourceType: "Group", resourceId: admins, facts: { roleId: "admin", previousRoleId: null }, outcome: "success" },
-      { operation: "policy.role.changed", directoryId: null, resourceType: "User", resourceId: ada, facts: { before: null, after: ["admin"], reason: "group.mapped" }, outcome: "success" },
-      { operation: "policy.role.changed", directoryId: h.directoryId, resourceType: "User", resourceId: ada, facts: { before: ["admin"], after: null, reason: "membership.removed" }, outcome: "success" },
-      { operation: "patch Group", directoryId: h.directoryId, resourceType: "Group", resourceId: admins, facts: {}, outcome: "success" },
-      { operation: "policy.group.unmapped", directoryId: null, resourceType: "Group", resourceId: admins, facts: { roleId: "admin", reason: "admin" }, outcome: "success" },
+      {
+        operation: "policy.group.mapped",
+        directoryId: null,
+        resourceType: "Group",
+        resourceId: admins,
+        facts: { roleId: "admin", previousRoleId: null },
+        outcome: "success",
+      },
+      {
+        operation: "policy.role.changed",
+        directoryId: null,
+        resourceType: "User",
+        resourceId: ada,
+        facts: { before: null, after: ["admin"], reason: "group.mapped" },
+        outcome: "success",
+      },
+      {
+        operation: "policy.role.changed",
+        directoryId: h.directoryId,
+        resourceType: "User",
+        resourceId: ada,
+        facts: { before: ["admin"], after: null, reason: "membership.removed" },
+        outcome: "success",
+      },
+      {
+        operation: "patch Group",
+        directoryId: h.directoryId,
+        resourceType: "Group",
+        resourceId: admins,
+        facts: {},
+        outcome: "success",
+      },
+      {
+        operation: "policy.group.unmapped",
+        directoryId: null,
+        resourceType: "Group",
+        resourceId: admins,
+        facts: { roleId: "admin", reason: "admin" },
+        outcome: "success",
+      },
     ]);
   });
 });

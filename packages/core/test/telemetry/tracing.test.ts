@@ -1,6 +1,11 @@
 import { context, trace } from "@opentelemetry/api";
 import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
-import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
+import {
+  BasicTracerProvider,
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from "@opentelemetry/sdk-trace-base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { harness, user } from "../support.js";
 
@@ -20,7 +25,9 @@ describe("OpenTelemetry spans", () => {
   it("make one tree per request — request, unit of work, store calls — with tenant, directory, profile, operation and outcome, and no secret", async () => {
     const h = await harness({ tenantId: "t-otel", profile: "okta", tracer: provider.getTracer("scimkit") });
     exporter.reset();
-    const res = await h.call("POST", "/Users", user("ada@example.com", { password: "s3cret-Passw0rd!" }), { "x-request-id": "req-42" });
+    const res = await h.call("POST", "/Users", user("ada@example.com", { password: "s3cret-Passw0rd!" }), {
+      "x-request-id": "req-42",
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get("x-request-id")).toBe("req-42");
     const spans = exporter.getFinishedSpans();
@@ -38,8 +45,12 @@ describe("OpenTelemetry spans", () => {
     });
     const units = spans.filter((s) => s.name === "scim.unit_of_work" && parentOf(s) === root?.spanContext().spanId);
     expect(units.length).toBeGreaterThanOrEqual(1);
-    const storeCalls = spans.filter((s) => s.name.startsWith("scim.store.") && units.some((u) => parentOf(s) === u.spanContext().spanId));
-    expect(storeCalls.map((s) => s.name)).toEqual(expect.arrayContaining(["scim.store.createResource", "scim.store.appendLogs"]));
+    const storeCalls = spans.filter(
+      (s) => s.name.startsWith("scim.store.") && units.some((u) => parentOf(s) === u.spanContext().spanId),
+    );
+    expect(storeCalls.map((s) => s.name)).toEqual(
+      expect.arrayContaining(["scim.store.createResource", "scim.store.appendLogs"]),
+    );
     // Every span is in this request's one trace.
     expect(new Set(spans.map((s) => s.spanContext().traceId)).size).toBe(1);
     const everything = JSON.stringify(spans.map((s) => [s.name, s.attributes, s.status]));

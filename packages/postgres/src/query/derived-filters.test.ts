@@ -9,16 +9,33 @@ import { pgliteDatabase, type TestDatabase } from "../../test/databases.js";
 import { createPostgresStore } from "../index.js";
 
 const VAULT = "urn:example:params:scim:schemas:extension:vault:2.0:User";
-const extensions = [{ resourceType: "User" as const, schema: { id: VAULT, name: "Vault", description: "test", attributes: [attr("secret", "string", { mutability: "writeOnly", returned: "never" })] } }];
+const extensions = [
+  {
+    resourceType: "User" as const,
+    schema: {
+      id: VAULT,
+      name: "Vault",
+      description: "test",
+      attributes: [attr("secret", "string", { mutability: "writeOnly", returned: "never" })],
+    },
+  },
+];
 
-type Call = (method: string, path: string, body?: unknown) => Promise<{ status: number; body: { scimType?: string; Resources?: { userName?: string }[]; id?: string } }>;
+type Call = (
+  method: string,
+  path: string,
+  body?: unknown,
+) => Promise<{ status: number; body: { scimType?: string; Resources?: { userName?: string }[]; id?: string } }>;
 
 async function serve(store: ScimStore): Promise<Call> {
   const server = createScimServer({ store, extensions });
   const dir = await server.directories.create({ tenantId: "acme", name: "T" });
   const { token } = await server.directories.mintToken(dir.id);
   return async (method, path, body) => {
-    const init: RequestInit = { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" } };
+    const init: RequestInit = {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
+    };
     if (body !== undefined) init.body = JSON.stringify(body);
     const res = await server.fetch(new Request(`https://app.example.com/scim/v2${path}`, init));
     return { status: res.status, body: (await res.json()) as Awaited<ReturnType<Call>>["body"] };
@@ -29,10 +46,17 @@ async function serve(store: ScimStore): Promise<Call> {
 async function seed(call: Call): Promise<void> {
   const ids: string[] = [];
   for (const userName of ["ann", "ben"]) {
-    const res = await call("POST", "/Users", { userName, schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", VAULT], [VAULT]: { secret: `${userName}-pw` } });
+    const res = await call("POST", "/Users", {
+      userName,
+      schemas: ["urn:ietf:params:scim:schemas:core:2.0:User", VAULT],
+      [VAULT]: { secret: `${userName}-pw` },
+    });
     ids.push(String(res.body.id));
   }
-  await call("PATCH", `/Users/${ids[1]}`, { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", path: "displayName", value: "Ben" }] });
+  await call("PATCH", `/Users/${ids[1]}`, {
+    schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+    Operations: [{ op: "replace", path: "displayName", value: "Ben" }],
+  });
   await call("POST", "/Groups", { displayName: "G", members: ids.map((value) => ({ value })) });
 }
 
@@ -68,9 +92,15 @@ describe("derived and never-returned filters: memory and PostgreSQL answer alike
   it.each(filters)("%s", async (filter) => {
     const path = `/Users?filter=${encodeURIComponent(filter)}`;
     const [a, b] = await Promise.all([mem("GET", path), pg("GET", path)]);
-    const summary = (r: Awaited<ReturnType<Call>>) => ({ status: r.status, scimType: r.body.scimType, users: r.body.Resources?.map((u) => u.userName).sort() });
+    const summary = (r: Awaited<ReturnType<Call>>) => ({
+      status: r.status,
+      scimType: r.body.scimType,
+      users: r.body.Resources?.map((u) => u.userName).sort(),
+    });
     expect(summary(b)).toEqual(summary(a));
     // Every case either matches real users or is refused: none comes back empty without a reason.
-    expect(a.status === 400 ? a.body.scimType : a.body.Resources?.length).toSatisfy((v: unknown) => v === "invalidFilter" || (typeof v === "number" && v > 0));
+    expect(a.status === 400 ? a.body.scimType : a.body.Resources?.length).toSatisfy(
+      (v: unknown) => v === "invalidFilter" || (typeof v === "number" && v > 0),
+    );
   });
 });

@@ -35,7 +35,9 @@ describe("memory and PostgreSQL (PGlite) stores answer every query alike", () =>
   async function load(store: ScimStore, tenant: string, data: Dataset): Promise<void> {
     await store.transaction(tenant, async (tx) => {
       for (const r of [...data.users, ...data.groups]) await tx.createResource(r);
-      for (const [groupId, members] of data.members) if (members.length > 0) await tx.addMembers(groupId, members, { modifiedAt: "2024-01-03T00:00:00.000Z", version: 2 });
+      for (const [groupId, members] of data.members)
+        if (members.length > 0)
+          await tx.addMembers(groupId, members, { modifiedAt: "2024-01-03T00:00:00.000Z", version: 2 });
     });
   }
 
@@ -51,7 +53,11 @@ describe("memory and PostgreSQL (PGlite) stores answer every query alike", () =>
             memStore.transaction(tenant, (tx) => tx.queryResources(spec.type, query), { readOnly: true }),
             pgStore.transaction(tenant, (tx) => tx.queryResources(spec.type, query), { readOnly: true }),
           ]);
-          expect({ spec, total: pg.total, ids: pg.resources.map((r) => r.id) }).toEqual({ spec, total: mem.total, ids: mem.resources.map((r) => r.id) });
+          expect({ spec, total: pg.total, ids: pg.resources.map((r) => r.id) }).toEqual({
+            spec,
+            total: mem.total,
+            ids: mem.resources.map((r) => r.id),
+          });
           expect(plain(pg.resources)).toEqual(plain(mem.resources));
           compared++;
         }

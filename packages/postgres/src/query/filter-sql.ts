@@ -46,7 +46,8 @@ function containsValuePath(f: Filter): boolean {
 }
 
 const not = (sql: string) => `((${sql}) IS NOT TRUE)`;
-const group = (kind: "and" | "or", parts: readonly string[]) => (parts.length === 0 ? (kind === "and" ? "true" : "false") : `(${parts.join(kind === "and" ? " AND " : " OR ")})`);
+const group = (kind: "and" | "or", parts: readonly string[]) =>
+  parts.length === 0 ? (kind === "and" ? "true" : "false") : `(${parts.join(kind === "and" ? " AND " : " OR ")})`;
 
 /** `emails.value eq "x"` somewhere a match needs it: the node `f` itself, or one conjunct of it. */
 function emailEquality(f: Filter): string | undefined {
@@ -63,9 +64,7 @@ function emailEquality(f: Filter): string | undefined {
 
 const membersOfRow = "FROM {members} m WHERE m.tenant = r.tenant AND m.group_id = r.id";
 
-export interface FilterCompiler {
-  (filter: Filter): string;
-}
+export type FilterCompiler = (filter: Filter) => string;
 
 /** Returns a compiler bound to the store's members table and the statement's parameters. */
 export function filterCompiler(membersTable: string, ctx: CompileContext): FilterCompiler {
@@ -112,7 +111,10 @@ export function filterCompiler(membersTable: string, ctx: CompileContext): Filte
     if (src.shape === "members") {
       const column = ref.sub === undefined ? memberColumns["value"] : memberColumns[ref.sub];
       any = () => (column ? `EXISTS (SELECT 1 ${membersFrom} AND ${column} IS NOT NULL)` : "false");
-      passes = () => (column && value !== null ? `EXISTS (SELECT 1 ${membersFrom} AND ${textTest(column, leaf, op, value, ctx)})` : "false");
+      passes = () =>
+        column && value !== null
+          ? `EXISTS (SELECT 1 ${membersFrom} AND ${textTest(column, leaf, op, value, ctx)})`
+          : "false";
     } else {
       any = () => someJson(src.top, ref, jsonPresent);
       passes = () => (value === null ? "false" : someJson(src.top, ref, (x) => jsonTest(x, leaf, op, value, ctx)));
@@ -139,7 +141,10 @@ export function filterCompiler(membersTable: string, ctx: CompileContext): Filte
     switch (f.kind) {
       case "and":
       case "or":
-        return group(f.kind, f.filters.map((x) => onElement(x, el)));
+        return group(
+          f.kind,
+          f.filters.map((x) => onElement(x, el)),
+        );
       case "not":
         return not(onElement(f.filter, el));
       case "present":
@@ -193,7 +198,10 @@ export function filterCompiler(membersTable: string, ctx: CompileContext): Filte
    * added in front of the exact test: it narrows the rows and never changes the answer.
    */
   function withEmailIndex(f: Filter, exact: () => string): string {
-    const inner = f.kind === "valuePath" && !f.attr.extension && f.attr.name === "emails" ? emailEquality(f.filter) : emailEquality(f);
+    const inner =
+      f.kind === "valuePath" && !f.attr.extension && f.attr.name === "emails"
+        ? emailEquality(f.filter)
+        : emailEquality(f);
     if (inner === undefined) return exact();
     return `(r.email_values @> ARRAY[${ctx.p.text(fold(inner))}] AND ${exact()})`;
   }

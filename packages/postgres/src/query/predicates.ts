@@ -39,7 +39,14 @@ export const jsonNonEmpty = (x: string) =>
 export const textNonEmpty = (c: string) => `(${c} IS NOT NULL AND ${c} <> '')`;
 
 /** A string comparison of text `c` (known present and a string) with a string literal. */
-function stringCompare(c: string, op: CompareOperator, literal: string, caseExact: boolean, ctx: CompileContext, preFolded: boolean): string {
+function stringCompare(
+  c: string,
+  op: CompareOperator,
+  literal: string,
+  caseExact: boolean,
+  ctx: CompileContext,
+  preFolded: boolean,
+): string {
   // `preFolded`: `c` already holds the value lower-cased by the store, so the literal is folded here alike.
   const value = preFolded ? literal.toLowerCase() : literal;
   const fold = (s: string) => (caseExact || preFolded ? s : `lower(${s})`);
@@ -59,7 +66,13 @@ function instantCompare(ms: string, op: CompareOperator, literal: string, ctx: C
 }
 
 /** `x op literal` for a jsonb value `x`, per the attribute definition `leaf`. */
-export function jsonTest(x: string, leaf: AttributeDefinition, op: CompareOperator, literal: string | number | boolean, ctx: CompileContext): string {
+export function jsonTest(
+  x: string,
+  leaf: AttributeDefinition,
+  op: CompareOperator,
+  literal: string | number | boolean,
+  ctx: CompileContext,
+): string {
   if (typeof literal === "boolean") {
     if (op !== "eq" && op !== "ne") return "false";
     const lit = ctx.p.text(literal ? "true" : "false");
@@ -77,7 +90,8 @@ export function jsonTest(x: string, leaf: AttributeDefinition, op: CompareOperat
     const ms = `${ctx.fn("instant_ms")}(CASE WHEN ${isString} THEN ${text} END)`;
     return `(${jsonPresent(x)} AND ${instantCompare(ms, op, literal, ctx)})`;
   }
-  if (op === "ne") return `(${jsonPresent(x)} AND (NOT ${isString} OR ${stringCompare(text, op, literal, leaf.caseExact, ctx, false)}))`;
+  if (op === "ne")
+    return `(${jsonPresent(x)} AND (NOT ${isString} OR ${stringCompare(text, op, literal, leaf.caseExact, ctx, false)}))`;
   return `(${isString} AND ${stringCompare(text, op, literal, leaf.caseExact, ctx, false)})`;
 }
 

@@ -44,7 +44,10 @@ export function sortSql(sort: Sort | undefined, membersTable: string, ctx: Compi
 
   const col = extractedColumn(ref);
   if (col?.folded) {
-    return keys([`r.${col.column} ${dir} NULLS LAST`, `(r.attributes ->> ${ctx.p.text(ref.name)}) COLLATE "C" ${dir} NULLS LAST`]);
+    return keys([
+      `r.${col.column} ${dir} NULLS LAST`,
+      `(r.attributes ->> ${ctx.p.text(ref.name)}) COLLATE "C" ${dir} NULLS LAST`,
+    ]);
   }
   if (col) return keys([`r.${col.column} ${dir} NULLS LAST`]);
 

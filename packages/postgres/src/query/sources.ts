@@ -57,7 +57,9 @@ export function sourceOf(ref: AttributeRef, p: Params): Source {
 }
 
 /** The extracted column for `ref`, when it names exactly a top-level attribute that has one. */
-export function extractedColumn(ref: AttributeRef): { readonly column: string; readonly folded: boolean; readonly json: "string" | "boolean" } | undefined {
+export function extractedColumn(
+  ref: AttributeRef,
+): { readonly column: string; readonly folded: boolean; readonly json: "string" | "boolean" } | undefined {
   if (ref.extension || ref.sub !== undefined) return undefined;
   const col = Object.hasOwn(extractedColumns, ref.name) ? extractedColumns[ref.name] : undefined;
   if (!col) return undefined;
@@ -82,6 +84,7 @@ export const elementsOf = (top: string) =>
  * without a sub-attribute its `value`, a plain value standing for its own `value`.
  */
 export function pick(el: string, sub: string | undefined, ctx: CompileContext): string {
-  if (sub === undefined || sub === "value") return `(CASE WHEN jsonb_typeof(${el}) = 'object' THEN ${el} -> 'value' ELSE ${el} END)`;
+  if (sub === undefined || sub === "value")
+    return `(CASE WHEN jsonb_typeof(${el}) = 'object' THEN ${el} -> 'value' ELSE ${el} END)`;
   return `(${el} -> ${ctx.p.text(sub)})`;
 }

@@ -20,6 +20,27 @@ export const isDeadlock = (error: unknown): boolean => sqlState(error) === "40P0
  */
 export function isConnectionFailure(error: unknown): boolean {
   const code = sqlState(error);
-  if (typeof code === "string" && (/^08/.test(code) || ["57P01", "57P02", "57P03", "53300", "ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EHOSTUNREACH"].includes(code))) return true;
-  return error instanceof Error && /connection terminated|connection (?:is )?closed|client has encountered a connection error|terminating connection/i.test(error.message);
+  if (
+    typeof code === "string" &&
+    (/^08/.test(code) ||
+      [
+        "57P01",
+        "57P02",
+        "57P03",
+        "53300",
+        "ECONNREFUSED",
+        "ECONNRESET",
+        "ETIMEDOUT",
+        "EPIPE",
+        "ENOTFOUND",
+        "EHOSTUNREACH",
+      ].includes(code))
+  )
+    return true;
+  return (
+    error instanceof Error &&
+    /connection terminated|connection (?:is )?closed|client has encountered a connection error|terminating connection/i.test(
+      error.message,
+    )
+  );
 }

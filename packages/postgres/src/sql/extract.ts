@@ -44,7 +44,9 @@ export function extract(attributes: JsonObject): Extracted {
  * Top-level attributes that have a column, with the column, whether it holds the folded value, and
  * the JSON type a value must have to be in it.
  */
-export const extractedColumns: Readonly<Record<string, { readonly column: string; readonly folded: boolean; readonly json: "string" | "boolean" }>> = {
+export const extractedColumns: Readonly<
+  Record<string, { readonly column: string; readonly folded: boolean; readonly json: "string" | "boolean" }>
+> = {
   userName: { column: "user_name_ci", folded: true, json: "string" },
   displayName: { column: "display_name_ci", folded: true, json: "string" },
   externalId: { column: "external_id", folded: false, json: "string" },

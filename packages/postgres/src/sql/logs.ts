@@ -28,7 +28,10 @@ const sequence = (s: Scope) => `${s.t.schema}.logs_seq_seq`;
  * the seq of each entry by position. The WHERE clause is a one-time filter evaluated before the
  * first row is produced, so the log lock is held (shared) before any seq is drawn.
  */
-export async function appendLogs(s: Scope, entries: readonly { readonly log: LogName; readonly entry: NewLogEntry }[]): Promise<readonly number[]> {
+export async function appendLogs(
+  s: Scope,
+  entries: readonly { readonly log: LogName; readonly entry: NewLogEntry }[],
+): Promise<readonly number[]> {
   s.unit.writing();
   if (entries.length === 0) return [];
   const column = <T>(pick: (e: NewLogEntry, log: LogName) => T) => entries.map(({ log, entry }) => pick(entry, log));

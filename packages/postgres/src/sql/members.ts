@@ -24,7 +24,8 @@ import type { Scope } from "./resources.js";
 async function lockGroup(s: Scope, groupId: string, write: MembershipWrite, always = false): Promise<void> {
   // Checked before any SQL: a missing version would otherwise surface as a NOT NULL violation
   // that aborts the whole transaction.
-  if (!Number.isSafeInteger(write.version)) throw new TypeError(`a membership change must give the group's new version, got ${String(write.version)}`);
+  if (!Number.isSafeInteger(write.version))
+    throw new TypeError(`a membership change must give the group's new version, got ${String(write.version)}`);
   s.unit.writing();
   if (s.unit.holds("Group", groupId) && !always) return;
   const res = await s.sql.query(
@@ -71,7 +72,8 @@ const wantedCtes = (s: Scope) =>
    )`;
 
 /** The first four parameters of every change statement, in the order {@link stamp} expects. */
-const head = (s: Scope, groupId: string, write: MembershipWrite) => [s.tenant, groupId, write.modifiedAt, write.version] as const;
+const head = (s: Scope, groupId: string, write: MembershipWrite) =>
+  [s.tenant, groupId, write.modifiedAt, write.version] as const;
 
 /** Member arrays bound as three parallel text arrays, zipped back by `unnest … WITH ORDINALITY`. */
 function columns(members: readonly Member[]): [string[], string[], (string | null)[]] {
@@ -86,7 +88,12 @@ function idsOf(groupId: string, row: SqlRow | undefined, write: MembershipWrite,
   return Array.isArray(parsed) ? parsed.map(str) : [];
 }
 
-export async function addMembers(s: Scope, groupId: string, members: readonly Member[], write: MembershipWrite): Promise<readonly string[]> {
+export async function addMembers(
+  s: Scope,
+  groupId: string,
+  members: readonly Member[],
+  write: MembershipWrite,
+): Promise<readonly string[]> {
   await lockGroup(s, groupId, write, members.length === 0);
   if (members.length === 0) return [];
   const res = await s.sql.query(
@@ -100,10 +107,18 @@ export async function addMembers(s: Scope, groupId: string, members: readonly Me
      SELECT (SELECT version FROM grp) AS current, (SELECT COALESCE(json_agg(member_id), '[]'::json) FROM added) AS added`,
     [...head(s, groupId, write), ...columns(members), write.expectedVersion ?? null],
   );
-  return inOrder(members.map((m) => m.value), idsOf(groupId, res.rows[0], write, "added"));
+  return inOrder(
+    members.map((m) => m.value),
+    idsOf(groupId, res.rows[0], write, "added"),
+  );
 }
 
-export async function removeMembers(s: Scope, groupId: string, memberIds: readonly string[], write: MembershipWrite): Promise<readonly string[]> {
+export async function removeMembers(
+  s: Scope,
+  groupId: string,
+  memberIds: readonly string[],
+  write: MembershipWrite,
+): Promise<readonly string[]> {
   await lockGroup(s, groupId, write, memberIds.length === 0);
   if (memberIds.length === 0) return [];
   const res = await s.sql.query(
@@ -146,7 +161,13 @@ export async function replaceMembers(
   const row = res.rows[0];
   const added = idsOf(groupId, row, write, "added");
   const removed = idsOf(groupId, row, write, "removed");
-  return { added: inOrder(members.map((m) => m.value), added), removed };
+  return {
+    added: inOrder(
+      members.map((m) => m.value),
+      added,
+    ),
+    removed,
+  };
 }
 
 export async function hasMembers(s: Scope, groupId: string, memberIds: readonly string[]): Promise<readonly string[]> {
@@ -160,12 +181,17 @@ export async function hasMembers(s: Scope, groupId: string, memberIds: readonly 
 }
 
 /** A group's displayName when it is a string (`g` is the group's row), else NULL. */
-const GROUP_DISPLAY = "CASE WHEN jsonb_typeof(g.attributes -> 'displayName') = 'string' THEN g.attributes ->> 'displayName' END";
+const GROUP_DISPLAY =
+  "CASE WHEN jsonb_typeof(g.attributes -> 'displayName') = 'string' THEN g.attributes ->> 'displayName' END";
 
 /** The groups a member belongs to, with their display, joined to each membership row `m`. */
-const groupsJoin = (t: Tables) => `${t.members} m LEFT JOIN ${t.resources} g ON g.tenant = m.tenant AND g.type = 'Group' AND g.id = m.group_id`;
+const groupsJoin = (t: Tables) =>
+  `${t.members} m LEFT JOIN ${t.resources} g ON g.tenant = m.tenant AND g.type = 'Group' AND g.id = m.group_id`;
 
-export async function groupsOf(s: Scope, memberIds: readonly string[]): Promise<ReadonlyMap<string, readonly Membership[]>> {
+export async function groupsOf(
+  s: Scope,
+  memberIds: readonly string[],
+): Promise<ReadonlyMap<string, readonly Membership[]>> {
   const out = new Map<string, Membership[]>(memberIds.map((id) => [id, []]));
   if (memberIds.length === 0) return out;
   const res = await s.sql.query(
@@ -215,7 +241,9 @@ export function toMembers(v: unknown): Member[] {
 export function toMemberships(v: unknown): Membership[] {
   const parsed: unknown = typeof v === "string" ? JSON.parse(v) : v;
   if (!Array.isArray(parsed)) return [];
-  return parsed.filter((pair): pair is unknown[] => Array.isArray(pair)).map(([groupId, display]) => membership(groupId, display));
+  return parsed
+    .filter((pair): pair is unknown[] => Array.isArray(pair))
+    .map(([groupId, display]) => membership(groupId, display));
 }
 
 function membership(groupId: unknown, display: unknown): Membership {

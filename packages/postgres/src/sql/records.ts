@@ -17,7 +17,10 @@ import { policyLock, takePolicy } from "./unit.js";
 
 export async function getRecord(s: Scope, kind: string, id: string): Promise<StoreRecord | null> {
   const lock = s.unit.readOnly ? "" : ` FOR SHARE${s.unit.nowait}`;
-  const res = await s.sql.query(`SELECT id, key, data FROM ${s.t.records} WHERE kind = $1 AND tenant = $2 AND id = $3${lock}`, [kind, s.tenant, id]);
+  const res = await s.sql.query(
+    `SELECT id, key, data FROM ${s.t.records} WHERE kind = $1 AND tenant = $2 AND id = $3${lock}`,
+    [kind, s.tenant, id],
+  );
   const row = res.rows[0];
   if (!s.unit.readOnly && !row) s.unit.absent.add(`${kind}/${id}`);
   if (!row) return null;
@@ -33,18 +36,27 @@ export async function getRecord(s: Scope, kind: string, id: string): Promise<Sto
  * gate is a one-time filter): a unit that read the record `FOR SHARE` next to another reader must
  * not wait for that reader to finish, as the reader may be about to wait for it.
  */
-async function writeLocks(s: Scope, p: Params, kind: string, id: string): Promise<{ readonly head: string; readonly gate: string }> {
+async function writeLocks(
+  s: Scope,
+  p: Params,
+  kind: string,
+  id: string,
+): Promise<{ readonly head: string; readonly gate: string }> {
   const wait = s.unit.mayWait;
   if (wait && s.unit.policy === "none") await takePolicy(s.sql, s.t, s.tenant, s.unit, "shared");
   const ctes: string[] = [];
   const gates: string[] = [];
   if (s.unit.policy === "none") {
     const [cls, key] = policyLock(s.t, s.tenant);
-    ctes.push(`lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock_shared(${p.add(cls)}::int, ${p.add(key)}::int) AS ok)`);
+    ctes.push(
+      `lock AS MATERIALIZED (SELECT pg_try_advisory_xact_lock_shared(${p.add(cls)}::int, ${p.add(key)}::int) AS ok)`,
+    );
     gates.push("(SELECT ok FROM lock)");
   }
   if (!wait) {
-    ctes.push(`rowlock AS MATERIALIZED (SELECT 1 FROM ${s.t.records} WHERE kind = ${p.text(kind)} AND tenant = ${p.text(s.tenant)} AND id = ${p.text(id)} FOR UPDATE NOWAIT)`);
+    ctes.push(
+      `rowlock AS MATERIALIZED (SELECT 1 FROM ${s.t.records} WHERE kind = ${p.text(kind)} AND tenant = ${p.text(s.tenant)} AND id = ${p.text(id)} FOR UPDATE NOWAIT)`,
+    );
     gates.push("(SELECT count(*) FROM rowlock) >= 0");
   }
   return { head: `WITH ${ctes.map((c) => `${c},`).join(" ")}`, gate: gates.length > 0 ? gates.join(" AND ") : "true" };
@@ -65,7 +77,10 @@ export async function putRecord(s: Scope, kind: string, record: StoreRecord): Pr
   if (key !== null) {
     // Checked first so the usual conflict does not abort the transaction; a concurrent writer of
     // the same key still reaches the unique index, mapped below.
-    const holder = await s.sql.query(`SELECT 1 FROM ${s.t.records} WHERE kind = $1 AND key = $2 AND NOT (tenant = $3 AND id = $4)`, [kind, key, s.tenant, record.id]);
+    const holder = await s.sql.query(
+      `SELECT 1 FROM ${s.t.records} WHERE kind = $1 AND key = $2 AND NOT (tenant = $3 AND id = $4)`,
+      [kind, key, s.tenant, record.id],
+    );
     if (holder.rows.length > 0) throw new UniquenessError(key);
   }
   const p = new Params();
@@ -111,13 +126,24 @@ export async function deleteRecord(s: Scope, kind: string, id: string): Promise<
 
 export async function listRecords(s: Scope, kind: string): Promise<readonly StoreRecord[]> {
   if (!s.unit.readOnly) await takePolicy(s.sql, s.t, s.tenant, s.unit, "exclusive");
-  const res = await s.sql.query(`SELECT id, key, data FROM ${s.t.records} WHERE kind = $1 AND tenant = $2 ORDER BY ord`, [kind, s.tenant]);
+  const res = await s.sql.query(
+    `SELECT id, key, data FROM ${s.t.records} WHERE kind = $1 AND tenant = $2 ORDER BY ord`,
+    [kind, s.tenant],
+  );
   return res.rows.map(toRecord);
 }
 
 /** The cross-tenant lookup (a token hash before the tenant is known): one indexed row. */
-export async function findRecordByKey(sql: SqlExecutor, t: Tables, kind: string, key: string): Promise<{ tenantId: string; record: StoreRecord } | null> {
-  const res = await sql.query(`SELECT tenant, id, key, data FROM ${t.records} WHERE kind = $1 AND key = $2`, [kind, key]);
+export async function findRecordByKey(
+  sql: SqlExecutor,
+  t: Tables,
+  kind: string,
+  key: string,
+): Promise<{ tenantId: string; record: StoreRecord } | null> {
+  const res = await sql.query(`SELECT tenant, id, key, data FROM ${t.records} WHERE kind = $1 AND key = $2`, [
+    kind,
+    key,
+  ]);
   const row = res.rows[0];
   return row ? { tenantId: str(row["tenant"]), record: toRecord(row) } : null;
 }

@@ -3,7 +3,15 @@
  * of the UPDATE/DELETE itself, so a check and the write it guards cannot be separated by another
  * transaction. Failures are diagnosed only after a statement changed nothing.
  */
-import { UniquenessError, VersionConflictError, type Member, type Projection, type ResourceWrite, type StoredResource, type WriteGuard } from "@scimkit/core/store";
+import {
+  UniquenessError,
+  VersionConflictError,
+  type Member,
+  type Projection,
+  type ResourceWrite,
+  type StoredResource,
+  type WriteGuard,
+} from "@scimkit/core/store";
 import type { SqlExecutor, SqlResult } from "../driver.js";
 import type { Tables } from "../identifiers.js";
 import { isUniqueViolation } from "./errors.js";
@@ -32,15 +40,27 @@ const guardValue = (guard: WriteGuard | undefined): number | null => guard?.expe
  * so a read that waited for another writer sees that writer's memberships too; the members, when
  * asked for, come in a second statement after the lock.
  */
-export async function getResource(s: Scope, type: string, id: string, projection?: Projection): Promise<StoredResource | null> {
+export async function getResource(
+  s: Scope,
+  type: string,
+  id: string,
+  projection?: Projection,
+): Promise<StoredResource | null> {
   const groups = projection?.groups === true;
   const members = projection?.members === true;
   if (s.unit.readOnly) {
     const extra = `${groups ? `, ${groupsColumn(s.t)}` : ""}${members ? `, ${membersColumn(s.t)}` : ""}`;
-    const res = await s.sql.query(`SELECT ${RESOURCE_COLUMNS}${extra} FROM ${s.t.resources} r WHERE r.tenant = $1 AND r.type = $2 AND r.id = $3`, [s.tenant, type, id]);
+    const res = await s.sql.query(
+      `SELECT ${RESOURCE_COLUMNS}${extra} FROM ${s.t.resources} r WHERE r.tenant = $1 AND r.type = $2 AND r.id = $3`,
+      [s.tenant, type, id],
+    );
     const row = res.rows[0];
     if (!row) return null;
-    return { ...toResource(row), ...(groups ? { groups: toMemberships(row["groups"]) } : {}), ...(members ? { members: toMembers(row["members"]) } : {}) };
+    return {
+      ...toResource(row),
+      ...(groups ? { groups: toMemberships(row["groups"]) } : {}),
+      ...(members ? { members: toMembers(row["members"]) } : {}),
+    };
   }
   const res = await s.sql.query(
     `WITH locked AS (
@@ -67,13 +87,26 @@ export async function createResource(s: Scope, r: ResourceWrite): Promise<Stored
      VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14::text[])
      ON CONFLICT DO NOTHING RETURNING id`,
     [
-      s.tenant, r.resourceType, r.id, JSON.stringify(r.attributes), JSON.stringify(r.internal), r.uniqueKey,
-      r.created, r.lastModified, r.version, x.userNameCi, x.displayNameCi, x.externalId, x.active, x.emailValues,
+      s.tenant,
+      r.resourceType,
+      r.id,
+      JSON.stringify(r.attributes),
+      JSON.stringify(r.internal),
+      r.uniqueKey,
+      r.created,
+      r.lastModified,
+      r.version,
+      x.userNameCi,
+      x.displayNameCi,
+      x.externalId,
+      x.active,
+      x.emailValues,
     ],
   );
   s.unit.holding = true;
   if (res.rows.length === 0) {
-    if (r.uniqueKey !== null && (await keyHolder(s, r.resourceType, r.uniqueKey)) !== null) throw new UniquenessError(r.uniqueKey);
+    if (r.uniqueKey !== null && (await keyHolder(s, r.resourceType, r.uniqueKey)) !== null)
+      throw new UniquenessError(r.uniqueKey);
     throw new UniquenessError(r.id);
   }
   s.unit.hold(r.resourceType, r.id);
@@ -81,11 +114,19 @@ export async function createResource(s: Scope, r: ResourceWrite): Promise<Stored
 }
 
 async function keyHolder(s: Scope, type: string, key: string): Promise<string | null> {
-  const res = await s.sql.query(`SELECT id FROM ${s.t.resources} WHERE tenant = $1 AND type = $2 AND unique_key = $3`, [s.tenant, type, key]);
+  const res = await s.sql.query(`SELECT id FROM ${s.t.resources} WHERE tenant = $1 AND type = $2 AND unique_key = $3`, [
+    s.tenant,
+    type,
+    key,
+  ]);
   return strOrNull(res.rows[0]?.["id"]);
 }
 
-export async function replaceResource(s: Scope, r: ResourceWrite, guard: WriteGuard | undefined): Promise<StoredResource> {
+export async function replaceResource(
+  s: Scope,
+  r: ResourceWrite,
+  guard: WriteGuard | undefined,
+): Promise<StoredResource> {
   s.unit.writing();
   const x = extract(r.attributes);
   const expected = guardValue(guard);
@@ -101,8 +142,20 @@ export async function replaceResource(s: Scope, r: ResourceWrite, guard: WriteGu
            SELECT 1 FROM ${s.t.resources} o WHERE o.tenant = $1 AND o.type = $2 AND o.unique_key = $6::text AND o.id <> $3))
        RETURNING r.created`,
       [
-        s.tenant, r.resourceType, r.id, JSON.stringify(r.attributes), JSON.stringify(r.internal), r.uniqueKey,
-        r.lastModified, r.version, x.userNameCi, x.displayNameCi, x.externalId, x.active, expected, x.emailValues,
+        s.tenant,
+        r.resourceType,
+        r.id,
+        JSON.stringify(r.attributes),
+        JSON.stringify(r.internal),
+        r.uniqueKey,
+        r.lastModified,
+        r.version,
+        x.userNameCi,
+        x.displayNameCi,
+        x.externalId,
+        x.active,
+        expected,
+        x.emailValues,
       ],
     );
   } catch (error) {
@@ -112,14 +165,22 @@ export async function replaceResource(s: Scope, r: ResourceWrite, guard: WriteGu
   s.unit.hold(r.resourceType, r.id);
   const row = res.rows[0];
   if (row) return { ...strip(r), created: str(row["created"]) };
-  const current = await s.sql.query(`SELECT version FROM ${s.t.resources} WHERE tenant = $1 AND type = $2 AND id = $3`, [s.tenant, r.resourceType, r.id]);
+  const current = await s.sql.query(
+    `SELECT version FROM ${s.t.resources} WHERE tenant = $1 AND type = $2 AND id = $3`,
+    [s.tenant, r.resourceType, r.id],
+  );
   const found = current.rows[0];
   if (!found) throw new Error(`${r.resourceType} ${r.id} does not exist`);
   if (expected !== null && num(found["version"]) !== expected) throw new VersionConflictError();
   throw new UniquenessError(r.uniqueKey ?? r.id);
 }
 
-export async function deleteResource(s: Scope, type: string, id: string, guard: WriteGuard | undefined): Promise<boolean> {
+export async function deleteResource(
+  s: Scope,
+  type: string,
+  id: string,
+  guard: WriteGuard | undefined,
+): Promise<boolean> {
   s.unit.writing();
   const expected = guardValue(guard);
   const res = await s.sql.query(
@@ -136,14 +197,21 @@ export async function deleteResource(s: Scope, type: string, id: string, guard: 
   s.unit.hold(type, id);
   if (num(res.rows[0]?.["n"]) > 0) return true;
   if (expected === null) return false;
-  const current = await s.sql.query(`SELECT 1 FROM ${s.t.resources} WHERE tenant = $1 AND type = $2 AND id = $3`, [s.tenant, type, id]);
+  const current = await s.sql.query(`SELECT 1 FROM ${s.t.resources} WHERE tenant = $1 AND type = $2 AND id = $3`, [
+    s.tenant,
+    type,
+    id,
+  ]);
   if (current.rows.length === 0) return false;
   throw new VersionConflictError();
 }
 
 export async function existing(s: Scope, type: string, ids: readonly string[]): Promise<readonly string[]> {
   if (ids.length === 0) return [];
-  const res = await s.sql.query(`SELECT id FROM ${s.t.resources} WHERE tenant = $1 AND type = $2 AND id = ANY($3::text[])`, [s.tenant, type, [...new Set(ids)]]);
+  const res = await s.sql.query(
+    `SELECT id FROM ${s.t.resources} WHERE tenant = $1 AND type = $2 AND id = ANY($3::text[])`,
+    [s.tenant, type, [...new Set(ids)]],
+  );
   const found = new Set(res.rows.map((row) => str(row["id"])));
   return ids.filter((id) => found.has(id));
 }
@@ -158,7 +226,11 @@ export async function membersOf(s: Scope, groupIds: readonly string[]): Promise<
   );
   for (const row of res.rows) {
     const display = strOrNull(row["display"]);
-    const member: Member = { value: str(row["member_id"]), type: row["member_type"] === "Group" ? "Group" : "User", ...(display !== null ? { display } : {}) };
+    const member: Member = {
+      value: str(row["member_id"]),
+      type: row["member_type"] === "Group" ? "Group" : "User",
+      ...(display !== null ? { display } : {}),
+    };
     out.get(str(row["group_id"]))?.push(member);
   }
   return out;

@@ -16,7 +16,8 @@ export function json(v: unknown): JsonObject {
 }
 
 /** Columns every resource read selects, in the order {@link toResource} expects. */
-export const RESOURCE_COLUMNS = "r.id, r.type, r.attributes, r.internal, r.unique_key, r.created, r.last_modified, r.version";
+export const RESOURCE_COLUMNS =
+  "r.id, r.type, r.attributes, r.internal, r.unique_key, r.created, r.last_modified, r.version";
 
 export function toResource(row: SqlRow): StoredResource {
   return {

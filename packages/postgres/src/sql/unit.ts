@@ -110,8 +110,14 @@ export function guarded(sql: SqlExecutor, unit: Unit): SqlExecutor {
 }
 
 /** The advisory lock keys of a tenant, as `$n::int` pairs' values. */
-export const policyLock = (t: Tables, tenant: string): [number, number] => [LOCK_CLASS, lockKey(`policy:${t.schema}:${tenant}`)];
-export const logLock = (t: Tables, tenant: string): [number, number] => [LOCK_CLASS, lockKey(`log:${t.schema}:${tenant}`)];
+export const policyLock = (t: Tables, tenant: string): [number, number] => [
+  LOCK_CLASS,
+  lockKey(`policy:${t.schema}:${tenant}`),
+];
+export const logLock = (t: Tables, tenant: string): [number, number] => [
+  LOCK_CLASS,
+  lockKey(`log:${t.schema}:${tenant}`),
+];
 
 /** Takes the tenant's policy lock exclusively, waiting for it: the first statement of a unit in exclusive mode. */
 export async function lockPolicyExclusively(sql: SqlExecutor, t: Tables, tenant: string): Promise<void> {
@@ -124,7 +130,13 @@ export async function lockPolicyExclusively(sql: SqlExecutor, t: Tables, tenant:
  * unit round again in exclusive mode when another holds it. It is a statement of its own so that
  * what the unit reads next is read after the lock is held.
  */
-export async function takePolicy(sql: SqlExecutor, t: Tables, tenant: string, unit: Unit, mode: "shared" | "exclusive"): Promise<void> {
+export async function takePolicy(
+  sql: SqlExecutor,
+  t: Tables,
+  tenant: string,
+  unit: Unit,
+  mode: "shared" | "exclusive",
+): Promise<void> {
   if (unit.policy === "exclusive" || unit.policy === mode) return;
   const fn = mode === "shared" ? "pg_advisory_xact_lock_shared" : "pg_advisory_xact_lock";
   if (unit.mayWait) {

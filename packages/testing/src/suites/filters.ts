@@ -142,14 +142,22 @@ export function filterSuite(h: Harness, options: ConformanceOptions): void {
       it(`users: ${title}`, async () => {
         for (const [text, expected] of cases) {
           const result = await data.ids("User", { filter: filter("User", text) });
-          expect({ filter: text, ids: result.ids, total: result.total }).toEqual({ filter: text, ids: expected, total: expected.length });
+          expect({ filter: text, ids: result.ids, total: result.total }).toEqual({
+            filter: text,
+            ids: expected,
+            total: expected.length,
+          });
         }
       });
     }
     it("groups: displayName, externalId, and members through the membership", async () => {
       for (const [text, expected] of groupFilterCases) {
         const result = await data.ids("Group", { filter: filter("Group", text) });
-        expect({ filter: text, ids: result.ids, total: result.total }).toEqual({ filter: text, ids: expected, total: expected.length });
+        expect({ filter: text, ids: result.ids, total: result.total }).toEqual({
+          filter: text,
+          ids: expected,
+          total: expected.length,
+        });
       }
     });
     it("a filter matching nothing answers an empty page with total 0", async () => {

@@ -3,7 +3,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { LogEntry, LogQuery, NewLogEntry } from "@scimkit/core/store";
 import { stamp, type Harness } from "../harness.js";
 
-const entry = (second: number, directoryId: string | null, resourceType: string | null, resourceId: string | null, n: number): NewLogEntry => ({
+const entry = (
+  second: number,
+  directoryId: string | null,
+  resourceType: string | null,
+  resourceId: string | null,
+  n: number,
+): NewLogEntry => ({
   at: stamp(second),
   directoryId,
   resourceType,
@@ -31,8 +37,7 @@ export function logsSuite(h: Harness): void {
         return out;
       });
     });
-    const read = (query: Partial<LogQuery>) =>
-      h.read(t, (tx) => tx.readLog("audit", { limit: 100, ...query }));
+    const read = (query: Partial<LogQuery>) => h.read(t, (tx) => tx.readLog("audit", { limit: 100, ...query }));
     const ns = (entries: readonly LogEntry[]) => entries.map((e) => e.data["n"]);
 
     it("assigns strictly increasing seq values and returns each from appendLog", async () => {
@@ -59,11 +64,15 @@ export function logsSuite(h: Harness): void {
 
     it("reads newest first, and pages back before a cursor", async () => {
       expect(ns(await read({ order: "descending", before: (seqs[4] ?? 0) + 1, limit: 2 }))).toEqual([5, 4]);
-      expect((await read({ order: "descending", limit: 1 }))[0]?.seq).toBe(Math.max(...(await read({})).map((e) => e.seq)));
+      expect((await read({ order: "descending", limit: 1 }))[0]?.seq).toBe(
+        Math.max(...(await read({})).map((e) => e.seq)),
+      );
       expect(ns(await read({ order: "descending", before: seqs[3] }))).toEqual([3, 2, 1]);
       expect(ns(await read({ order: "descending", before: seqs[3], after: seqs[0], limit: 5 }))).toEqual([3, 2]);
       expect(ns(await read({ before: seqs[2] }))).toEqual([1, 2]);
-      expect(ns(await read({ order: "descending", directoryId: "d-1", before: (seqs[4] ?? 0) + 1 }))).toEqual([5, 2, 1]);
+      expect(ns(await read({ order: "descending", directoryId: "d-1", before: (seqs[4] ?? 0) + 1 }))).toEqual([
+        5, 2, 1,
+      ]);
     });
 
     it("filters by directory, resource type, resource id and time range", async () => {
@@ -87,7 +96,8 @@ export function logsSuite(h: Harness): void {
       );
       if (result === undefined) return;
       expect(result).toHaveLength(3);
-      for (let i = 1; i < result.length; i++) expect(result[i]).toBeGreaterThan(result[i - 1] ?? Number.POSITIVE_INFINITY);
+      for (let i = 1; i < result.length; i++)
+        expect(result[i]).toBeGreaterThan(result[i - 1] ?? Number.POSITIVE_INFINITY);
       const audit = await h.persisted.logEntries("audit", own);
       const events = await h.persisted.logEntries("events", own);
       expect(audit.map((e) => [e.seq, e.data["n"]])).toEqual([

@@ -8,13 +8,21 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { Member, Membership, MembershipWrite } from "@scimkit/core/store";
 import { rejectionName, resource, stamp, type Harness } from "../harness.js";
 
-const user = (value: string, display?: string): Member => ({ value, type: "User", ...(display !== undefined ? { display } : {}) });
+const user = (value: string, display?: string): Member => ({
+  value,
+  type: "User",
+  ...(display !== undefined ? { display } : {}),
+});
 const sorted = (ids: readonly string[]) => [...ids].sort();
 /** A membership write at second `second` that sets the group's version to `version`. */
 const at = (second: number, version: number): MembershipWrite => ({ modifiedAt: stamp(second), version });
 /** Memberships as plain data in group id order, so stores may return them in any order. */
 const plain = (list: readonly Membership[] | undefined) =>
-  list === undefined ? undefined : [...list].map((m) => ({ groupId: m.groupId, display: m.display })).sort((a, b) => a.groupId.localeCompare(b.groupId));
+  list === undefined
+    ? undefined
+    : [...list]
+        .map((m) => ({ groupId: m.groupId, display: m.display }))
+        .sort((a, b) => a.groupId.localeCompare(b.groupId));
 
 export function membersSuite(h: Harness): void {
   describe("members", () => {
@@ -84,8 +92,13 @@ export function membersSuite(h: Harness): void {
 
     it("replace makes the member list exactly the one given, reports the difference and sets the version given", async () => {
       await h.write(t, (tx) => tx.addMembers("g-1", [user("u-1"), user("u-2")], at(30, 2)));
-      const diff = await h.write(t, (tx) => tx.replaceMembers("g-1", [user("u-2"), user("u-3"), user("u-4")], at(31, 4)));
-      expect({ added: sorted(diff.added), removed: sorted(diff.removed) }).toEqual({ added: ["u-3", "u-4"], removed: ["u-1"] });
+      const diff = await h.write(t, (tx) =>
+        tx.replaceMembers("g-1", [user("u-2"), user("u-3"), user("u-4")], at(31, 4)),
+      );
+      expect({ added: sorted(diff.added), removed: sorted(diff.removed) }).toEqual({
+        added: ["u-3", "u-4"],
+        removed: ["u-1"],
+      });
       expect(sorted(await h.persisted.memberIds(t, "g-1"))).toEqual(["u-2", "u-3", "u-4"]);
       expect(await version("g-1")).toEqual([4, stamp(31)]);
     });
@@ -132,9 +145,11 @@ export function membersSuite(h: Harness): void {
     });
 
     it("follows one member into a third group and back out of each, one change at a time", async () => {
-      const groupIds = async (id: string) => [...((await h.read(t, (tx) => tx.groupsOf([id]))).get(id) ?? [])].map((m) => m.groupId).sort();
+      const groupIds = async (id: string) =>
+        [...((await h.read(t, (tx) => tx.groupsOf([id]))).get(id) ?? [])].map((m) => m.groupId).sort();
       await h.write(t, (tx) => tx.createResource(resource("Group", "g-3", { displayName: "Three" }, { version: 1 })));
-      for (const g of ["g-1", "g-2", "g-3"]) await h.write(t, (tx) => tx.addMembers(g, [user("u-1", g === "g-2" ? "Ann" : undefined)], at(30, 2)));
+      for (const g of ["g-1", "g-2", "g-3"])
+        await h.write(t, (tx) => tx.addMembers(g, [user("u-1", g === "g-2" ? "Ann" : undefined)], at(30, 2)));
       expect(await groupIds("u-1")).toEqual(["g-1", "g-2", "g-3"]);
       await h.write(t, (tx) => tx.removeMembers("g-2", ["u-1"], at(31, 3)));
       expect(await groupIds("u-1")).toEqual(["g-1", "g-3"]);
@@ -144,8 +159,12 @@ export function membersSuite(h: Harness): void {
       // Back into a group it left, now with a display value, which a read returns.
       await h.write(t, (tx) => tx.addMembers("g-2", [user("u-1", "Ann B")], at(33, 4)));
       expect(await groupIds("u-1")).toEqual(["g-2", "g-3"]);
-      expect((await h.read(t, (tx) => tx.getResource("Group", "g-2", { members: true })))?.members).toEqual([user("u-1", "Ann B")]);
-      expect((await h.read(t, (tx) => tx.getResource("Group", "g-3", { members: true })))?.members).toEqual([user("u-1")]);
+      expect((await h.read(t, (tx) => tx.getResource("Group", "g-2", { members: true })))?.members).toEqual([
+        user("u-1", "Ann B"),
+      ]);
+      expect((await h.read(t, (tx) => tx.getResource("Group", "g-3", { members: true })))?.members).toEqual([
+        user("u-1"),
+      ]);
       await h.write(t, (tx) => tx.removeMembers("g-3", ["u-1"], at(34, 3)));
       await h.write(t, (tx) => tx.removeMembers("g-2", ["u-1"], at(35, 5)));
       expect(await groupIds("u-1")).toEqual([]);
@@ -238,7 +257,9 @@ export function membersSuite(h: Harness): void {
     });
 
     it("queryResources returns each user of the page with its groups", async () => {
-      const page = await h.read(t, (tx) => tx.queryResources("User", { startIndex: 2, count: 2, projection: { groups: true } }));
+      const page = await h.read(t, (tx) =>
+        tx.queryResources("User", { startIndex: 2, count: 2, projection: { groups: true } }),
+      );
       expect(page.total).toBe(3);
       expect(page.resources.map((r) => [r.id, plain(r.groups)])).toEqual([
         [

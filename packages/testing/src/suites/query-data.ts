@@ -16,7 +16,8 @@ export function useQueryData(h: Harness): QueryData {
     const t = h.tenant("query");
     await h.write(t, async (tx) => {
       for (const r of [...fixtureUsers, ...fixtureGroups]) await tx.createResource(r);
-      for (const [groupId, members] of fixtureMembers) await tx.addMembers(groupId, members, { modifiedAt: stamp(20), version: 2 });
+      for (const [groupId, members] of fixtureMembers)
+        await tx.addMembers(groupId, members, { modifiedAt: stamp(20), version: 2 });
     });
     tenant = t;
   });

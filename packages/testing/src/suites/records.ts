@@ -2,18 +2,33 @@
 import { describe, expect, it } from "vitest";
 import { rejectionName, type Harness } from "../harness.js";
 
-const plain = (r: { id: string; key?: string | null | undefined; data: unknown } | null) => (r ? { id: r.id, key: r.key ?? null, data: r.data } : null);
+const plain = (r: { id: string; key?: string | null | undefined; data: unknown } | null) =>
+  r ? { id: r.id, key: r.key ?? null, data: r.data } : null;
 
 export function recordsSuite(h: Harness): void {
   describe("records", () => {
     it("stores, replaces and deletes a record", async () => {
       const t = h.tenant("rec");
       const key = h.unique("key");
-      await h.write(t, (tx) => tx.putRecord("directory", { id: "d-1", key, data: { name: "Okta", nested: { list: [1, "two", null] } } }));
-      expect(plain(await h.persisted.record("directory", t, "d-1"))).toEqual({ id: "d-1", key, data: { name: "Okta", nested: { list: [1, "two", null] } } });
+      await h.write(t, (tx) =>
+        tx.putRecord("directory", { id: "d-1", key, data: { name: "Okta", nested: { list: [1, "two", null] } } }),
+      );
+      expect(plain(await h.persisted.record("directory", t, "d-1"))).toEqual({
+        id: "d-1",
+        key,
+        data: { name: "Okta", nested: { list: [1, "two", null] } },
+      });
       await h.write(t, (tx) => tx.putRecord("directory", { id: "d-1", key: null, data: { name: "Entra" } }));
-      expect(plain(await h.persisted.record("directory", t, "d-1"))).toEqual({ id: "d-1", key: null, data: { name: "Entra" } });
-      expect(plain(await h.read(t, (tx) => tx.getRecord("directory", "d-1")))).toEqual({ id: "d-1", key: null, data: { name: "Entra" } });
+      expect(plain(await h.persisted.record("directory", t, "d-1"))).toEqual({
+        id: "d-1",
+        key: null,
+        data: { name: "Entra" },
+      });
+      expect(plain(await h.read(t, (tx) => tx.getRecord("directory", "d-1")))).toEqual({
+        id: "d-1",
+        key: null,
+        data: { name: "Entra" },
+      });
       expect(await h.write(t, (tx) => tx.deleteRecord("directory", "d-1"))).toBe(true);
       expect(await h.persisted.record("directory", t, "d-1")).toBeNull();
       expect(await h.write(t, (tx) => tx.deleteRecord("directory", "d-1"))).toBe(false);
@@ -40,8 +55,12 @@ export function recordsSuite(h: Harness): void {
       const b = h.tenant("rec");
       const key = h.unique("hash");
       await h.write(a, (tx) => tx.putRecord("token", { id: "t-1", key, data: { n: 1 } }));
-      expect(await rejectionName(h.write(b, (tx) => tx.putRecord("token", { id: "t-9", key, data: {} })))).toBe("UniquenessError");
-      expect(await rejectionName(h.write(a, (tx) => tx.putRecord("token", { id: "t-2", key, data: {} })))).toBe("UniquenessError");
+      expect(await rejectionName(h.write(b, (tx) => tx.putRecord("token", { id: "t-9", key, data: {} })))).toBe(
+        "UniquenessError",
+      );
+      expect(await rejectionName(h.write(a, (tx) => tx.putRecord("token", { id: "t-2", key, data: {} })))).toBe(
+        "UniquenessError",
+      );
       expect(await h.persisted.record("token", b, "t-9")).toBeNull();
       await h.write(b, (tx) => tx.putRecord("other-kind", { id: "t-9", key, data: {} }));
       // Writing the holder again with its own key is not a conflict.
@@ -55,7 +74,10 @@ export function recordsSuite(h: Harness): void {
       const next = h.unique("hash");
       await h.write(t, (tx) => tx.putRecord("token", { id: "t-1", key, data: { scope: "scim" } }));
       const found = await h.store().findRecordByKey("token", key);
-      expect(found && { tenantId: found.tenantId, record: plain(found.record) }).toEqual({ tenantId: t, record: { id: "t-1", key, data: { scope: "scim" } } });
+      expect(found && { tenantId: found.tenantId, record: plain(found.record) }).toEqual({
+        tenantId: t,
+        record: { id: "t-1", key, data: { scope: "scim" } },
+      });
       expect(await h.store().findRecordByKey("directory", key)).toBeNull();
       await h.write(t, (tx) => tx.putRecord("token", { id: "t-1", key: next, data: {} }));
       expect(await h.store().findRecordByKey("token", key)).toBeNull();

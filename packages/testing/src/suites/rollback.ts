@@ -32,8 +32,20 @@ export function rollbackSuite(h: Harness): void {
         await tx.addMembers("g-1", [{ value: "u-1", type: "User" }], { modifiedAt: stamp(5), version: 2 });
         await tx.addMembers("g-0", [{ value: "u-0", type: "User" }], { modifiedAt: stamp(5), version: 2 });
         await tx.putRecord("kind", { id: "r-1", key: h.unique("k"), data: { n: 1 } });
-        await tx.appendLog("audit", { at: stamp(5), directoryId: null, resourceType: "User", resourceId: "u-1", data: {} });
-        await tx.appendLog("events", { at: stamp(5), directoryId: null, resourceType: "User", resourceId: "u-1", data: {} });
+        await tx.appendLog("audit", {
+          at: stamp(5),
+          directoryId: null,
+          resourceType: "User",
+          resourceId: "u-1",
+          data: {},
+        });
+        await tx.appendLog("events", {
+          at: stamp(5),
+          directoryId: null,
+          resourceType: "User",
+          resourceId: "u-1",
+          data: {},
+        });
         throw new Abort("stop");
       });
       await expect(failing).rejects.toThrow("stop");
@@ -53,7 +65,14 @@ export function rollbackSuite(h: Harness): void {
         await tx.createResource(original);
         await tx.createResource(resource("User", "u-2", { userName: "b" }, { second: 2 }));
         await tx.createResource(resource("Group", "g-1", { displayName: "G" }, { second: 3 }));
-        await tx.addMembers("g-1", [{ value: "u-1", type: "User" }, { value: "u-2", type: "User" }], { modifiedAt: stamp(4), version: 2 });
+        await tx.addMembers(
+          "g-1",
+          [
+            { value: "u-1", type: "User" },
+            { value: "u-2", type: "User" },
+          ],
+          { modifiedAt: stamp(4), version: 2 },
+        );
         await tx.putRecord("kind", { id: "r-1", data: { n: 1 } });
       });
       const failing = h.write(t, async (tx) => {

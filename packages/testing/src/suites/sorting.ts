@@ -57,14 +57,19 @@ export function sortingSuite(h: Harness, options: ConformanceOptions): void {
         await tx.createResource(resource("User", "d", { userName: "d", title: "same" }, { second: 3 }));
       });
       for (const order of ["ascending", "descending"] as const) {
-        const result = await h.read(t, (tx) => tx.queryResources("User", { sort: sortBy("User", "title", order), startIndex: 1, count: 10 }));
+        const result = await h.read(t, (tx) =>
+          tx.queryResources("User", { sort: sortBy("User", "title", order), startIndex: 1, count: 10 }),
+        );
         const expected = order === "ascending" ? ["b", "c", "a", "d"] : ["a", "d", "b", "c"];
         expect(result.resources.map((r) => r.id)).toEqual(expected);
       }
     });
 
     it("sorts and filters together", async () => {
-      const result = await data.ids("User", { filter: filter("User", 'emails.type eq "work"'), sort: sortBy("User", "userName", "descending") });
+      const result = await data.ids("User", {
+        filter: filter("User", 'emails.type eq "work"'),
+        sort: sortBy("User", "userName", "descending"),
+      });
       expect(result).toEqual({ ids: u(3, 4, 2), total: 3 });
     });
   });
@@ -80,12 +85,18 @@ export function sortingSuite(h: Harness, options: ConformanceOptions): void {
 
     it("answers a page past the end with no resources and the full total", async () => {
       expect(await data.ids("User", { startIndex: 7, count: 5 })).toEqual({ ids: [], total: 6 });
-      expect(await data.ids("User", { startIndex: 100, count: 1, filter: filter("User", "active eq true") })).toEqual({ ids: [], total: 3 });
+      expect(await data.ids("User", { startIndex: 100, count: 1, filter: filter("User", "active eq true") })).toEqual({
+        ids: [],
+        total: 3,
+      });
     });
 
     it("answers count 0 with the total only", async () => {
       expect(await data.ids("User", { count: 0 })).toEqual({ ids: [], total: 6 });
-      expect(await data.ids("User", { count: 0, filter: filter("User", 'emails.type eq "work"') })).toEqual({ ids: [], total: 3 });
+      expect(await data.ids("User", { count: 0, filter: filter("User", 'emails.type eq "work"') })).toEqual({
+        ids: [],
+        total: 3,
+      });
     });
 
     it("pages a filtered, sorted result without gaps or repeats", async () => {
@@ -108,13 +119,19 @@ export function sortingSuite(h: Harness, options: ConformanceOptions): void {
       const t = data.tenant();
       const without = await h.read(t, (tx) => tx.queryResources("Group", { startIndex: 1, count: 10 }));
       expect(without.resources.every((r) => r.members === undefined)).toBe(true);
-      const withMembers = await h.read(t, (tx) => tx.queryResources("Group", { startIndex: 1, count: 2, projection: { members: true } }));
+      const withMembers = await h.read(t, (tx) =>
+        tx.queryResources("Group", { startIndex: 1, count: 2, projection: { members: true } }),
+      );
       expect(withMembers.resources.map((r) => [r.id, r.members?.map((m) => m.value).sort()])).toEqual([
         ["group-01", ["user-02", "user-04"]],
         ["group-02", ["user-02"]],
       ]);
       expect(withMembers.total).toBe(4);
-      expect(withMembers.resources[0]?.members?.find((m) => m.value === "user-02")).toEqual({ value: "user-02", type: "User", display: "Alice" });
+      expect(withMembers.resources[0]?.members?.find((m) => m.value === "user-02")).toEqual({
+        value: "user-02",
+        type: "User",
+        display: "Alice",
+      });
       expect(withMembers.resources[0]?.version).toBe(2);
       expect(withMembers.resources[0]?.lastModified).toBe(stamp(20));
     });
