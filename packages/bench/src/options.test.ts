@@ -11,13 +11,29 @@ const value = (args: string[], env: Record<string, string> = {}) => {
 describe("parseOptions", () => {
   it("defaults to the full run written to docs/benchmarks.md", () => {
     const o = value([]);
-    expect(o).toMatchObject({ quick: false, sizes: [10_000, 100_000], seconds: 10, warmupSeconds: 2, connections: 10, ceilingSeconds: 4, seedBudgetSeconds: 120, fromSource: false, out: "docs/benchmarks.md" });
+    expect(o).toMatchObject({
+      quick: false,
+      sizes: [10_000, 100_000],
+      seconds: 10,
+      warmupSeconds: 2,
+      connections: 10,
+      ceilingSeconds: 4,
+      seedBudgetSeconds: 120,
+      fromSource: false,
+      out: "docs/benchmarks.md",
+    });
     expect(o.servers).toEqual(["bare", "scimkit-memory", "scimkit-pglite", "scimmy"]);
     expect(o.scenarios).toHaveLength(8);
   });
 
   it("makes --quick a short smoke run that writes nothing", () => {
-    expect(value(["--quick"])).toMatchObject({ sizes: [1_000, 10_000], seconds: 2, warmupSeconds: 0, ceilingSeconds: 1, out: null });
+    expect(value(["--quick"])).toMatchObject({
+      sizes: [1_000, 10_000],
+      seconds: 2,
+      warmupSeconds: 0,
+      ceilingSeconds: 1,
+      out: null,
+    });
     expect(value(["--quick", "--out", "x.md"]).out).toBe("x.md");
   });
 
@@ -55,7 +71,11 @@ describe("parseOptions", () => {
   it("takes a git ref to measure beside HEAD's memory store, which is then not the published run", () => {
     expect(value([]).baseline).toBeNull();
     expect(value(["--baseline", "181ba3d"])).toMatchObject({ baseline: "181ba3d", out: null });
-    expect(value(["--baseline", "main~2", "--servers", "scimkit-memory", "--out", "docs/x.md"])).toMatchObject({ baseline: "main~2", servers: ["bare", "scimkit-memory"], out: "docs/x.md" });
+    expect(value(["--baseline", "main~2", "--servers", "scimkit-memory", "--out", "docs/x.md"])).toMatchObject({
+      baseline: "main~2",
+      servers: ["bare", "scimkit-memory"],
+      out: "docs/x.md",
+    });
   });
 
   it.each([
@@ -73,7 +93,12 @@ describe("parseOptions", () => {
   });
 
   it("takes sizes, durations and --out -", () => {
-    expect(value(["--sizes", "500,2000", "--duration", "3", "--warmup", "0", "--out", "-"])).toMatchObject({ sizes: [500, 2000], seconds: 3, warmupSeconds: 0, out: null });
+    expect(value(["--sizes", "500,2000", "--duration", "3", "--warmup", "0", "--out", "-"])).toMatchObject({
+      sizes: [500, 2000],
+      seconds: 3,
+      warmupSeconds: 0,
+      out: null,
+    });
   });
 
   it.each([

@@ -57,9 +57,16 @@ export const USAGE = `Usage: pnpm bench [options]
   --render <json>       re-render a saved run (every run saves packages/bench/results/last-run.json)
 Environment: SCIMKIT_TEST_PG_URL adds scimkit on that PostgreSQL server.`;
 
-function list<T extends string>(raw: string | undefined, allowed: readonly T[], what: string): Result<readonly T[] | undefined> {
+function list<T extends string>(
+  raw: string | undefined,
+  allowed: readonly T[],
+  what: string,
+): Result<readonly T[] | undefined> {
   if (raw === undefined) return ok(undefined);
-  const items = raw.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  const items = raw
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
   const unknown = items.filter((s) => !(allowed as readonly string[]).includes(s));
   if (unknown.length > 0) return err(`unknown ${what}: ${unknown.join(", ")} (choose from ${allowed.join(", ")})`);
   return ok(items as T[]);
@@ -68,31 +75,39 @@ function list<T extends string>(raw: string | undefined, allowed: readonly T[], 
 function positive(raw: string | undefined, what: string, fallback: number, integer = false): Result<number> {
   if (raw === undefined) return ok(fallback);
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) return err(`${what} must be a positive ${integer ? "integer" : "number"}, not "${raw}"`);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    return err(`${what} must be a positive ${integer ? "integer" : "number"}, not "${raw}"`);
   return ok(n);
 }
 
-export function parseOptions(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): Result<BenchOptions> {
-  let values;
+const BENCH_OPTIONS = {
+  quick: { type: "boolean", default: false },
+  duration: { type: "string" },
+  warmup: { type: "string" },
+  sizes: { type: "string" },
+  servers: { type: "string" },
+  scenarios: { type: "string" },
+  connections: { type: "string" },
+  ceiling: { type: "string" },
+  "seed-budget": { type: "string" },
+  "cpu-prof": { type: "boolean", default: false },
+  "from-source": { type: "boolean", default: false },
+  out: { type: "string" },
+  render: { type: "string" },
+  baseline: { type: "string" },
+} as const;
+
+export function parseOptions(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): Result<BenchOptions> {
+  let values: ReturnType<
+    typeof parseArgs<{ options: typeof BENCH_OPTIONS; strict: true; allowPositionals: false }>
+  >["values"];
   try {
     ({ values } = parseArgs({
       args: [...argv],
-      options: {
-        quick: { type: "boolean", default: false },
-        duration: { type: "string" },
-        warmup: { type: "string" },
-        sizes: { type: "string" },
-        servers: { type: "string" },
-        scenarios: { type: "string" },
-        connections: { type: "string" },
-        ceiling: { type: "string" },
-        "seed-budget": { type: "string" },
-        "cpu-prof": { type: "boolean", default: false },
-        "from-source": { type: "boolean", default: false },
-        out: { type: "string" },
-        render: { type: "string" },
-        baseline: { type: "string" },
-      },
+      options: BENCH_OPTIONS,
       strict: true,
       allowPositionals: false,
     }));
@@ -115,9 +130,12 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   if (!servers.ok) return servers;
   if (!scenarios.ok) return scenarios;
   const baseline = values.baseline ?? null;
-  if (baseline !== null && !/^[A-Za-z0-9][A-Za-z0-9._/@^~{}-]*$/.test(baseline)) return err(`--baseline takes a git ref (a commit, branch or tag), not "${baseline}"`);
-  if (baseline !== null && values.render !== undefined) return err("--baseline measures; --render only re-renders a saved run");
-  if (baseline !== null && values["from-source"] === true) return err("--baseline runs built children only: drop --from-source");
+  if (baseline !== null && !/^[A-Za-z0-9][A-Za-z0-9._/@^~{}-]*$/.test(baseline))
+    return err(`--baseline takes a git ref (a commit, branch or tag), not "${baseline}"`);
+  if (baseline !== null && values.render !== undefined)
+    return err("--baseline measures; --render only re-renders a saved run");
+  if (baseline !== null && values["from-source"] === true)
+    return err("--baseline runs built children only: drop --from-source");
 
   let sizes: number[] = quick ? [1_000, 10_000] : [10_000, 100_000];
   if (values.sizes !== undefined) {
@@ -130,13 +148,28 @@ export function parseOptions(argv: readonly string[], env: Readonly<Record<strin
   const pgUrl = env["SCIMKIT_TEST_PG_URL"] || null;
   const wanted = servers.value ?? SERVER_KINDS.filter((k) => k !== "scimkit-pg" || pgUrl !== null);
   if (wanted.includes("scimkit-pg") && pgUrl === null) return err("scimkit-pg needs SCIMKIT_TEST_PG_URL");
-  if (baseline !== null && !wanted.includes("scimkit-memory")) return err("--baseline is measured beside scimkit-memory: keep it in --servers");
+  if (baseline !== null && !wanted.includes("scimkit-memory"))
+    return err("--baseline is measured beside scimkit-memory: keep it in --servers");
   // The ceiling runs first in every size, so each ratio compares figures taken minutes apart at most.
   const ordered = SERVER_KINDS.filter((k) => k === "bare" || wanted.includes(k));
 
   // Only the full default run (or a re-render of one) replaces the published figures by default.
-  const partial = quick || [values.duration, values.warmup, values.sizes, values.servers, values.scenarios, values.connections, values.ceiling].some((v) => v !== undefined) || values["cpu-prof"] === true || values["from-source"] === true || baseline !== null;
-  const out = values.out === undefined ? (partial ? null : "docs/benchmarks.md") : values.out === "-" ? null : values.out;
+  const partial =
+    quick ||
+    [
+      values.duration,
+      values.warmup,
+      values.sizes,
+      values.servers,
+      values.scenarios,
+      values.connections,
+      values.ceiling,
+    ].some((v) => v !== undefined) ||
+    values["cpu-prof"] === true ||
+    values["from-source"] === true ||
+    baseline !== null;
+  const out =
+    values.out === undefined ? (partial ? null : "docs/benchmarks.md") : values.out === "-" ? null : values.out;
   return ok({
     quick,
     sizes,

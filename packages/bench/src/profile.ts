@@ -21,7 +21,8 @@ export function shortLocation(url: string, line: number): string {
   if (url === "") return "(native)";
   const path = url.replace(/^file:\/\//, "");
   const inModules = path.lastIndexOf("/node_modules/");
-  const short = inModules >= 0 ? path.slice(inModules + "/node_modules/".length) : path.replace(/^.*\/packages\//, "packages/");
+  const short =
+    inModules >= 0 ? path.slice(inModules + "/node_modules/".length) : path.replace(/^.*\/packages\//, "packages/");
   return `${short}:${line + 1}`;
 }
 

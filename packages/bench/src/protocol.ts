@@ -85,7 +85,13 @@ export interface Frame {
 
 export type ChildMessage =
   | { readonly type: "progress"; readonly text: string }
-  | { readonly type: "ready"; readonly port: number; readonly seed: SeedReport; readonly fixtures: Fixtures; readonly memory: MemoryReport }
+  | {
+      readonly type: "ready";
+      readonly port: number;
+      readonly seed: SeedReport;
+      readonly fixtures: Fixtures;
+      readonly memory: MemoryReport;
+    }
   | { readonly type: "failed"; readonly message: string }
   | { readonly type: "profile-saved"; readonly file: string; readonly top: readonly Frame[] }
   /** The child's CPU time so far (user + system, every thread), in microseconds. */

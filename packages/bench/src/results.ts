@@ -90,7 +90,12 @@ export interface BaselineInfo {
   readonly head: { readonly commit: string; readonly uncommitted: readonly string[] };
 }
 
-export function findMeasurement(results: Pick<BenchResults, "measurements">, server: MeasuredServer, size: number, scenario: Measurement["scenario"]): Measurement | undefined {
+export function findMeasurement(
+  results: Pick<BenchResults, "measurements">,
+  server: MeasuredServer,
+  size: number,
+  scenario: Measurement["scenario"],
+): Measurement | undefined {
   return results.measurements.find((m) => m.server === server && m.size === size && m.scenario === scenario);
 }
 

@@ -27,7 +27,16 @@ import { buildChild } from "./parent/build.js";
 import { CHILD_BUILT, startChild, type RunningServer } from "./parent/spawn.js";
 import { BASELINE, SERVER_LABELS, serverLabel, type MeasuredServer, type ServerKind } from "./protocol.js";
 import { mergeIntoDoc, renderResults } from "./report/render.js";
-import { CEILING, ceilingRatio, findMeasurement, type BenchResults, type CeilingPair, type Measurement, type ProfileSummary, type ServerRun } from "./results.js";
+import {
+  CEILING,
+  ceilingRatio,
+  findMeasurement,
+  type BenchResults,
+  type CeilingPair,
+  type Measurement,
+  type ProfileSummary,
+  type ServerRun,
+} from "./results.js";
 import { SCENARIOS, seededRandom, type ScenarioRequest } from "./scenarios.js";
 import { checkTargets } from "./targets.js";
 
@@ -125,11 +134,22 @@ interface Contender {
 
 const contender = (kind: ServerKind): Contender => ({ id: kind, kind, label: SERVER_LABELS[kind] });
 
-async function startServer(c: Contender, size: number, options: BenchOptions, tag: string): Promise<RunningServer | { failure: string }> {
+async function startServer(
+  c: Contender,
+  size: number,
+  options: BenchOptions,
+  tag: string,
+): Promise<RunningServer | { failure: string }> {
   const bare = c.kind === "bare";
   try {
     return await startChild(
-      { kind: c.kind, users: bare ? 0 : size, outsiders: bare ? 0 : OUTSIDERS, seedBudgetMs: options.seedBudgetSeconds * 1000, pgUrl: options.pgUrl ?? undefined },
+      {
+        kind: c.kind,
+        users: bare ? 0 : size,
+        outsiders: bare ? 0 : OUTSIDERS,
+        seedBudgetMs: options.seedBudgetSeconds * 1000,
+        pgUrl: options.pgUrl ?? undefined,
+      },
       // Three seeding steps, each bounded, plus start-up and migrations.
       options.seedBudgetSeconds * 3_000 + 120_000,
       (text) => progress(`${tag}: seeding ${text}`),
@@ -158,7 +178,14 @@ interface Opened {
  * Measures one stream on one server: a lone probe request, the warm-up, the measured window (with
  * the server's CPU time and, when asked, a profile), then the ceiling sample after it.
  */
-async function measureStream(o: Opened, stream: Stream, size: number, options: BenchOptions, measurements: Measurement[], ceilingNow: CeilingSampler | null): Promise<void> {
+async function measureStream(
+  o: Opened,
+  stream: Stream,
+  size: number,
+  options: BenchOptions,
+  measurements: Measurement[],
+  ceilingNow: CeilingSampler | null,
+): Promise<void> {
   const { running, tag } = o;
   const server = o.contender.id;
   // One request first, alone: a server that needs seconds per request would otherwise be left
@@ -166,8 +193,15 @@ async function measureStream(o: Opened, stream: Stream, size: number, options: B
   const probeMs = await probe(running, stream.next);
   const slow = probeMs > SLOW_MS;
   const connections = slow ? 1 : options.connections;
-  const seconds = slow ? Math.min(SLOW_MAX_SECONDS, Math.max(options.seconds, Math.ceil(((options.quick ? 1 : 3) * probeMs) / 1000))) : options.seconds;
-  const load = (s: number) => runLoad(running.url, running.fixtures.token, stream.next, { seconds: s, connections, timeoutSeconds: Math.max(30, (3 * probeMs) / 1000) });
+  const seconds = slow
+    ? Math.min(SLOW_MAX_SECONDS, Math.max(options.seconds, Math.ceil(((options.quick ? 1 : 3) * probeMs) / 1000)))
+    : options.seconds;
+  const load = (s: number) =>
+    runLoad(running.url, running.fixtures.token, stream.next, {
+      seconds: s,
+      connections,
+      timeoutSeconds: Math.max(30, (3 * probeMs) / 1000),
+    });
   if (options.warmupSeconds > 0 && !slow) {
     await load(options.warmupSeconds);
     await settle(running.url, SETTLE_MS);
@@ -185,15 +219,34 @@ async function measureStream(o: Opened, stream: Stream, size: number, options: B
   await settle(running.url, SETTLE_MS);
   // The server just measured sits idle while the bare route is loaded: only one of them runs.
   const after = ceilingNow !== null && before !== undefined ? await ceilingNow.sample() : undefined;
-  const ceilingPair: CeilingPair | undefined = before !== undefined && after !== undefined ? { before, after } : undefined;
-  const m: Measurement = { server, size, scenario: stream.name, load: result, connections, seconds, ...(ceilingPair ? { ceilingPair } : {}) };
+  const ceilingPair: CeilingPair | undefined =
+    before !== undefined && after !== undefined ? { before, after } : undefined;
+  const m: Measurement = {
+    server,
+    size,
+    scenario: stream.name,
+    load: result,
+    connections,
+    seconds,
+    ...(ceilingPair ? { ceilingPair } : {}),
+  };
   measurements.push(m);
-  const bad = result.non2xx + result.errors > 0 ? `  non-2xx/errors ${result.non2xx}/${result.errors} ${JSON.stringify(result.statuses)}` : "";
-  const how = slow ? `  (1 connection for ${seconds.toFixed(0)} s: one request took ${(probeMs / 1000).toFixed(1)} s)` : "";
+  const bad =
+    result.non2xx + result.errors > 0
+      ? `  non-2xx/errors ${result.non2xx}/${result.errors} ${JSON.stringify(result.statuses)}`
+      : "";
+  const how = slow
+    ? `  (1 connection for ${seconds.toFixed(0)} s: one request took ${(probeMs / 1000).toFixed(1)} s)`
+    : "";
   const cpu = result.cpuMicrosPerRequest === undefined ? "" : `  ${result.cpuMicrosPerRequest.toFixed(0)} µs CPU/req`;
   const share = ceilingPair ? ceilingRatio({ measurements }, m) : undefined;
-  const ratio = ceilingPair && share !== undefined ? `  ${share.toFixed(2)}× ceiling (${ceilingPair.before.toFixed(0)}/${ceilingPair.after.toFixed(0)})` : "";
-  progress(`${tag}: ${stream.name.padEnd(14)} ${result.reqPerSec.toFixed(1).padStart(8)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms${cpu}${ratio}${bad}${how}`);
+  const ratio =
+    ceilingPair && share !== undefined
+      ? `  ${share.toFixed(2)}× ceiling (${ceilingPair.before.toFixed(0)}/${ceilingPair.after.toFixed(0)})`
+      : "";
+  progress(
+    `${tag}: ${stream.name.padEnd(14)} ${result.reqPerSec.toFixed(1).padStart(8)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms${cpu}${ratio}${bad}${how}`,
+  );
 }
 
 /**
@@ -224,8 +277,17 @@ async function measureGroup(
         continue;
       }
       const startSeconds = (performance.now() - started) / 1000;
-      progress(`${tag}: ready after ${startSeconds.toFixed(1)} s, RSS ${(running.memory.rssBytes / 2 ** 20).toFixed(0)} MiB`);
-      const o: Opened = { contender: c, tag, running, startSeconds, streams: streamsFor(c.kind, running, options, size), profiles: [] };
+      progress(
+        `${tag}: ready after ${startSeconds.toFixed(1)} s, RSS ${(running.memory.rssBytes / 2 ** 20).toFixed(0)} MiB`,
+      );
+      const o: Opened = {
+        contender: c,
+        tag,
+        running,
+        startSeconds,
+        streams: streamsFor(c.kind, running, options, size),
+        profiles: [],
+      };
       opened.push(o);
       byId.set(c.id, o);
     }
@@ -250,8 +312,17 @@ async function measureGroup(
   }
   const runs = group.map((c): ServerRun => {
     const o = byId.get(c.id);
-    if (o === undefined || !("running" in o)) return { server: c.id, size, failure: o?.failure ?? "not started", profiles: [] };
-    return { server: c.id, size, seed: o.running.seed, memory: o.running.memory, startSeconds: o.startSeconds, profiles: o.profiles, ...(o.failure === undefined ? {} : { failure: o.failure }) };
+    if (o === undefined || !("running" in o))
+      return { server: c.id, size, failure: o?.failure ?? "not started", profiles: [] };
+    return {
+      server: c.id,
+      size,
+      seed: o.running.seed,
+      memory: o.running.memory,
+      startSeconds: o.startSeconds,
+      profiles: o.profiles,
+      ...(o.failure === undefined ? {} : { failure: o.failure }),
+    };
   });
   return { runs, kept: keep ? opened.filter((o) => o.failure === undefined).map((o) => o.running) : [] };
 }
@@ -261,20 +332,40 @@ async function measureGroup(
  * only when a PostgreSQL server runs), and the child itself bundled with them left external.
  */
 function buildForRun(options: BenchOptions): void {
-  const packages = ["core", "express", ...(options.servers.some((s) => s === "scimkit-pglite" || s === "scimkit-pg") ? ["postgres"] : [])];
+  const packages = [
+    "core",
+    "express",
+    ...(options.servers.some((s) => s === "scimkit-pglite" || s === "scimkit-pg") ? ["postgres"] : []),
+  ];
   progress(`building ${packages.map((p) => `@scimkit/${p}`).join(", ")} and the server child (tsup)`);
   const child = buildChild(ROOT, packages);
-  if (resolve(child) !== resolve(CHILD_BUILT)) throw new Error(`the child was built to ${child}, not where the harness forks it from (${CHILD_BUILT})`);
+  if (resolve(child) !== resolve(CHILD_BUILT))
+    throw new Error(`the child was built to ${child}, not where the harness forks it from (${CHILD_BUILT})`);
 }
 
-async function measureAll(options: BenchOptions, argv: readonly string[], startedAt: Date, baseline: PreparedBaseline | null): Promise<BenchResults> {
+async function measureAll(
+  options: BenchOptions,
+  argv: readonly string[],
+  startedAt: Date,
+  baseline: PreparedBaseline | null,
+): Promise<BenchResults> {
   const runs: ServerRun[] = [];
   const measurements: Measurement[] = [];
   // With a baseline, HEAD's memory store and the baseline's share their scenarios, one after the other.
   const groups = options.servers
     .filter((s) => s !== "bare")
     .map((s): Contender[] =>
-      s === "scimkit-memory" && baseline !== null ? [contender(s), { id: BASELINE, kind: "scimkit-memory", child: baseline.child, label: serverLabel(BASELINE, baseline.info.ref) }] : [contender(s)],
+      s === "scimkit-memory" && baseline !== null
+        ? [
+            contender(s),
+            {
+              id: BASELINE,
+              kind: "scimkit-memory",
+              child: baseline.child,
+              label: serverLabel(BASELINE, baseline.info.ref),
+            },
+          ]
+        : [contender(s)],
     );
   log(
     `scimkit bench: N = ${options.sizes.join(", ")}; servers ${groups.map((g) => g.map((c) => c.label).join(" + ")).join(", ")}; ${options.seconds} s per scenario after ${options.warmupSeconds} s warm-up; ceiling sampled for ${options.ceilingSeconds} s after each`,
@@ -285,7 +376,8 @@ async function measureAll(options: BenchOptions, argv: readonly string[], starte
     runs.push(...bare.runs);
     const bareRunning = bare.kept[0];
     const first = findMeasurement({ measurements }, "bare", size, CEILING)?.load.reqPerSec;
-    const sampler = bareRunning !== undefined && first !== undefined ? ceilingSampler(bareRunning, options, first) : null;
+    const sampler =
+      bareRunning !== undefined && first !== undefined ? ceilingSampler(bareRunning, options, first) : null;
     try {
       for (const group of groups) runs.push(...(await measureGroup(group, size, options, measurements, sampler)).runs);
     } finally {
@@ -297,7 +389,13 @@ async function measureAll(options: BenchOptions, argv: readonly string[], starte
     finishedAt: new Date(),
     command: ["pnpm bench", ...argv].join(" "),
     machine: describeMachine(),
-    settings: { seconds: options.seconds, warmupSeconds: options.warmupSeconds, connections: options.connections, seedBudgetSeconds: options.seedBudgetSeconds, ceilingSeconds: options.ceilingSeconds },
+    settings: {
+      seconds: options.seconds,
+      warmupSeconds: options.warmupSeconds,
+      connections: options.connections,
+      seedBudgetSeconds: options.seedBudgetSeconds,
+      ceilingSeconds: options.ceilingSeconds,
+    },
     sizes: options.sizes,
     runs,
     measurements,
@@ -307,7 +405,10 @@ async function measureAll(options: BenchOptions, argv: readonly string[], starte
 
 /** A run saved as JSON, with its dates revived. */
 async function loadRun(file: string): Promise<BenchResults> {
-  const saved = JSON.parse(await readFile(file, "utf8")) as Omit<BenchResults, "startedAt" | "finishedAt"> & { startedAt: string; finishedAt: string };
+  const saved = JSON.parse(await readFile(file, "utf8")) as Omit<BenchResults, "startedAt" | "finishedAt"> & {
+    startedAt: string;
+    finishedAt: string;
+  };
   return { ...saved, startedAt: new Date(saved.startedAt), finishedAt: new Date(saved.finishedAt) };
 }
 
@@ -339,7 +440,10 @@ async function main(): Promise<void> {
     };
     process.once("SIGINT", interrupted).once("SIGTERM", interrupted);
     try {
-      if (baseline !== null) log(`baseline ${baseline.info.ref}: its child and protocol against the working tree's:\n${baseline.childDiff || "  (identical)"}`);
+      if (baseline !== null)
+        log(
+          `baseline ${baseline.info.ref}: its child and protocol against the working tree's:\n${baseline.childDiff || "  (identical)"}`,
+        );
       results = await measureAll(options, argv, startedAt, baseline);
     } finally {
       baseline?.remove();

@@ -40,7 +40,9 @@ describe("membershipStream", () => {
     for (let i = 0; i < 100; i++) {
       const r = next();
       expect(r.path).toBe(`${SCIM_BASE}/Groups/g`);
-      const op = (JSON.parse(r.body ?? "{}") as { Operations: { op: string; path: string; value?: { value: string }[] }[] }).Operations[0];
+      const op = (
+        JSON.parse(r.body ?? "{}") as { Operations: { op: string; path: string; value?: { value: string }[] }[] }
+      ).Operations[0];
       if (op?.op === "add") {
         const id = op.value?.[0]?.value ?? "";
         expect(members.has(id)).toBe(false);
@@ -97,15 +99,24 @@ describe("SCENARIOS", () => {
     const next = s?.plan(fixtures(10), seededRandom(1));
     const bodies = [next?.(), next?.()].map((r) => JSON.parse(r?.body ?? "{}") as unknown);
     expect(bodies).toEqual([
-      { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: false } }] },
-      { schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"], Operations: [{ op: "replace", value: { active: true } }] },
+      {
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        Operations: [{ op: "replace", value: { active: false } }],
+      },
+      {
+        schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        Operations: [{ op: "replace", value: { active: true } }],
+      },
     ]);
   });
 
   it("creates users with userNames never repeated", () => {
     const s = SCENARIOS.find((x) => x.id === "post-user");
     const next = s?.plan(fixtures(10), seededRandom(1));
-    const names = Array.from({ length: 1_000 }, () => (JSON.parse(next?.().body ?? "{}") as { userName: string }).userName);
+    const names = Array.from(
+      { length: 1_000 },
+      () => (JSON.parse(next?.().body ?? "{}") as { userName: string }).userName,
+    );
     expect(new Set(names).size).toBe(1_000);
   });
 

@@ -6,7 +6,15 @@
 import { PATCH_SCHEMA, USER_SCHEMA, userName } from "./child/people.js";
 import { SCIM_BASE, type Fixtures } from "./protocol.js";
 
-export type ScenarioId = "get-user" | "filter-eq" | "page-100" | "filter-sw" | "get-group" | "patch-user" | "patch-members" | "post-user";
+export type ScenarioId =
+  | "get-user"
+  | "filter-eq"
+  | "page-100"
+  | "filter-sw"
+  | "get-group"
+  | "patch-user"
+  | "patch-members"
+  | "post-user";
 
 export interface ScenarioRequest {
   readonly method: "GET" | "POST" | "PATCH";
@@ -70,8 +78,14 @@ export function membershipStream(outsiderIds: readonly string[], groupId: string
     const adding = count % 2 === 0;
     count += 1;
     const id = outsiderIds[adding ? pair % m : (pair + m / 2) % m] as string;
-    const operation = adding ? { op: "add", path: "members", value: [{ value: id }] } : { op: "remove", path: `members[value eq "${id}"]` };
-    return { method: "PATCH", path: `${SCIM_BASE}/Groups/${groupId}`, body: JSON.stringify({ schemas: [PATCH_SCHEMA], Operations: [operation] }) };
+    const operation = adding
+      ? { op: "add", path: "members", value: [{ value: id }] }
+      : { op: "remove", path: `members[value eq "${id}"]` };
+    return {
+      method: "PATCH",
+      path: `${SCIM_BASE}/Groups/${groupId}`,
+      body: JSON.stringify({ schemas: [PATCH_SCHEMA], Operations: [operation] }),
+    };
   };
 }
 
@@ -88,7 +102,10 @@ export const SCENARIOS: readonly Scenario[] = [
     label: 'filter userName eq "…"',
     minRatio: 0.7,
     flat: true,
-    plan: (f, random) => () => ({ method: "GET", path: query(`userName eq "${userName(Math.floor(random() * f.userIds.length))}"`) }),
+    plan: (f, random) => () => ({
+      method: "GET",
+      path: query(`userName eq "${userName(Math.floor(random() * f.userIds.length))}"`),
+    }),
   },
   {
     id: "page-100",
@@ -105,7 +122,10 @@ export const SCENARIOS: readonly Scenario[] = [
     label: 'filter userName sw "…" (11 hits)',
     minRatio: 0.2,
     flat: true,
-    plan: (f, random) => () => ({ method: "GET", path: query(`userName sw "${swPrefix(f.userIds.length, random)}"`, "&count=100") }),
+    plan: (f, random) => () => ({
+      method: "GET",
+      path: query(`userName sw "${swPrefix(f.userIds.length, random)}"`, "&count=100"),
+    }),
   },
   {
     id: "get-group",

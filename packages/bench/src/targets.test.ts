@@ -18,13 +18,32 @@ describe("checkTargets", () => {
   });
 
   it("misses a ratio target just under its threshold and says by how much", () => {
-    const r = results([ceilingAt(10_000, 1000), ...everyScenario("scimkit-memory", 10_000, (id) => (id === "get-user" ? 799 : 1000))], [], [10_000]);
+    const r = results(
+      [ceilingAt(10_000, 1000), ...everyScenario("scimkit-memory", 10_000, (id) => (id === "get-user" ? 799 : 1000))],
+      [],
+      [10_000],
+    );
     const missed = checkTargets(r).filter((c) => !c.met);
-    expect(missed).toEqual([{ kind: "ceiling-ratio", subject: "memory · GET /Users/{id} · N=10,000", want: "≥ 0.80 × ceiling", got: "0.80 × ceiling", met: false }]);
+    expect(missed).toEqual([
+      {
+        kind: "ceiling-ratio",
+        subject: "memory · GET /Users/{id} · N=10,000",
+        want: "≥ 0.80 × ceiling",
+        got: "0.80 × ceiling",
+        met: false,
+      },
+    ]);
   });
 
   it("flags a scenario slower than SCIMMY", () => {
-    const r = results([...everyScenario("scimkit-memory", 10_000, () => 100), ...everyScenario("scimmy", 10_000, (id) => (id === "post-user" ? 150 : 10))], [], [10_000]);
+    const r = results(
+      [
+        ...everyScenario("scimkit-memory", 10_000, () => 100),
+        ...everyScenario("scimmy", 10_000, (id) => (id === "post-user" ? 150 : 10)),
+      ],
+      [],
+      [10_000],
+    );
     const missed = checkTargets(r).filter((c) => c.kind === "vs-scimmy" && !c.met);
     expect(missed.map((c) => c.subject)).toEqual(["memory · POST /Users · N=10,000"]);
   });
@@ -33,7 +52,9 @@ describe("checkTargets", () => {
     const r = results([
       ...everyScenario("scimkit-pglite", 10_000, () => 100),
       // 9 % slower is within tolerance; 11 % is not; POST may fall as it is not a lookup.
-      ...everyScenario("scimkit-pglite", 100_000, (id) => (id === "get-user" ? 91 : id === "filter-eq" ? 89 : id === "post-user" ? 10 : 100)),
+      ...everyScenario("scimkit-pglite", 100_000, (id) =>
+        id === "get-user" ? 91 : id === "filter-eq" ? 89 : id === "post-user" ? 10 : 100,
+      ),
     ]);
     const flat = checkTargets(r).filter((c) => c.kind === "flat-in-n");
     expect(flat).toHaveLength(6);
@@ -51,8 +72,14 @@ describe("checkTargets", () => {
       ...everyScenario("scimkit-memory", 100_000, () => 850).map((m) => ({ ...m, ...around(1000, 1000) })),
     ]);
     const checks = checkTargets(r);
-    expect(checks.find((c) => c.subject === "memory · GET /Users/{id} · N=10,000")).toMatchObject({ got: "0.85 × ceiling", met: true });
-    expect(checks.find((c) => c.subject === "memory · GET /Users/{id} · N=100,000")).toMatchObject({ got: "0.85 × ceiling", met: true });
+    expect(checks.find((c) => c.subject === "memory · GET /Users/{id} · N=10,000")).toMatchObject({
+      got: "0.85 × ceiling",
+      met: true,
+    });
+    expect(checks.find((c) => c.subject === "memory · GET /Users/{id} · N=100,000")).toMatchObject({
+      got: "0.85 × ceiling",
+      met: true,
+    });
     // Half the req/s at N = 100,000, but the same share of a ceiling that also halved: flat.
     const flat = checks.filter((c) => c.kind === "flat-in-n");
     expect(flat.length).toBeGreaterThan(0);

@@ -39,12 +39,24 @@ export function checkTargets(results: Pick<BenchResults, "measurements" | "runs"
       const subject = `memory · ${s.label} · N=${size.toLocaleString("en-US")}`;
       const r = ceilingRatio(results, m);
       if (r !== undefined) {
-        checks.push({ kind: "ceiling-ratio", subject, want: `≥ ${ratio(s.minRatio)} × ceiling`, got: `${ratio(r)} × ceiling`, met: r >= s.minRatio });
+        checks.push({
+          kind: "ceiling-ratio",
+          subject,
+          want: `≥ ${ratio(s.minRatio)} × ceiling`,
+          got: `${ratio(r)} × ceiling`,
+          met: r >= s.minRatio,
+        });
       }
       const scimmy = findMeasurement(results, "scimmy", size, s.id);
       if (scimmy !== undefined) {
         const x = scimmy.load.reqPerSec > 0 ? m.load.reqPerSec / scimmy.load.reqPerSec : Infinity;
-        checks.push({ kind: "vs-scimmy", subject, want: "≥ SCIMMY", got: Number.isFinite(x) ? `${ratio(x)} × SCIMMY` : "SCIMMY answered nothing", met: x >= 1 });
+        checks.push({
+          kind: "vs-scimmy",
+          subject,
+          want: "≥ SCIMMY",
+          got: Number.isFinite(x) ? `${ratio(x)} × SCIMMY` : "SCIMMY answered nothing",
+          met: x >= 1,
+        });
       }
     }
   }
@@ -60,7 +72,12 @@ export function checkTargets(results: Pick<BenchResults, "measurements" | "runs"
         if (low === undefined || high === undefined || low.load.reqPerSec <= 0) continue;
         const lowShare = ceilingRatio(results, low);
         const highShare = ceilingRatio(results, high);
-        const paired = low.ceilingPair !== undefined && high.ceilingPair !== undefined && lowShare !== undefined && highShare !== undefined && lowShare > 0;
+        const paired =
+          low.ceilingPair !== undefined &&
+          high.ceilingPair !== undefined &&
+          lowShare !== undefined &&
+          highShare !== undefined &&
+          lowShare > 0;
         const change = paired ? highShare / lowShare - 1 : high.load.reqPerSec / low.load.reqPerSec - 1;
         checks.push({
           kind: "flat-in-n",
@@ -76,7 +93,13 @@ export function checkTargets(results: Pick<BenchResults, "measurements" | "runs"
   const memoryRun = results.runs.find((r) => r.server === MEMORY && r.size === RSS_AT && r.memory !== undefined);
   if (memoryRun?.memory !== undefined) {
     const mib = memoryRun.memory.rssBytes / 2 ** 20;
-    checks.push({ kind: "rss", subject: `memory store RSS at N=${RSS_AT.toLocaleString("en-US")}`, want: `≤ ${RSS_LIMIT_MIB} MiB`, got: `${mib.toFixed(0)} MiB`, met: mib <= RSS_LIMIT_MIB });
+    checks.push({
+      kind: "rss",
+      subject: `memory store RSS at N=${RSS_AT.toLocaleString("en-US")}`,
+      want: `≤ ${RSS_LIMIT_MIB} MiB`,
+      got: `${mib.toFixed(0)} MiB`,
+      met: mib <= RSS_LIMIT_MIB,
+    });
   }
   return checks;
 }

@@ -18,7 +18,15 @@ export async function startBare(): Promise<BenchServer> {
   });
   return {
     listener: app,
-    seed: { usersWanted: 0, usersSeeded: 0, userSeconds: 0, membersWanted: 0, membersSeeded: 0, memberSeconds: 0, method: "none" },
+    seed: {
+      usersWanted: 0,
+      usersSeeded: 0,
+      userSeconds: 0,
+      membersWanted: 0,
+      membersSeeded: 0,
+      memberSeconds: 0,
+      method: "none",
+    },
     fixtures: { token: "", userIds: [], outsiderIds: [], groupId: "" },
     close: async () => {},
   };

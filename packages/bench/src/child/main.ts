@@ -21,7 +21,8 @@ function collectGarbage(): void {
 
 async function main(): Promise<void> {
   const raw = process.argv[2];
-  if (raw === undefined || process.send === undefined) throw new Error("run by the benchmark harness: main.ts '<config json>' over an IPC channel");
+  if (raw === undefined || process.send === undefined)
+    throw new Error("run by the benchmark harness: main.ts '<config json>' over an IPC channel");
   const config = JSON.parse(raw) as ChildConfig;
   const bench = await startServer(config, (text) => send({ type: "progress", text }));
   const http = createServer({ keepAliveTimeout: 60_000 }, bench.listener);
@@ -56,14 +57,22 @@ async function main(): Promise<void> {
         await writeFile(message.file, JSON.stringify(profile));
         send({ type: "profile-saved", file: message.file, top: topFrames(profile, 15) });
       }
-    })().catch((error: unknown) => send({ type: "failed", message: error instanceof Error ? error.message : String(error) }));
+    })().catch((error: unknown) =>
+      send({ type: "failed", message: error instanceof Error ? error.message : String(error) }),
+    );
   });
   // The harness going away must not leave a server behind.
   process.on("disconnect", () => void stop());
 
   const { port } = http.address() as AddressInfo;
   const usage = process.memoryUsage();
-  send({ type: "ready", port, seed: bench.seed, fixtures: bench.fixtures, memory: { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, externalBytes: usage.external + usage.arrayBuffers } });
+  send({
+    type: "ready",
+    port,
+    seed: bench.seed,
+    fixtures: bench.fixtures,
+    memory: { rssBytes: usage.rss, heapUsedBytes: usage.heapUsed, externalBytes: usage.external + usage.arrayBuffers },
+  });
 }
 
 main().catch((error: unknown) => {

@@ -34,6 +34,12 @@ export function userBody(name: string, tag: string): UserBody {
 }
 
 /** An Okta-style membership PATCH adding `ids` to a group. */
-export function addMembersBody(ids: readonly string[]): { schemas: string[]; Operations: { op: string; path: string; value: { value: string }[] }[] } {
-  return { schemas: [PATCH_SCHEMA], Operations: [{ op: "add", path: "members", value: ids.map((value) => ({ value })) }] };
+export function addMembersBody(ids: readonly string[]): {
+  schemas: string[];
+  Operations: { op: string; path: string; value: { value: string }[] }[];
+} {
+  return {
+    schemas: [PATCH_SCHEMA],
+    Operations: [{ op: "add", path: "members", value: ids.map((value) => ({ value })) }],
+  };
 }

@@ -24,7 +24,8 @@ interface OpenedStore {
 }
 
 async function openStore(config: ChildConfig): Promise<OpenedStore> {
-  if (config.kind === "scimkit-memory") return { store: createMemoryStore(), close: async () => {}, afterSeed: async () => {} };
+  if (config.kind === "scimkit-memory")
+    return { store: createMemoryStore(), close: async () => {}, afterSeed: async () => {} };
   const { migrate, createPgDriver, createPgliteDriver, createPostgresStore } = await import("@scimkit/postgres");
   if (config.kind === "scimkit-pglite") {
     const { PGlite } = await import("@electric-sql/pglite");
@@ -56,7 +57,13 @@ async function openStore(config: ChildConfig): Promise<OpenedStore> {
 }
 
 /** Sends one request through the engine and returns its JSON body; any non-2xx is a seeding bug. */
-async function call(server: ScimServer, token: string, method: string, path: string, body?: unknown): Promise<{ id?: string }> {
+async function call(
+  server: ScimServer,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<{ id?: string }> {
   const res = await server.fetch(
     new Request(`${ORIGIN}${SCIM_BASE}${path}`, {
       method,
@@ -68,7 +75,12 @@ async function call(server: ScimServer, token: string, method: string, path: str
   return res.status === 204 ? {} : ((await res.json()) as { id?: string });
 }
 
-type CreateUsers = (count: number, name: (i: number) => string, tag: string, progress: (done: number) => void) => Promise<{ ids: string[]; seconds: number }>;
+type CreateUsers = (
+  count: number,
+  name: (i: number) => string,
+  tag: string,
+  progress: (done: number) => void,
+) => Promise<{ ids: string[]; seconds: number }>;
 
 /** One POST per user through the engine: validation, uniqueness, audit and events included. */
 function postUsers(server: ScimServer, token: string, budgetMs: number): CreateUsers {
@@ -112,7 +124,11 @@ function bulkUsers(store: ScimStore, directoryId: string, budgetMs: number): Cre
             await tx.createResource({
               id,
               resourceType: "User",
-              attributes: { ...attributes, name: { ...attributes.name }, emails: attributes.emails.map((e) => ({ ...e })) },
+              attributes: {
+                ...attributes,
+                name: { ...attributes.name },
+                emails: attributes.emails.map((e) => ({ ...e })),
+              },
               internal: { directoryId },
               uniqueKey: attributes.userName.toLowerCase(),
               created: at,
@@ -136,14 +152,26 @@ export async function startScimkit(config: ChildConfig, progress: (text: string)
   const { token } = await server.directories.mintToken(dir.id);
 
   const bulk = config.kind !== "scimkit-memory";
-  const createUsers = bulk ? bulkUsers(opened.store, dir.id, config.seedBudgetMs) : postUsers(server, token, config.seedBudgetMs);
+  const createUsers = bulk
+    ? bulkUsers(opened.store, dir.id, config.seedBudgetMs)
+    : postUsers(server, token, config.seedBudgetMs);
   const users = await createUsers(config.users, userName, "u", (n) => progress(`users ${n}/${config.users}`));
   const outsiders = await createUsers(config.outsiders, outsiderName, "o", () => {});
-  const group = await call(server, token, "POST", "/Groups", { schemas: [GROUP_SCHEMA], displayName: "Everyone", members: [] });
+  const group = await call(server, token, "POST", "/Groups", {
+    schemas: [GROUP_SCHEMA],
+    displayName: "Everyone",
+    members: [],
+  });
   if (group.id === undefined) throw new Error("POST /Groups answered without an id");
   const groupId = group.id;
   // The second half of the outsiders starts in the group: the membership scenario removes them first.
-  await call(server, token, "PATCH", `/Groups/${groupId}`, addMembersBody(outsiders.ids.slice(outsiders.ids.length / 2)));
+  await call(
+    server,
+    token,
+    "PATCH",
+    `/Groups/${groupId}`,
+    addMembersBody(outsiders.ids.slice(outsiders.ids.length / 2)),
+  );
   const members = await withinBudget(
     users.ids.length,
     MEMBER_BATCH,

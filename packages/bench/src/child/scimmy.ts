@@ -17,7 +17,10 @@ import type { BenchServer } from "./server.js";
 
 type Shadow = SCIMMY.Types.Resource.ShadowAttributes;
 /** What the handlers keep: the resource as SCIMMY handed it over, as plain JSON, with id and meta. */
-type Stored<S> = Omit<S, Shadow> & { id: string; meta: { resourceType: string; created: string; lastModified: string } };
+type Stored<S> = Omit<S, Shadow> & {
+  id: string;
+  meta: { resourceType: string; created: string; lastModified: string };
+};
 type UserRow = Stored<SCIMMY.Schemas.User>;
 type GroupRow = Stored<SCIMMY.Schemas.Group>;
 
@@ -33,7 +36,8 @@ function stamp<S>(instance: S, id: string, previous: Stored<S> | undefined, reso
 }
 
 // SCIMMY's typings ask for a scimType string; at run time it omits a null one from the error body.
-const notFound = (id: string | undefined) => new SCIMMY.Types.Error(404, null as unknown as string, `Resource ${id} not found`);
+const notFound = (id: string | undefined) =>
+  new SCIMMY.Types.Error(404, null as unknown as string, `Resource ${id} not found`);
 
 let declared = false;
 const users = new Map<string, UserRow>();
@@ -51,7 +55,8 @@ function declare(): void {
       const row = stamp(instance, id, previous, "User");
       const key = row.userName.toLowerCase();
       const holder = userNames.get(key);
-      if (holder !== undefined && holder !== id) throw new SCIMMY.Types.Error(409, "uniqueness", "userName is already taken");
+      if (holder !== undefined && holder !== id)
+        throw new SCIMMY.Types.Error(409, "uniqueness", "userName is already taken");
       if (previous !== undefined) userNames.delete(previous.userName.toLowerCase());
       userNames.set(key, id);
       users.set(id, row);
@@ -95,7 +100,13 @@ function declare(): void {
     });
 }
 
-async function createUsers(count: number, name: (i: number) => string, tag: string, budgetMs: number, progress: (done: number) => void) {
+async function createUsers(
+  count: number,
+  name: (i: number) => string,
+  tag: string,
+  budgetMs: number,
+  progress: (done: number) => void,
+) {
   const ids: string[] = [];
   const outcome = await withinBudget(
     count,
@@ -103,7 +114,9 @@ async function createUsers(count: number, name: (i: number) => string, tag: stri
     budgetMs,
     async (from, to) => {
       for (let i = from; i < to; i++) {
-        const written = (await new SCIMMY.Resources.User().write(userBody(name(i), `${tag}${i}`))) as unknown as { id: string };
+        const written = (await new SCIMMY.Resources.User().write(userBody(name(i), `${tag}${i}`))) as unknown as {
+          id: string;
+        };
         ids.push(written.id);
       }
     },
@@ -115,11 +128,19 @@ async function createUsers(count: number, name: (i: number) => string, tag: stri
 export async function startScimmy(config: ChildConfig, progress: (text: string) => void): Promise<BenchServer> {
   declare();
   // Seeding through SCIMMY's resource API: the same validation and ingress a POST or PATCH gets.
-  const seeded = await createUsers(config.users, userName, "u", config.seedBudgetMs, (n) => progress(`users ${n}/${config.users}`));
+  const seeded = await createUsers(config.users, userName, "u", config.seedBudgetMs, (n) =>
+    progress(`users ${n}/${config.users}`),
+  );
   const outsiders = await createUsers(config.outsiders, outsiderName, "o", config.seedBudgetMs, () => {});
-  const group = (await new SCIMMY.Resources.Group().write({ schemas: [GROUP_SCHEMA], displayName: "Everyone", members: [] })) as unknown as { id: string };
+  const group = (await new SCIMMY.Resources.Group().write({
+    schemas: [GROUP_SCHEMA],
+    displayName: "Everyone",
+    members: [],
+  })) as unknown as { id: string };
   // The second half of the outsiders starts in the group: the membership scenario removes them first.
-  await new SCIMMY.Resources.Group(group.id).patch(addMembersBody(outsiders.ids.slice(outsiders.ids.length / 2)) as Parameters<SCIMMY.Types.Resource["patch"]>[0]);
+  await new SCIMMY.Resources.Group(group.id).patch(
+    addMembersBody(outsiders.ids.slice(outsiders.ids.length / 2)) as Parameters<SCIMMY.Types.Resource["patch"]>[0],
+  );
   // Each PATCH reads the whole group through egress, applies the operation and writes it back:
   // the cost grows with the group, which is why this step is bounded in time.
   const members = await withinBudget(
@@ -127,7 +148,9 @@ export async function startScimmy(config: ChildConfig, progress: (text: string) 
     MEMBER_BATCH,
     config.seedBudgetMs,
     async (from, to) => {
-      await new SCIMMY.Resources.Group(group.id).patch(addMembersBody(seeded.ids.slice(from, to)) as Parameters<SCIMMY.Types.Resource["patch"]>[0]);
+      await new SCIMMY.Resources.Group(group.id).patch(
+        addMembersBody(seeded.ids.slice(from, to)) as Parameters<SCIMMY.Types.Resource["patch"]>[0],
+      );
     },
     (n) => progress(`members ${n}/${seeded.ids.length}`),
   );

@@ -17,7 +17,11 @@ async function serve(kind: ServerKind): Promise<{ bench: BenchServer; http: Serv
   return { bench, http, url: `http://127.0.0.1:${(http.address() as AddressInfo).port}` };
 }
 
-async function send(url: string, token: string, r: ScenarioRequest): Promise<{ status: number; body: Record<string, unknown> | null }> {
+async function send(
+  url: string,
+  token: string,
+  r: ScenarioRequest,
+): Promise<{ status: number; body: Record<string, unknown> | null }> {
   const res = await fetch(`${url}${r.path}`, {
     method: r.method,
     headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
@@ -67,8 +71,12 @@ describe.each<ServerKind>(["scimkit-memory", "scimkit-pglite", "scimmy"])("%s un
 
   it("userName eq finds exactly one user, sw exactly 11, a page holds 100", async () => {
     for (const r of await run("filter-eq", 5)) expect([r.status, r.body?.["totalResults"]]).toEqual([200, 1]);
-    for (const r of await run("filter-sw", 5)) expect([r.status, r.body?.["totalResults"], (r.body?.["Resources"] as unknown[]).length]).toEqual([200, 11, 11]);
-    for (const r of await run("page-100", 5)) expect([r.status, (r.body?.["Resources"] as unknown[]).length]).toEqual([200, 100]);
+    for (const r of await run("filter-sw", 5))
+      expect([r.status, r.body?.["totalResults"], ((r.body?.["Resources"] ?? []) as unknown[]).length]).toEqual([
+        200, 11, 11,
+      ]);
+    for (const r of await run("page-100", 5))
+      expect([r.status, ((r.body?.["Resources"] ?? []) as unknown[]).length]).toEqual([200, 100]);
   });
 
   it("GET of the big group leaves members out", async () => {

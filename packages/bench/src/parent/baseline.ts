@@ -33,8 +33,14 @@ const PROTOCOL = "packages/bench/src/protocol.ts";
 function run(command: string, args: readonly string[], options: SpawnSyncOptions & { cwd: string }): string {
   const result = spawnSync(command, args, { encoding: "utf8", maxBuffer: 64 * 2 ** 20, ...options });
   if (result.error !== undefined || result.status !== 0) {
-    const output = `${String(result.stdout ?? "")}${String(result.stderr ?? "")}`.trim().split("\n").slice(-15).join("\n");
-    throw new Error(`\`${[command, ...args].join(" ")}\` failed (${result.error?.message ?? `exit ${String(result.status)}`})${output ? `:\n${output}` : ""}`);
+    const output = `${String(result.stdout ?? "")}${String(result.stderr ?? "")}`
+      .trim()
+      .split("\n")
+      .slice(-15)
+      .join("\n");
+    throw new Error(
+      `\`${[command, ...args].join(" ")}\` failed (${result.error?.message ?? `exit ${String(result.status)}`})${output ? `:\n${output}` : ""}`,
+    );
   }
   return String(result.stdout ?? "");
 }
@@ -47,7 +53,10 @@ const git = (root: string, args: readonly string[]) => run("git", args, { cwd: r
  */
 function packageManager(): { command: string; prefix: string[] } {
   const execPath = process.env["npm_execpath"];
-  if (execPath !== undefined && /pnpm/i.test(execPath)) return /\.c?js$/.test(execPath) ? { command: process.execPath, prefix: [execPath] } : { command: execPath, prefix: [] };
+  if (execPath !== undefined && /pnpm/i.test(execPath))
+    return /\.c?js$/.test(execPath)
+      ? { command: process.execPath, prefix: [execPath] }
+      : { command: execPath, prefix: [] };
   return { command: "pnpm", prefix: [] };
 }
 
@@ -57,7 +66,8 @@ function packageManager(): { command: string; prefix: string[] } {
  */
 function installEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_package_|npm_lifecycle_|PNPM_SCRIPT_SRC_DIR$|INIT_CWD$)/i.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!/^(npm_package_|npm_lifecycle_|PNPM_SCRIPT_SRC_DIR$|INIT_CWD$)/i.test(k)) env[k] = v;
   return env;
 }
 
@@ -76,7 +86,9 @@ export function prepareBaseline(root: string, ref: string, progress: (text: stri
   try {
     git(root, ["cat-file", "-e", `${commit}:packages/bench/src/child/main.ts`]);
   } catch {
-    throw new Error(`--baseline ${ref}: that commit has no packages/bench/src/child/main.ts, so no server child to run`);
+    throw new Error(
+      `--baseline ${ref}: that commit has no packages/bench/src/child/main.ts, so no server child to run`,
+    );
   }
   // What the other side runs is the working tree as it is, committed or not: say so when it is not.
   const head = git(root, ["rev-parse", "HEAD"]);
@@ -84,11 +96,17 @@ export function prepareBaseline(root: string, ref: string, progress: (text: stri
     .split("\n")
     .filter((line) => line.trim() !== "")
     .map((line) => line.slice(3));
-  if (uncommitted.length > 0) progress(`baseline ${ref}: note: HEAD's side is the working tree, with ${uncommitted.length} uncommitted files under ${LOADED.join(", ")}`);
+  if (uncommitted.length > 0)
+    progress(
+      `baseline ${ref}: note: HEAD's side is the working tree, with ${uncommitted.length} uncommitted files under ${LOADED.join(", ")}`,
+    );
   // Against the working tree: what the run measures is the tree as it is, committed or not.
   const childDiff = git(root, ["diff", "--stat", commit, "--", "packages/bench/src/child", PROTOCOL]);
   const protocolDiffers = git(root, ["diff", "--name-only", commit, "--", PROTOCOL]) !== "";
-  if (protocolDiffers) progress(`baseline ${ref}: WARNING ${PROTOCOL} differs from the working tree's; the harness may not understand its child`);
+  if (protocolDiffers)
+    progress(
+      `baseline ${ref}: WARNING ${PROTOCOL} differs from the working tree's; the harness may not understand its child`,
+    );
 
   const dir = mkdtempSync(join(tmpdir(), `scimkit-baseline-${commit.slice(0, 10)}-`));
   let removed = false;
@@ -111,12 +129,20 @@ export function prepareBaseline(root: string, ref: string, progress: (text: stri
     git(root, ["worktree", "add", "--detach", dir, commit]);
     progress(`baseline ${ref}: pnpm install --frozen-lockfile --prefer-offline`);
     const pm = packageManager();
-    run(pm.command, [...pm.prefix, "install", "--frozen-lockfile", "--prefer-offline"], { cwd: dir, env: installEnv() });
+    run(pm.command, [...pm.prefix, "install", "--frozen-lockfile", "--prefer-offline"], {
+      cwd: dir,
+      env: installEnv(),
+    });
     progress(`baseline ${ref}: building @scimkit/${PACKAGES.join(", @scimkit/")} and its server child (tsup)`);
     const child = buildChild(dir, PACKAGES);
     let express = "?";
     try {
-      express = (JSON.parse(readFileSync(join(dir, "packages", "bench", "node_modules", "express5", "package.json"), "utf8")) as { version?: string }).version ?? "?";
+      express =
+        (
+          JSON.parse(
+            readFileSync(join(dir, "packages", "bench", "node_modules", "express5", "package.json"), "utf8"),
+          ) as { version?: string }
+        ).version ?? "?";
     } catch {
       express = "not installed";
     }

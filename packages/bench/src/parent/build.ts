@@ -17,9 +17,14 @@ export function tsup(root: string, cwd: string, args: readonly string[], what: s
   const manifest = createRequire(join(root, "package.json")).resolve("tsup/package.json");
   const bin = (JSON.parse(readFileSync(manifest, "utf8")) as { bin: Record<string, string> }).bin["tsup"];
   if (bin === undefined) throw new Error("tsup has no bin to build with");
-  const built = spawnSync(process.execPath, [join(dirname(manifest), bin), ...args], { cwd, stdio: ["ignore", "ignore", "inherit"] });
+  const built = spawnSync(process.execPath, [join(dirname(manifest), bin), ...args], {
+    cwd,
+    stdio: ["ignore", "ignore", "inherit"],
+  });
   if (built.error !== undefined || built.status !== 0) {
-    throw new Error(`building ${what} in ${cwd} failed (${built.error?.message ?? `exit ${String(built.status)}`}); run \`pnpm build\` there to see why`);
+    throw new Error(
+      `building ${what} in ${cwd} failed (${built.error?.message ?? `exit ${String(built.status)}`}); run \`pnpm build\` there to see why`,
+    );
   }
 }
 
@@ -30,6 +35,11 @@ export function tsup(root: string, cwd: string, args: readonly string[], what: s
 export function buildChild(root: string, packages: readonly string[]): string {
   for (const name of packages) tsup(root, join(root, "packages", name), [], `@scimkit/${name}`);
   const bench = join(root, "packages", "bench");
-  tsup(root, bench, [CHILD_ENTRY, "--format", "esm", "--out-dir", CHILD_OUT_DIR, "--target", "node20", "--silent"], "the server child");
+  tsup(
+    root,
+    bench,
+    [CHILD_ENTRY, "--format", "esm", "--out-dir", CHILD_OUT_DIR, "--target", "node20", "--silent"],
+    "the server child",
+  );
   return join(bench, CHILD_OUT_DIR, "main.js");
 }

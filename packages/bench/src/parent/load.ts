@@ -27,9 +27,19 @@ export interface LoadResult {
   readonly cpuMicrosPerRequest?: number | undefined;
 }
 
-export async function runLoad(baseUrl: string, token: string, next: () => ScenarioRequest, options: LoadOptions): Promise<LoadResult> {
-  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(baseUrl)) throw new Error(`load is only ever sent to 127.0.0.1, not ${baseUrl}`);
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/scim+json", accept: "application/scim+json" };
+export async function runLoad(
+  baseUrl: string,
+  token: string,
+  next: () => ScenarioRequest,
+  options: LoadOptions,
+): Promise<LoadResult> {
+  if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(baseUrl))
+    throw new Error(`load is only ever sent to 127.0.0.1, not ${baseUrl}`);
+  const headers = {
+    authorization: `Bearer ${token}`,
+    "content-type": "application/scim+json",
+    accept: "application/scim+json",
+  };
   const result = await autocannon({
     url: baseUrl,
     connections: options.connections,
@@ -41,7 +51,13 @@ export async function runLoad(baseUrl: string, token: string, next: () => Scenar
       {
         setupRequest: (request) => {
           const r = next();
-          return { ...request, method: r.method, path: r.path, headers, ...(r.body === undefined ? {} : { body: r.body }) };
+          return {
+            ...request,
+            method: r.method,
+            path: r.path,
+            headers,
+            ...(r.body === undefined ? {} : { body: r.body }),
+          };
         },
       },
     ],
@@ -70,7 +86,9 @@ export async function settle(baseUrl: string, limitMs: number): Promise<void> {
   while (Date.now() < until) {
     const started = Date.now();
     try {
-      const res = await fetch(`${baseUrl}/__bench_idle`, { signal: AbortSignal.timeout(Math.max(1, until - Date.now())) });
+      const res = await fetch(`${baseUrl}/__bench_idle`, {
+        signal: AbortSignal.timeout(Math.max(1, until - Date.now())),
+      });
       await res.arrayBuffer();
     } catch {
       return;

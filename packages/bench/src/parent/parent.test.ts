@@ -17,11 +17,16 @@ describe("a server child under load", () => {
 
   it("is measured by autocannon: requests, latency percentiles and status counts", async () => {
     let sent = 0;
-    const result = await runLoad(server.url, "", () => (sent++ % 2 === 0 ? { method: "GET", path: BARE_PATH } : { method: "GET", path: "/missing" }), {
-      seconds: 1,
-      connections: 2,
-      timeoutSeconds: 5,
-    });
+    const result = await runLoad(
+      server.url,
+      "",
+      () => (sent++ % 2 === 0 ? { method: "GET", path: BARE_PATH } : { method: "GET", path: "/missing" }),
+      {
+        seconds: 1,
+        connections: 2,
+        timeoutSeconds: 5,
+      },
+    );
     expect(result.requests).toBeGreaterThan(10);
     expect(result.reqPerSec).toBeGreaterThan(10);
     expect(result.p99Ms).toBeGreaterThanOrEqual(result.p50Ms);
@@ -32,12 +37,20 @@ describe("a server child under load", () => {
   }, 20_000);
 
   it("refuses to send load anywhere but 127.0.0.1", async () => {
-    await expect(runLoad("http://10.0.0.1:80", "", () => ({ method: "GET", path: "/" }), { seconds: 1, connections: 1, timeoutSeconds: 1 })).rejects.toThrow(/127\.0\.0\.1/);
+    await expect(
+      runLoad("http://10.0.0.1:80", "", () => ({ method: "GET", path: "/" }), {
+        seconds: 1,
+        connections: 1,
+        timeoutSeconds: 1,
+      }),
+    ).rejects.toThrow(/127\.0\.0\.1/);
   });
 });
 
 describe("a server child that cannot start", () => {
   it("reports why instead of hanging", async () => {
-    await expect(startChild({ kind: "scimkit-pg", users: 1, outsiders: 0, seedBudgetMs: 1_000 }, 60_000, () => {}, true)).rejects.toThrow(/SCIMKIT_TEST_PG_URL/);
+    await expect(
+      startChild({ kind: "scimkit-pg", users: 1, outsiders: 0, seedBudgetMs: 1_000 }, 60_000, () => {}, true),
+    ).rejects.toThrow(/SCIMKIT_TEST_PG_URL/);
   }, 60_000);
 });

@@ -4,7 +4,15 @@
  */
 import { fork, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import type { ChildConfig, ChildMessage, Fixtures, Frame, MemoryReport, ParentMessage, SeedReport } from "../protocol.js";
+import type {
+  ChildConfig,
+  ChildMessage,
+  Fixtures,
+  Frame,
+  MemoryReport,
+  ParentMessage,
+  SeedReport,
+} from "../protocol.js";
 
 /** The child as written: run through tsx with `--from-source`, and the entry the run builds from. */
 export const CHILD_SOURCE = fileURLToPath(new URL("../child/main.ts", import.meta.url));
@@ -28,9 +36,17 @@ export interface RunningServer {
   stop(): Promise<void>;
 }
 
-function waitFor<T extends ChildMessage["type"]>(child: ChildProcess, type: T, timeoutMs: number, onProgress: (text: string) => void): Promise<Extract<ChildMessage, { type: T }>> {
+function waitFor<T extends ChildMessage["type"]>(
+  child: ChildProcess,
+  type: T,
+  timeoutMs: number,
+  onProgress: (text: string) => void,
+): Promise<Extract<ChildMessage, { type: T }>> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => finish(new Error(`no "${type}" from the server child within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`no "${type}" from the server child within ${Math.round(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
     const onMessage = (message: ChildMessage) => {
       if (message.type === "progress") onProgress(message.text);
       else if (message.type === "failed") finish(new Error(`server child failed: ${message.message}`));
@@ -54,11 +70,21 @@ function waitFor<T extends ChildMessage["type"]>(child: ChildProcess, type: T, t
  * `readyTimeoutMs`), and returns its address and fixtures. `builtChild` forks another built child
  * instead of this tree's (the `--baseline` commit's, from its worktree).
  */
-export async function startChild(config: ChildConfig, readyTimeoutMs: number, onProgress: (text: string) => void, fromSource = false, builtChild = CHILD_BUILT): Promise<RunningServer> {
+export async function startChild(
+  config: ChildConfig,
+  readyTimeoutMs: number,
+  onProgress: (text: string) => void,
+  fromSource = false,
+  builtChild = CHILD_BUILT,
+): Promise<RunningServer> {
   // Built, the child and scimkit run as JavaScript with no loader thread or per-closure name helper
   // (tsx adds both); from source, through tsx with the `source` export condition.
   const child = fork(fromSource ? CHILD_SOURCE : builtChild, [JSON.stringify(config)], {
-    execArgv: [...(fromSource ? ["--conditions=source", "--import", "tsx"] : []), "--expose-gc", "--max-old-space-size=4096"],
+    execArgv: [
+      ...(fromSource ? ["--conditions=source", "--import", "tsx"] : []),
+      "--expose-gc",
+      "--max-old-space-size=4096",
+    ],
     stdio: ["ignore", "inherit", "inherit", "ipc"],
     // SCIMMY and Express read NODE_ENV; production is what a deployment runs.
     env: { ...process.env, NODE_ENV: "production" },

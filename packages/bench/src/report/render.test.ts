@@ -8,18 +8,57 @@ import { ceilingAt, everyScenario, load, results } from "../test-results.js";
 
 describe("markdownTable", () => {
   it("pads columns, right-aligns numbers and escapes pipes", () => {
-    expect(markdownTable(["a", "n"], [["x|y", "1"], ["z", "100"]], ["left", "right"])).toBe(
-      ["| a    |   n |", "|------|----:|", "| x\\|y |   1 |", "| z    | 100 |"].join("\n"),
-    );
+    expect(
+      markdownTable(
+        ["a", "n"],
+        [
+          ["x|y", "1"],
+          ["z", "100"],
+        ],
+        ["left", "right"],
+      ),
+    ).toBe(["| a    |   n |", "|------|----:|", "| x\\|y |   1 |", "| z    | 100 |"].join("\n"));
   });
 });
 
 describe("renderResults", () => {
   const r = results(
-    [ceilingAt(10_000, 2000), ...everyScenario("scimkit-memory", 10_000, () => 1800), ...everyScenario("scimmy", 10_000, (id) => (id === "page-100" ? 0.5 : 900), 1)],
     [
-      { server: "scimkit-memory", size: 10_000, seed: { usersWanted: 10_000, usersSeeded: 10_000, userSeconds: 2, membersWanted: 10_000, membersSeeded: 10_000, memberSeconds: 0.5, method: "POST" }, memory: { rssBytes: 100 * 2 ** 20, heapUsedBytes: 40 * 2 ** 20, externalBytes: 2 ** 20 }, startSeconds: 3, profiles: [] },
-      { server: "scimmy", size: 10_000, seed: { usersWanted: 10_000, usersSeeded: 10_000, userSeconds: 4, membersWanted: 10_000, membersSeeded: 4_000, memberSeconds: 120, method: "SCIMMY API" }, profiles: [] },
+      ceilingAt(10_000, 2000),
+      ...everyScenario("scimkit-memory", 10_000, () => 1800),
+      ...everyScenario("scimmy", 10_000, (id) => (id === "page-100" ? 0.5 : 900), 1),
+    ],
+    [
+      {
+        server: "scimkit-memory",
+        size: 10_000,
+        seed: {
+          usersWanted: 10_000,
+          usersSeeded: 10_000,
+          userSeconds: 2,
+          membersWanted: 10_000,
+          membersSeeded: 10_000,
+          memberSeconds: 0.5,
+          method: "POST",
+        },
+        memory: { rssBytes: 100 * 2 ** 20, heapUsedBytes: 40 * 2 ** 20, externalBytes: 2 ** 20 },
+        startSeconds: 3,
+        profiles: [],
+      },
+      {
+        server: "scimmy",
+        size: 10_000,
+        seed: {
+          usersWanted: 10_000,
+          usersSeeded: 10_000,
+          userSeconds: 4,
+          membersWanted: 10_000,
+          membersSeeded: 4_000,
+          memberSeconds: 120,
+          method: "SCIMMY API",
+        },
+        profiles: [],
+      },
       { server: "scimkit-pglite", size: 10_000, failure: "boom", profiles: [] },
     ],
     [10_000],
@@ -33,7 +72,9 @@ describe("renderResults", () => {
   });
 
   it("gives each scenario's req/s with its ratios to the ceiling and to SCIMMY, and the target mark", () => {
-    expect(text).toMatch(/\| GET \/Users\/\{id\} +\| scimkit · memory \| +1,800 \| +2 \| +9 \| +120 \| +0 \| +2,000 \| +0\.90× \| +2\.00× \| ≥ 0\.8 ✓ +\|/);
+    expect(text).toMatch(
+      /\| GET \/Users\/\{id\} +\| scimkit · memory \| +1,800 \| +2 \| +9 \| +120 \| +0 \| +2,000 \| +0\.90× \| +2\.00× \| ≥ 0\.8 ✓ +\|/,
+    );
     expect(text).toMatch(/\| random page of 100 +\| SCIMMY +\| +¹ 0\.50 \|/);
     expect(text).toContain("¹ One request took over 0.5 s");
   });
@@ -45,8 +86,20 @@ describe("renderResults", () => {
   });
 
   it("keeps the seeding row of a server that failed after seeding, and says what stopped it", () => {
-    const seed = { usersWanted: 10, usersSeeded: 10, userSeconds: 1, membersWanted: 10, membersSeeded: 10, memberSeconds: 1, method: "API" };
-    const failed = results([ceilingAt(10_000, 2000)], [{ server: "scimmy", size: 10_000, seed, failure: "page-100: no answer", profiles: [] }], [10_000]);
+    const seed = {
+      usersWanted: 10,
+      usersSeeded: 10,
+      userSeconds: 1,
+      membersWanted: 10,
+      membersSeeded: 10,
+      memberSeconds: 1,
+      method: "API",
+    };
+    const failed = results(
+      [ceilingAt(10_000, 2000)],
+      [{ server: "scimmy", size: 10_000, seed, failure: "page-100: no answer", profiles: [] }],
+      [10_000],
+    );
     const out = renderResults(failed, checkTargets(failed));
     expect(out).toMatch(/\| SCIMMY +\| 10,000 \| +10 \|/);
     expect(out).toContain("- SCIMMY at N = 10,000 stopped early: page-100: no answer.");
@@ -59,20 +112,39 @@ describe("renderResults", () => {
 
 describe("renderResults with ceiling samples around each scenario", () => {
   it("divides each scenario by the mean of its own samples, shows it, and gives the block's spread", () => {
-    const paired = everyScenario("scimkit-memory", 10_000, () => 1800).map((m, i) => ({ ...m, ceilingPair: { before: 2000 + 100 * i, after: 2100 + 100 * i } }));
+    const paired = everyScenario("scimkit-memory", 10_000, () => 1800).map((m, i) => ({
+      ...m,
+      ceilingPair: { before: 2000 + 100 * i, after: 2100 + 100 * i },
+    }));
     const r = results([ceilingAt(10_000, 2000), ...paired], [], [10_000]);
     const text = renderResults(r, checkTargets(r));
     // GET /Users/{id} is the first scenario: samples 2,000 and 2,100, so 1,800 / 2,050.
-    expect(text).toMatch(/\| GET \/Users\/\{id\} +\| scimkit · memory \| +1,800 \| +2 \| +9 \| +120 \| +0 \| +2,050 \| +0\.88× \|/);
+    expect(text).toMatch(
+      /\| GET \/Users\/\{id\} +\| scimkit · memory \| +1,800 \| +2 \| +9 \| +120 \| +0 \| +2,050 \| +0\.88× \|/,
+    );
     expect(text).toContain("9 samples in this block, 2,000 to 2,800 req/s, median 2,400");
   });
 });
 
 describe("renderResults with a baseline", () => {
   const pair = { before: 2000, after: 2000 };
-  const head = everyScenario("scimkit-memory", 10_000, (id) => (id === "post-user" ? 900 : 1200)).map((m) => ({ ...m, ceilingPair: pair }));
-  const base = everyScenario("scimkit-memory", 10_000, () => 1000).map((m): Measurement => ({ ...m, server: BASELINE, load: load(1000, { cpuMicrosPerRequest: 150 }), ceilingPair: pair }));
-  const r = { ...results([ceilingAt(10_000, 2000), ...head, ...base], [], [10_000]), baseline: { ref: "181ba3d", commit: "181ba3d7de6298fea8588068c16ba8829f4b8ffc", subject: "health: one counter", express: "5.3.0", head: { commit: "9416703aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", uncommitted: [] } } };
+  const head = everyScenario("scimkit-memory", 10_000, (id) => (id === "post-user" ? 900 : 1200)).map((m) => ({
+    ...m,
+    ceilingPair: pair,
+  }));
+  const base = everyScenario("scimkit-memory", 10_000, () => 1000).map(
+    (m): Measurement => ({ ...m, server: BASELINE, load: load(1000, { cpuMicrosPerRequest: 150 }), ceilingPair: pair }),
+  );
+  const r = {
+    ...results([ceilingAt(10_000, 2000), ...head, ...base], [], [10_000]),
+    baseline: {
+      ref: "181ba3d",
+      commit: "181ba3d7de6298fea8588068c16ba8829f4b8ffc",
+      subject: "health: one counter",
+      express: "5.3.0",
+      head: { commit: "9416703aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", uncommitted: [] },
+    },
+  };
   const text = renderResults(r, checkTargets(r));
 
   it("names the baseline by its ref in the tables and says what it was built from", () => {
@@ -83,7 +155,9 @@ describe("renderResults with a baseline", () => {
 
   it("gives both ratios for each scenario and the change in per cent, for throughput and CPU", () => {
     expect(text).toContain("### HEAD against 181ba3d");
-    expect(text).toMatch(/\| PATCH active false\/true \(Okta, no path\) +\| 10,000 \| +1,000 \| +0\.50× \| +1,200 \| +0\.60× \| +\+20 % \| +150 \| +120 \| +−20 % \|/);
+    expect(text).toMatch(
+      /\| PATCH active false\/true \(Okta, no path\) +\| 10,000 \| +1,000 \| +0\.50× \| +1,200 \| +0\.60× \| +\+20 % \| +150 \| +120 \| +−20 % \|/,
+    );
     expect(text).toMatch(/\| POST \/Users +\| 10,000 \| +1,000 \| +0\.50× \| +900 \| +0\.45× \| +−10 % \|/);
   });
 

@@ -3,13 +3,22 @@
  * to the ceiling and to SCIMMY, seeding and memory, the target checks, and profiles when taken.
  */
 import { BASELINE, serverLabel, type MeasuredServer } from "../protocol.js";
-import { CEILING, ceilingFor, ceilingRatio, ceilingSamples, findMeasurement, type BaselineInfo, type BenchResults } from "../results.js";
+import {
+  CEILING,
+  ceilingFor,
+  ceilingRatio,
+  ceilingSamples,
+  findMeasurement,
+  type BaselineInfo,
+  type BenchResults,
+} from "../results.js";
 import { SCENARIOS } from "../scenarios.js";
 import type { TargetCheck } from "../targets.js";
 import { int, mark, markdownTable, mib, ms, rate, times } from "./format.js";
 
 /** Names a server as the report does, the baseline by its ref. */
-const labelIn = (results: Pick<BenchResults, "baseline">) => (server: MeasuredServer) => serverLabel(server, results.baseline?.ref);
+const labelIn = (results: Pick<BenchResults, "baseline">) => (server: MeasuredServer) =>
+  serverLabel(server, results.baseline?.ref);
 
 const sizeLabel = (n: number) => `N = ${n.toLocaleString("en-US")}`;
 /** The server's CPU time per response; absent from runs saved before it was measured. */
@@ -17,12 +26,26 @@ const cpu = (micros: number | undefined) => (micros === undefined ? "" : int(mic
 
 function throughputTable(results: BenchResults, size: number): string {
   const label = labelIn(results);
-  const servers = [...new Set(results.measurements.filter((m) => m.size === size && m.server !== "bare").map((m) => m.server))];
+  const servers = [
+    ...new Set(results.measurements.filter((m) => m.size === size && m.server !== "bare").map((m) => m.server)),
+  ];
   const rows: string[][] = [];
   const bare = findMeasurement(results, "bare", size, CEILING);
   if (bare !== undefined) {
     const l = bare.load;
-    rows.push(["ceiling: GET small JSON", label("bare"), rate(l.reqPerSec), ms(l.p50Ms), ms(l.p99Ms), cpu(l.cpuMicrosPerRequest), int(l.non2xx + l.errors), rate(l.reqPerSec), "1.00×", "", ""]);
+    rows.push([
+      "ceiling: GET small JSON",
+      label("bare"),
+      rate(l.reqPerSec),
+      ms(l.p50Ms),
+      ms(l.p99Ms),
+      cpu(l.cpuMicrosPerRequest),
+      int(l.non2xx + l.errors),
+      rate(l.reqPerSec),
+      "1.00×",
+      "",
+      "",
+    ]);
   }
   for (const s of SCENARIOS) {
     for (const server of servers) {
@@ -32,7 +55,8 @@ function throughputTable(results: BenchResults, size: number): string {
       const scimmy = findMeasurement(results, "scimmy", size, s.id)?.load.reqPerSec;
       const top = ceilingFor(results, m);
       const r = ceilingRatio(results, m);
-      const target = server === "scimkit-memory" && r !== undefined ? `≥ ${s.minRatio.toFixed(1)} ${mark(r >= s.minRatio)}` : "";
+      const target =
+        server === "scimkit-memory" && r !== undefined ? `≥ ${s.minRatio.toFixed(1)} ${mark(r >= s.minRatio)}` : "";
       rows.push([
         s.label,
         label(server),
@@ -49,7 +73,19 @@ function throughputTable(results: BenchResults, size: number): string {
     }
   }
   const table = markdownTable(
-    ["scenario", "server", "req/s", "p50 ms", "p99 ms", "CPU µs/req", "non-2xx", "ceiling", "× ceiling", "× SCIMMY", "target"],
+    [
+      "scenario",
+      "server",
+      "req/s",
+      "p50 ms",
+      "p99 ms",
+      "CPU µs/req",
+      "non-2xx",
+      "ceiling",
+      "× ceiling",
+      "× SCIMMY",
+      "target",
+    ],
     rows,
     ["left", "left", "right", "right", "right", "right", "right", "right", "right", "right", "left"],
   );
@@ -62,7 +98,9 @@ function throughputTable(results: BenchResults, size: number): string {
       `"ceiling" is the bare route's req/s measured just before and just after that scenario (their mean), which "× ceiling" divides by: ${samples.length} samples in this block, ${rate(samples[0] ?? 0)} to ${rate(samples[samples.length - 1] ?? 0)} req/s, median ${rate(median)}.`,
     );
   }
-  const single = results.measurements.filter((m) => m.size === size && m.connections === 1 && results.settings.connections !== 1);
+  const single = results.measurements.filter(
+    (m) => m.size === size && m.connections === 1 && results.settings.connections !== 1,
+  );
   if (single.length === 0) return [table, ...notes].join("\n\n");
   const longest = Math.max(...single.map((m) => m.seconds));
   return `${[table, ...notes].join("\n\n")}\n\n¹ One request took over 0.5 s, so this was measured on one connection (for up to ${longest.toFixed(0)} s) instead of ${results.settings.connections}, to leave no backlog for the next scenario. A single-threaded server is saturated either way, so req/s compares; latency does not.`;
@@ -72,7 +110,8 @@ function seedingTable(results: BenchResults): string {
   const label = labelIn(results);
   const rows = results.runs.map((r) => {
     const s = r.seed;
-    if (s === undefined) return [label(r.server), int(r.size), `failed: ${r.failure ?? "no report"}`, "", "", "", "", ""];
+    if (s === undefined)
+      return [label(r.server), int(r.size), `failed: ${r.failure ?? "no report"}`, "", "", "", "", ""];
     const rate = (done: number, seconds: number) => (done > 0 && seconds > 0 ? int(done / seconds) : "–");
     const part = (done: number, wanted: number) => (done === wanted ? int(done) : `${int(done)} of ${int(wanted)}`);
     return [
@@ -82,12 +121,23 @@ function seedingTable(results: BenchResults): string {
       r.server === "bare" ? "–" : rate(s.usersSeeded, s.userSeconds),
       r.server === "bare" ? "–" : part(s.membersSeeded, s.membersWanted),
       r.server === "bare" ? "–" : rate(s.membersSeeded, s.memberSeconds),
-      r.memory === undefined ? "–" : `${mib(r.memory.rssBytes)} / ${mib(r.memory.heapUsedBytes)} / ${mib(r.memory.externalBytes)}`,
+      r.memory === undefined
+        ? "–"
+        : `${mib(r.memory.rssBytes)} / ${mib(r.memory.heapUsedBytes)} / ${mib(r.memory.externalBytes)}`,
       r.startSeconds === undefined ? "–" : r.startSeconds.toFixed(1),
     ];
   });
   return markdownTable(
-    ["server", "N", "users seeded", "users/s", "group members", "members/s", "RSS / heap / external MiB", "ready after s"],
+    [
+      "server",
+      "N",
+      "users seeded",
+      "users/s",
+      "group members",
+      "members/s",
+      "RSS / heap / external MiB",
+      "ready after s",
+    ],
     rows,
     ["left", "right", "right", "right", "right", "right", "right", "right"],
   );
@@ -100,7 +150,8 @@ function seedingMethods(results: BenchResults): string {
   const lines = [...seen].map(([server, method]) => `- ${label(server)}: ${method}.`);
   // A server that failed after seeding keeps its row above; what stopped it is said here.
   for (const r of results.runs) {
-    if (r.seed !== undefined && r.failure !== undefined) lines.push(`- ${label(r.server)} at N = ${int(r.size)} stopped early: ${r.failure}.`);
+    if (r.seed !== undefined && r.failure !== undefined)
+      lines.push(`- ${label(r.server)} at N = ${int(r.size)} stopped early: ${r.failure}.`);
   }
   return lines.join("\n");
 }
@@ -133,7 +184,8 @@ function profilesSection(results: BenchResults): string {
   return parts.length === 0 ? "" : `### CPU profiles (self time, top frames)\n\n${parts.join("\n\n")}\n`;
 }
 
-const change = (x: number | undefined): string => (x === undefined || !Number.isFinite(x) ? "–" : `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(0)} %`);
+const change = (x: number | undefined): string =>
+  x === undefined || !Number.isFinite(x) ? "–" : `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(0)} %`;
 
 /**
  * `--baseline`: each scenario on HEAD's memory store against the same scenario on the baseline's,
@@ -168,7 +220,18 @@ function baselineSection(results: BenchResults): string {
   }
   const ref = `@ ${b.ref}`;
   const table = markdownTable(
-    ["scenario", "N", `${ref} req/s`, `${ref} × ceiling`, "HEAD req/s", "HEAD × ceiling", "change", `${ref} CPU µs/req`, "HEAD CPU µs/req", "change"],
+    [
+      "scenario",
+      "N",
+      `${ref} req/s`,
+      `${ref} × ceiling`,
+      "HEAD req/s",
+      "HEAD × ceiling",
+      "change",
+      `${ref} CPU µs/req`,
+      "HEAD CPU µs/req",
+      "change",
+    ],
     rows,
     ["left", "right", "right", "right", "right", "right", "right", "right", "right", "right"],
   );
@@ -197,8 +260,14 @@ export function renderResults(results: BenchResults, checks: readonly TargetChec
     "",
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.os}; Node ${m.node}.`,
     `- Load: autocannon, ${results.settings.connections} keep-alive connections, ${results.settings.warmupSeconds} s warm-up then ${results.settings.seconds} s measured per scenario; the load generator and each server run in separate processes, one server at a time.`,
-    `- Versions: ${Object.entries(m.versions).map(([k, v]) => `${k} ${v}`).join(", ")}.`,
-    ...(results.baseline === undefined ? [] : [`- Baseline: \`${results.baseline.ref}\` = ${results.baseline.commit.slice(0, 10)} ("${results.baseline.subject}"), built in a temporary git worktree with its own child; its express (scimkit) ${results.baseline.express}. HEAD = ${headState(results.baseline)}.`]),
+    `- Versions: ${Object.entries(m.versions)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}.`,
+    ...(results.baseline === undefined
+      ? []
+      : [
+          `- Baseline: \`${results.baseline.ref}\` = ${results.baseline.commit.slice(0, 10)} ("${results.baseline.subject}"), built in a temporary git worktree with its own child; its express (scimkit) ${results.baseline.express}. HEAD = ${headState(results.baseline)}.`,
+        ]),
     "",
     ...results.sizes.flatMap((size) => [`### ${sizeLabel(size)}`, "", throughputTable(results, size), ""]),
     baselineSection(results),
@@ -215,7 +284,10 @@ export function renderResults(results: BenchResults, checks: readonly TargetChec
     "",
     profilesSection(results),
   ];
-  return lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd() + "\n";
+  return `${lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }
 
 export const BEGIN = "<!-- bench:results:begin (generated by `pnpm bench`; edit outside these markers) -->";
@@ -237,7 +309,7 @@ ${END}
 
 /** Puts `block` between the markers of `doc` (a fresh skeleton when there is none), keeping everything else. */
 export function mergeIntoDoc(doc: string | null, block: string): string {
-  const base = doc !== null && doc.includes(BEGIN) && doc.includes(END) ? doc : SKELETON;
+  const base = doc?.includes(BEGIN) && doc.includes(END) ? doc : SKELETON;
   const start = base.indexOf(BEGIN) + BEGIN.length;
   const end = base.indexOf(END);
   return `${base.slice(0, start)}\n${block}${base.slice(end)}`;
