@@ -10,7 +10,8 @@ import { DIRECTORY } from "../directories/model.js";
 import { ScimConfigError } from "../errors.js";
 import type { JsonObject, StoreTransaction } from "../store/types.js";
 import { applyRoles, planRoles } from "./apply-roles.js";
-import { HOST_ACTOR, inPolicyUnit, type PolicyJournal, type PolicyUnitDeps } from "./journal.js";
+import type { Journal } from "../engine/journal.js";
+import { HOST_ACTOR, inPolicyUnit, type PolicyUnitDeps } from "./journal.js";
 import {
   checkDeprovisioning,
   type DeprovisioningPolicy,
@@ -89,7 +90,7 @@ export class PolicyAdmin {
   }
 
   /** Runs `work` as one unit of work, then delivers the events it persisted. */
-  #write<T>(tenantId: string, actor: Actor, work: (journal: PolicyJournal) => Promise<T>): Promise<T> {
+  #write<T>(tenantId: string, actor: Actor, work: (journal: Journal) => Promise<T>): Promise<T> {
     return inPolicyUnit(this.deps, tenantId, actor, this.deps.now().toISOString(), work);
   }
 

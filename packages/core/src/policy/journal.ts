@@ -10,8 +10,6 @@ import type { ScimLogger } from "../logger.js";
 import type { SchemaRegistry } from "../schema/registry.js";
 import type { ScimStore } from "../store/types.js";
 
-export { Journal as PolicyJournal } from "../engine/journal.js";
-
 /** The actor of admin calls: the host itself, not a directory. */
 export const HOST_ACTOR: Actor = { directoryId: null, tokenId: null, userAgent: null, requestId: null };
 
