@@ -120,6 +120,38 @@ describe("groups and roles", () => {
     ]);
   });
 
+  it("lists and accepts the roles of the signed-in tenant when roles are declared per tenant", async () => {
+    const h = harness(
+      {},
+      {
+        roles: (tenantId) =>
+          tenantId === "acme"
+            ? [
+                { id: "admin", label: "Admin", priority: 10 },
+                { id: "member", label: "Member" },
+              ]
+            : [{ id: "auditor", label: "Auditor" }],
+      },
+    );
+    const s = await h.seed("globex");
+    expect((await h.call("GET", "/roles", { tenant: "globex" })).body.items).toEqual([
+      { id: "auditor", label: "Auditor", priority: 0 },
+    ]);
+    expect((await h.call("GET", "/roles")).body.items.map((r: any) => r.id)).toEqual(["admin", "member"]);
+    const refused = await h.call("PUT", `/groups/${s.groups.admins}/role`, {
+      body: { roleId: "admin" },
+      tenant: "globex",
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.issues).toEqual([{ path: ["body", "roleId"], message: "must be one of: auditor" }]);
+    const mapped = await h.call("PUT", `/groups/${s.groups.admins}/role`, {
+      body: { roleId: "auditor" },
+      tenant: "globex",
+    });
+    expect(mapped.status).toBe(200);
+    expect(mapped.body.group).toMatchObject({ roleId: "auditor", roleLabel: "Auditor", active: true });
+  });
+
   it("shows a group with its members", async () => {
     const h = harness();
     const s = await h.seed("acme");

@@ -2,7 +2,7 @@
  * A scimkit server with two tenants and the admin API over it. The test "session" is two headers:
  * `x-test-tenant` and `x-test-actor`; a request without them is unauthenticated.
  */
-import { createMemoryStore, createScimServer, type ScimServer } from "@scimkit/core";
+import { createMemoryStore, createScimServer, type PolicyOptions, type ScimServer } from "@scimkit/core";
 import { createAdminApi, type AdminApi, type AdminApiOptions } from "../src/index.js";
 
 export const ORIGIN = "https://app.example.com";
@@ -34,11 +34,11 @@ export interface Seeded {
   readonly groups: { readonly admins: string; readonly engineers: string };
 }
 
-export function harness(options: Partial<AdminApiOptions> = {}): Harness {
+export function harness(options: Partial<AdminApiOptions> = {}, policy?: PolicyOptions): Harness {
   const scim = createScimServer({
     ...(options.now !== undefined ? { now: options.now } : {}),
     store: createMemoryStore(),
-    policy: {
+    policy: policy ?? {
       roles: [
         { id: "admin", label: "Admin", priority: 10 },
         { id: "member", label: "Member" },

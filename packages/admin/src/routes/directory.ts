@@ -24,7 +24,9 @@ const query = (ctx: Context) => Object.fromEntries(ctx.query);
 /* Roles and groups -------------------------------------------------------------------------------- */
 
 export async function listRoles(ctx: Context): Promise<Reply> {
-  return ok({ items: ctx.scim.policy.roles().map((r) => ({ id: r.id, label: r.label, priority: r.priority ?? 0 })) });
+  // The tenant's own roles: a host may declare them per tenant.
+  const roles = await ctx.scim.policy.roles(ctx.tenantId);
+  return ok({ items: roles.map((r) => ({ id: r.id, label: r.label, priority: r.priority ?? 0 })) });
 }
 
 /** A group as the groups page lists it. */
@@ -42,8 +44,9 @@ export interface AdminGroup {
   readonly connectionId: string | null;
 }
 
-function roleLabel(ctx: Context, roleId: string | null): string | null {
-  return roleId === null ? null : (ctx.scim.policy.roles().find((r) => r.id === roleId)?.label ?? null);
+async function roleLabel(ctx: Context, roleId: string | null): Promise<string | null> {
+  if (roleId === null) return null;
+  return (await ctx.scim.policy.roles(ctx.tenantId)).find((r) => r.id === roleId)?.label ?? null;
 }
 
 async function toGroup(ctx: Context, g: GroupRoleInfo): Promise<AdminGroup> {
@@ -56,7 +59,7 @@ async function toGroup(ctx: Context, g: GroupRoleInfo): Promise<AdminGroup> {
     displayName: g.displayName,
     memberCount: members.length,
     roleId: g.roleId,
-    roleLabel: roleLabel(ctx, g.roleId),
+    roleLabel: await roleLabel(ctx, g.roleId),
     active: g.active,
     mappedAt: g.mappedAt,
     connectionId: view?.directoryId ?? null,
@@ -100,7 +103,7 @@ export async function previewRole(ctx: Context): Promise<Reply> {
   const group = await groupOf(ctx, param(ctx, "groupId"));
   const q = parseInput(previewQuery, query(ctx), "query");
   const roleId = q.roleId ?? null;
-  checkRole(ctx, roleId, "query");
+  await checkRole(ctx, roleId, "query");
   const p = await ctx.scim.policy.previewMapping(ctx.tenantId, group.id, roleId);
   return ok({
     groupId: group.id,
@@ -118,9 +121,9 @@ export async function previewRole(ctx: Context): Promise<Reply> {
   });
 }
 
-function checkRole(ctx: Context, roleId: string | null, where: "body" | "query"): void {
+async function checkRole(ctx: Context, roleId: string | null, where: "body" | "query"): Promise<void> {
   if (roleId === null) return;
-  const ids = ctx.scim.policy.roles().map((r) => r.id);
+  const ids = (await ctx.scim.policy.roles(ctx.tenantId)).map((r) => r.id);
   parseInput(
     z.object({
       roleId: z
@@ -137,7 +140,7 @@ const changeJson = (c: RoleChange) => ({ userId: c.userId, before: c.before, aft
 export async function mapGroup(ctx: Context): Promise<Reply> {
   const group = await groupOf(ctx, param(ctx, "groupId"));
   const body = parseInput(z.object({ roleId: z.string().min(1).max(200) }).strict(), ctx.body, "body");
-  checkRole(ctx, body.roleId, "body");
+  await checkRole(ctx, body.roleId, "body");
   const changes = await ctx.policy.mapGroup(ctx.tenantId, group.id, body.roleId);
   return ok({ group: await toGroup(ctx, await groupInfo(ctx, group.id)), roleChanges: changes.map(changeJson) });
 }

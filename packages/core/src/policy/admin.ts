@@ -14,8 +14,9 @@ import type { Journal } from "../engine/journal.js";
 import { HOST_ACTOR, inPolicyUnit, type PolicyUnitDeps } from "./journal.js";
 import {
   checkDeprovisioning,
-  type DeprovisioningPolicy,
   type ResolvedPolicy,
+  type DeprovisioningPolicy,
+  type PolicySettings,
   type RoleChange,
   type RoleDefinition,
 } from "./options.js";
@@ -75,7 +76,7 @@ const ALL = { startIndex: 1, count: Number.MAX_SAFE_INTEGER } as const;
 
 export class PolicyAdmin {
   constructor(
-    private readonly policy: ResolvedPolicy,
+    private readonly policy: PolicySettings,
     private readonly deps: PolicyAdminDeps,
     private readonly person: Person | null = null,
   ) {}
@@ -104,14 +105,23 @@ export class PolicyAdmin {
     return (group.members ?? []).filter((m) => m.type === "User").map((m) => m.value);
   }
 
-  /** The declared roles, best-ranked first. */
-  roles(): RoleDefinition[] {
-    return [...this.policy.roles].sort((a, b) => (this.policy.rank.get(a.id) ?? 0) - (this.policy.rank.get(b.id) ?? 0));
+  /** The tenant's policy, with its roles; a role the tenant does not declare is refused as invalid. */
+  async #tenant(tenantId: string, roleId: string | null = null): Promise<ResolvedPolicy> {
+    const policy = await this.policy.forTenant(tenantId);
+    if (roleId !== null && !policy.rank.has(roleId))
+      throw new ScimConfigError(`Role "${roleId}" is not declared for tenant ${tenantId}`, "invalid");
+    return policy;
+  }
+
+  /** The tenant's declared roles, best-ranked first. */
+  async roles(tenantId: string): Promise<RoleDefinition[]> {
+    const policy = await this.#tenant(tenantId);
+    return [...policy.roles].sort((a, b) => (policy.rank.get(a.id) ?? 0) - (policy.rank.get(b.id) ?? 0));
   }
 
   /** Maps a group to a role (activating it, or moving it to another role) and re-roles its members. */
   async mapGroup(tenantId: string, groupId: string, roleId: string): Promise<RoleChange[]> {
-    if (!this.policy.rank.has(roleId)) throw new ScimConfigError(`Role "${roleId}" is not declared`);
+    const policy = await this.#tenant(tenantId, roleId);
     return this.#write(tenantId, this.#actor(), async (journal) => {
       const members = await this.#groupMembers(journal.tx, groupId);
       const previous = (await journal.tx.getRecord(MAPPING, groupId))?.data["roleId"];
@@ -122,13 +132,14 @@ export class PolicyAdmin {
         resourceId: groupId,
         facts: { roleId, previousRoleId: typeof previous === "string" ? previous : null },
       });
-      const planned = await planRoles(journal.tx, this.policy, members, await loadMappings(journal.tx));
-      return applyRoles(journal, this.policy, planned.plans, () => "group.mapped");
+      const planned = await planRoles(journal.tx, policy, members, await loadMappings(journal.tx));
+      return applyRoles(journal, policy, planned.plans, () => "group.mapped");
     });
   }
 
   /** Unmaps a group: it stays, but grants no role any more. */
   async unmapGroup(tenantId: string, groupId: string): Promise<RoleChange[]> {
+    const policy = await this.#tenant(tenantId);
     return this.#write(tenantId, this.#actor(), async (journal) => {
       const previous = await journal.tx.getRecord(MAPPING, groupId);
       if (!previous) return [];
@@ -140,8 +151,8 @@ export class PolicyAdmin {
         resourceId: groupId,
         facts: { roleId: previous.data["roleId"] ?? null, reason: "admin" },
       });
-      const planned = await planRoles(journal.tx, this.policy, members, await loadMappings(journal.tx));
-      return applyRoles(journal, this.policy, planned.plans, () => "group.unmapped");
+      const planned = await planRoles(journal.tx, policy, members, await loadMappings(journal.tx));
+      return applyRoles(journal, policy, planned.plans, () => "group.unmapped");
     });
   }
 
@@ -168,13 +179,13 @@ export class PolicyAdmin {
 
   /** Dry run of `mapGroup` (or of `unmapGroup`, with `roleId: null`): nothing is written. */
   async previewMapping(tenantId: string, groupId: string, roleId: string | null): Promise<MappingPreview> {
-    if (roleId !== null && !this.policy.rank.has(roleId)) throw new ScimConfigError(`Role "${roleId}" is not declared`);
+    const policy = await this.#tenant(tenantId, roleId);
     return this.#read(tenantId, async (tx) => {
       const members = await this.#groupMembers(tx, groupId);
       const mappings = await loadMappings(tx);
       if (roleId === null) mappings.delete(groupId);
       else mappings.set(groupId, roleId);
-      const planned = await planRoles(tx, this.policy, members, mappings);
+      const planned = await planRoles(tx, policy, members, mappings);
       const changes: RolePreview[] = [];
       for (const p of planned.plans) {
         if (sameRoles(p.before, p.after)) continue;
@@ -222,12 +233,13 @@ export class PolicyAdmin {
 
   /** Ends an exclusion; the user's roles are recomputed at once, as they were frozen meanwhile. */
   async include(tenantId: string, userId: string): Promise<RoleChange[]> {
+    const policy = await this.#tenant(tenantId);
     return this.#write(tenantId, this.#actor(), async (journal) => {
       if (!(await journal.tx.deleteRecord(EXCLUSION, userId))) return [];
       journal.audit({ operation: "policy.user.included", resourceType: "User", resourceId: userId, facts: {} });
-      if (this.policy.roles.length === 0) return [];
-      const planned = await planRoles(journal.tx, this.policy, [userId], await loadMappings(journal.tx));
-      return applyRoles(journal, this.policy, planned.plans, () => "user.included");
+      if (policy.roles.length === 0) return [];
+      const planned = await planRoles(journal.tx, policy, [userId], await loadMappings(journal.tx));
+      return applyRoles(journal, policy, planned.plans, () => "user.included");
     });
   }
 
@@ -270,8 +282,8 @@ export class PolicyAdmin {
    * Deletes the tenant's users deactivated under a delayed-delete policy whose delay has passed.
    * Schedule it (e.g. nightly per tenant); `now` defaults to the server's clock.
    */
-  sweep(tenantId: string, now: Date = this.deps.now()): Promise<SweepResult> {
-    return sweepTenant(this.policy, this.deps, tenantId, now);
+  async sweep(tenantId: string, now: Date = this.deps.now()): Promise<SweepResult> {
+    return sweepTenant(await this.#tenant(tenantId), this.deps, tenantId, now);
   }
 
   /** True when `candidate` matches the password last synced for the user (hash mode only). */

@@ -10,6 +10,7 @@
  * ```ts
  * const scim = createScimServer({
  *   policy: {
+ *     // or per tenant: roles: (tenantId) => app.rolesOf(tenantId)
  *     roles: [{ id: "admin", label: "Admin", priority: 10 }, { id: "member", label: "Member" }],
  *     fallbackRole: "member",
  *     protectLastAdmin: "admin",
@@ -21,12 +22,12 @@
  */
 import type { WritePolicy } from "../engine/unit-of-work.js";
 import { PolicyAdmin, type PolicyAdminDeps } from "./admin.js";
-import { resolvePolicyOptions, type PolicyOptions, type ResolvedPolicy } from "./options.js";
+import { resolvePolicyOptions, type PolicyOptions, type PolicySettings } from "./options.js";
 import { writePolicy } from "./review.js";
 
 export interface Policy {
-  /** The options with their defaults applied. */
-  readonly options: ResolvedPolicy;
+  /** The options with their defaults applied; a tenant's roles come from `options.forTenant`. */
+  readonly options: PolicySettings;
   /** The reviewer the write pipeline consults in every write request. */
   readonly write: WritePolicy;
   /** The admin API over a server's store and event delivery. */
@@ -55,7 +56,9 @@ export {
 export type {
   PolicyOptions,
   ResolvedPolicy,
+  PolicySettings,
   RoleDefinition,
+  RolesOption,
   RoleMode,
   RoleChange,
   RoleChangeReason,

@@ -3,6 +3,7 @@
  * deactivation and DELETE do, whether passwords are synced, and the hooks that tell the host.
  * Validated once by {@link resolvePolicyOptions}, so a mistake fails at start-up, not mid-sync.
  */
+import { z } from "zod";
 import { ScimConfigError } from "../errors.js";
 import type { StoreTransaction } from "../store/types.js";
 
@@ -19,6 +20,17 @@ export interface RoleDefinition {
    */
   readonly priority?: number | undefined;
 }
+
+/**
+ * The host's roles: one list for every tenant, or a function of the tenant for an app whose
+ * customers define their own roles. The function is called whenever a decision needs the tenant's
+ * roles (a user created, deactivated or reactivated, a mapped group's members changing, an admin
+ * call), never cached by scimkit, so a changed list applies from the next call on; a host whose
+ * lookup is costly caches it itself. What it returns is validated on each call.
+ */
+export type RolesOption =
+  | readonly RoleDefinition[]
+  | ((tenantId: string) => readonly RoleDefinition[] | Promise<readonly RoleDefinition[]>);
 
 /** `single`: each user holds at most one role. `multi`: the union of every mapped group's role. */
 export type RoleMode = "single" | "multi";
@@ -81,12 +93,17 @@ export interface PasswordNotice {
 }
 
 export interface PolicyOptions {
-  /** The host's roles. With none, group mapping is off and no roles are computed. @default [] */
-  readonly roles?: readonly RoleDefinition[] | undefined;
+  /**
+   * The host's roles, for every tenant or per tenant (see {@link RolesOption}). A tenant with none
+   * has group mapping off and no roles computed.
+   * @default []
+   */
+  readonly roles?: RolesOption | undefined;
   /** @default "single" */
   readonly mode?: RoleMode | undefined;
   /**
-   * The role of an active user in no mapped group. `null` leaves the host's own value alone: such a
+   * The role of an active user in no mapped group (with roles per tenant: in each tenant that
+   * declares it; a tenant that does not has no fallback role). `null` leaves the host's own value alone: such a
    * user's roles read as `null`, and a user leaving their last mapped group gets a change to `null`.
    * @default null
    */
@@ -94,7 +111,7 @@ export interface PolicyOptions {
   /**
    * A role whose last active holder SCIM may never deactivate or delete (the request is answered as
    * if it succeeded, the user stays active, and the audit says why), so an IdP mistake cannot lock a
-   * tenant out of its own settings.
+   * tenant out of its own settings. With roles per tenant it guards the tenants that declare it.
    * @default undefined
    */
   readonly protectLastAdmin?: string | undefined;
@@ -141,7 +158,7 @@ export interface InTransactionHooks {
   readonly onDeprovision?: ((notice: DeprovisionNotice, tx: StoreTransaction) => void | Promise<void>) | undefined;
 }
 
-/** The validated options with every default applied. */
+/** The validated options with every default applied, and the roles of one tenant. */
 export interface ResolvedPolicy {
   readonly roles: readonly RoleDefinition[];
   /** role id → rank: 0 is the role single-role mode prefers most. */
@@ -157,6 +174,72 @@ export interface ResolvedPolicy {
   readonly onRoleChange: PolicyOptions["onRoleChange"];
   readonly onDeprovision: PolicyOptions["onDeprovision"];
   readonly inTransaction: InTransactionHooks;
+}
+
+/** The validated options; the role settings are resolved per tenant by `forTenant`. */
+export interface PolicySettings extends Omit<ResolvedPolicy, "roles" | "rank"> {
+  // fallbackRole and protectLastAdmin are as configured; a tenant's own list may not declare them.
+  /** True when roles come from a function of the tenant. */
+  readonly rolesPerTenant: boolean;
+  /** The policy with the tenant's roles; throws {@link ScimConfigError} when the host's function returns an invalid list. */
+  forTenant(tenantId: string): Promise<ResolvedPolicy>;
+}
+
+const roleListSchema = z
+  .array(
+    z.object({
+      id: z.string().min(1, "every role needs a non-empty id").max(200),
+      label: z.string(),
+      priority: z.number().finite().optional(),
+    }),
+  )
+  .superRefine((roles, ctx) => {
+    const seen = new Set<string>();
+    for (const r of roles) {
+      if (seen.has(r.id)) ctx.addIssue({ code: "custom", message: `role "${r.id}" is declared twice` });
+      seen.add(r.id);
+    }
+  });
+
+interface RoleSettings {
+  readonly roles: readonly RoleDefinition[];
+  readonly rank: ReadonlyMap<string, number>;
+  readonly fallbackRole: string | null;
+  readonly protectLastAdmin: string | null;
+}
+
+/**
+ * Validates a role list and ranks it. A static list must declare the fallback and protected roles
+ * (`strict`); a tenant's list may leave them out, and then that tenant has neither.
+ */
+function roleSettings(
+  raw: unknown,
+  what: string,
+  fallback: string | null,
+  guarded: string | null,
+  strict: boolean,
+): RoleSettings {
+  const parsed = roleListSchema.safeParse(raw);
+  if (!parsed.success)
+    throw new ScimConfigError(`${what}: ${parsed.error.issues.map((i) => i.message).join("; ")}`, "invalid");
+  const roles: RoleDefinition[] = parsed.data.map((r) =>
+    r.priority === undefined ? { id: r.id, label: r.label } : { id: r.id, label: r.label, priority: r.priority },
+  );
+  // Stable sort: equal priorities keep declaration order.
+  const ordered = roles
+    .map((r, i) => ({ r, i }))
+    .sort((a, b) => (b.r.priority ?? 0) - (a.r.priority ?? 0) || a.i - b.i);
+  const rank = new Map(ordered.map(({ r }, i) => [r.id, i]));
+  if (strict && fallback !== null && !rank.has(fallback))
+    throw new ScimConfigError(`policy.fallbackRole: "${fallback}" is not a declared role`);
+  if (strict && guarded !== null && !rank.has(guarded))
+    throw new ScimConfigError(`policy.protectLastAdmin: "${guarded}" is not a declared role`);
+  return {
+    roles,
+    rank,
+    fallbackRole: fallback !== null && rank.has(fallback) ? fallback : null,
+    protectLastAdmin: guarded !== null && rank.has(guarded) ? guarded : null,
+  };
 }
 
 export const defaultDeprovisioning: DeprovisioningPolicy = { onDeactivate: "deactivate", onDelete: "hard" };
@@ -182,34 +265,19 @@ function definedOnly<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export function resolvePolicyOptions(options: PolicyOptions): ResolvedPolicy {
-  const roles = [...(options.roles ?? [])];
-  const ids = new Set<string>();
-  for (const r of roles) {
-    if (typeof r.id !== "string" || r.id === "")
-      throw new ScimConfigError("policy.roles: every role needs a non-empty id");
-    if (ids.has(r.id)) throw new ScimConfigError(`policy.roles: role "${r.id}" is declared twice`);
-    ids.add(r.id);
-  }
-  // Stable sort: equal priorities keep declaration order.
-  const ordered = roles
-    .map((r, i) => ({ r, i }))
-    .sort((a, b) => (b.r.priority ?? 0) - (a.r.priority ?? 0) || a.i - b.i);
-  const rank = new Map(ordered.map(({ r }, i) => [r.id, i]));
+export function resolvePolicyOptions(options: PolicyOptions): PolicySettings {
   const fallbackRole = options.fallbackRole ?? null;
-  if (fallbackRole !== null && !ids.has(fallbackRole))
-    throw new ScimConfigError(`policy.fallbackRole: "${fallbackRole}" is not a declared role`);
   const protectLastAdmin = options.protectLastAdmin ?? null;
-  if (protectLastAdmin !== null && !ids.has(protectLastAdmin))
-    throw new ScimConfigError(`policy.protectLastAdmin: "${protectLastAdmin}" is not a declared role`);
+  if (fallbackRole !== null && (typeof fallbackRole !== "string" || fallbackRole === ""))
+    throw new ScimConfigError("policy.fallbackRole must be a role id or null");
+  if (protectLastAdmin !== null && (typeof protectLastAdmin !== "string" || protectLastAdmin === ""))
+    throw new ScimConfigError("policy.protectLastAdmin must be a role id");
   const minLength = options.passwordMinLength ?? 10;
   if (!Number.isInteger(minLength) || minLength < 1)
     throw new ScimConfigError("policy.passwordMinLength must be a whole number ≥ 1");
   const mode = options.mode ?? "single";
   if (mode !== "single" && mode !== "multi") throw new ScimConfigError('policy.mode must be "single" or "multi"');
-  return {
-    roles,
-    rank,
+  const rest = {
     mode,
     fallbackRole,
     protectLastAdmin,
@@ -221,5 +289,21 @@ export function resolvePolicyOptions(options: PolicyOptions): ResolvedPolicy {
     onRoleChange: options.onRoleChange,
     onDeprovision: options.onDeprovision,
     inTransaction: options.inTransaction ?? {},
+  } as const;
+  const source = options.roles ?? [];
+  if (typeof source === "function") {
+    return {
+      ...rest,
+      rolesPerTenant: true,
+      async forTenant(tenantId) {
+        const raw = await source(tenantId);
+        return { ...rest, ...roleSettings(raw, `policy.roles("${tenantId}")`, fallbackRole, protectLastAdmin, false) };
+      },
+    };
+  }
+  const fixed: ResolvedPolicy = {
+    ...rest,
+    ...roleSettings(source, "policy.roles", fallbackRole, protectLastAdmin, true),
   };
+  return { ...rest, rolesPerTenant: false, forTenant: () => Promise.resolve(fixed) };
 }

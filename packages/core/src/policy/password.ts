@@ -52,7 +52,7 @@ export async function verifyPasswordHash(encoded: string, candidate: string): Pr
  */
 export async function applyPassword(
   journal: Journal,
-  policy: ResolvedPolicy,
+  policy: Pick<ResolvedPolicy, "passwordSync" | "passwordWhenOff" | "passwordMinLength" | "onPassword">,
   userId: string,
   password: string,
   internal: JsonObject,

@@ -15,7 +15,7 @@ import type { JsonObject, StoredResource } from "../store/types.js";
 import { applyRoles, planRoles, reportRoleChange, rolesGone } from "./apply-roles.js";
 import { noteDeprovision, writeTombstone } from "./deprovision.js";
 import { deprovisionBlocked } from "./guards.js";
-import type { ResolvedPolicy, RoleChangeReason } from "./options.js";
+import type { PolicySettings, ResolvedPolicy, RoleChangeReason } from "./options.js";
 import { applyPassword } from "./password.js";
 import { deprovisioningFor, isExcluded, loadMappings, MAPPING, PENDING_DELETE } from "./records.js";
 import { effectiveRoles, sameRoles, storedRoles, type Roles } from "./roles.js";
@@ -29,13 +29,16 @@ function withRoles(internal: JsonObject, roles: Roles): JsonObject {
   return next;
 }
 
-export function writePolicy(policy: ResolvedPolicy): WritePolicy {
-  const rolesOn = policy.roles.length > 0;
-  return { begin: (journal) => requestReview(policy, rolesOn, journal) };
+export function writePolicy(settings: PolicySettings): WritePolicy {
+  return { begin: (journal) => requestReview(settings, journal) };
 }
 
-function requestReview(policy: ResolvedPolicy, rolesOn: boolean, journal: Journal): RequestReview {
+function requestReview(settings: PolicySettings, journal: Journal): RequestReview {
   const tx = journal.tx;
+  // The tenant's roles are looked up once per request, and only by a write that needs them (a plain
+  // profile update does not), so a host's role function is not called on every request.
+  let tenant: Promise<ResolvedPolicy> | undefined;
+  const policyNow = () => (tenant ??= settings.forTenant(journal.tenantId));
   const groupChanges: ResourceChange[] = [];
   /** Mapped groups being deleted: their role and User members, read before the store drops them. */
   const deletedGroups = new Map<string, { readonly roleId: string; readonly members: readonly string[] }>();
@@ -51,11 +54,13 @@ function requestReview(policy: ResolvedPolicy, rolesOn: boolean, journal: Journa
   ): Promise<JsonObject> {
     const before = storedRoles(internal);
     if (sameRoles(before, after)) return internal;
-    await reportRoleChange(journal, policy, { tenantId: journal.tenantId, userId, before, after, reason });
+    await reportRoleChange(journal, await policyNow(), { tenantId: journal.tenantId, userId, before, after, reason });
     return withRoles(internal, after);
   }
 
   async function deactivation(user: StoredResource, next: UserWritePlan["next"]): Promise<UserVerdict> {
+    const policy = await policyNow();
+    const rolesOn = policy.roles.length > 0;
     const blocked = await deprovisionBlocked(tx, policy, user);
     if (blocked) {
       // Kept active before anything is written, so the store, the answer and the trail agree.
@@ -97,6 +102,8 @@ function requestReview(policy: ResolvedPolicy, rolesOn: boolean, journal: Journa
   }
 
   async function reactivation(user: StoredResource, next: UserWritePlan["next"]): Promise<UserVerdict> {
+    const policy = await policyNow();
+    const rolesOn = policy.roles.length > 0;
     await tx.deleteRecord(PENDING_DELETE, user.id);
     let internal: JsonObject = { ...next.internal };
     delete internal["deactivatedAt"];
@@ -119,11 +126,14 @@ function requestReview(policy: ResolvedPolicy, rolesOn: boolean, journal: Journa
     async review(plan) {
       let next = plan.next;
       if (plan.password !== undefined)
-        next = { ...next, internal: await applyPassword(journal, policy, next.id, plan.password, next.internal) };
+        next = { ...next, internal: await applyPassword(journal, settings, next.id, plan.password, next.internal) };
       const user = plan.before;
       if (user === null) {
-        // A new user holds the fallback role until a mapped group grants another.
-        if (!rolesOn || policy.fallbackRole === null) return { write: next, thenDelete: false };
+        // A new user holds the fallback role until a mapped group grants another. Without one
+        // (given in the options) there is nothing to decide, and the tenant's roles are not looked up.
+        if (settings.fallbackRole === null) return { write: next, thenDelete: false };
+        const policy = await policyNow();
+        if (policy.roles.length === 0 || policy.fallbackRole === null) return { write: next, thenDelete: false };
         const after = effectiveRoles(policy, { active: isActive(next.attributes), current: null, granted: [] });
         return {
           write: { ...next, internal: await settleRoles(next.id, next.internal, after, "user.created") },
@@ -139,6 +149,7 @@ function requestReview(policy: ResolvedPolicy, rolesOn: boolean, journal: Journa
 
     async beforeDelete(resource) {
       if (resource.resourceType === "User") {
+        const policy = await policyNow();
         const blocked = await deprovisionBlocked(tx, policy, resource);
         // Ignored rather than refused: an IdP that gets an error retries, and Entra quarantines a
         // job that keeps failing. The client sees 204, the user stays, the audit says why.
@@ -177,6 +188,9 @@ function requestReview(policy: ResolvedPolicy, rolesOn: boolean, journal: Journa
     },
 
     async finish() {
+      if (groupChanges.length === 0) return;
+      const policy = await policyNow();
+      const rolesOn = policy.roles.length > 0;
       const recompute = new Map<string, RoleChangeReason>();
       const affect = (ids: readonly string[], reason: RoleChangeReason) => {
         if (rolesOn) for (const id of ids) recompute.set(id, reason);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolvePolicyOptions } from "./options.js";
+import { resolvePolicyOptions, type PolicyOptions } from "./options.js";
 import { effectiveRoles, sameRoles, storedRoles } from "./roles.js";
 
 const roles = [
@@ -7,9 +7,10 @@ const roles = [
   { id: "admin", label: "Admin", priority: 10 },
   { id: "billing", label: "Billing", priority: 5 },
 ];
-const single = resolvePolicyOptions({ roles });
-const multi = resolvePolicyOptions({ roles, mode: "multi" });
-const withFallback = resolvePolicyOptions({ roles, fallbackRole: "member" });
+const forOneTenant = (options: PolicyOptions) => resolvePolicyOptions(options).forTenant("acme");
+const single = await forOneTenant({ roles });
+const multi = await forOneTenant({ roles, mode: "multi" });
+const withFallback = await forOneTenant({ roles, fallbackRole: "member" });
 
 describe("effectiveRoles", () => {
   it("single mode keeps only the highest-priority granted role", () => {
@@ -18,8 +19,8 @@ describe("effectiveRoles", () => {
     ]);
   });
 
-  it("single mode breaks a priority tie in favour of the role declared first", () => {
-    const tied = resolvePolicyOptions({
+  it("single mode breaks a priority tie in favour of the role declared first", async () => {
+    const tied = await forOneTenant({
       roles: [
         { id: "b", label: "B" },
         { id: "a", label: "A" },
@@ -101,5 +102,52 @@ describe("resolvePolicyOptions", () => {
     [{ passwordMinLength: 0 }, /passwordMinLength/],
   ])("rejects an unusable configuration at start-up (%#)", (options, message) => {
     expect(() => resolvePolicyOptions(options)).toThrow(message);
+  });
+});
+
+describe("roles per tenant", () => {
+  const perTenant = resolvePolicyOptions({
+    roles: (tenantId) =>
+      tenantId === "acme"
+        ? [
+            { id: "owner", label: "Owner", priority: 1 },
+            { id: "member", label: "Member" },
+          ]
+        : [{ id: "viewer", label: "Viewer" }],
+    fallbackRole: "member",
+    protectLastAdmin: "owner",
+  });
+
+  it("ranks each tenant's own list, and applies the fallback and protected roles only where declared", async () => {
+    const acme = await perTenant.forTenant("acme");
+    const globex = await perTenant.forTenant("globex");
+    expect([...acme.rank.keys()]).toEqual(["owner", "member"]);
+    expect([acme.fallbackRole, acme.protectLastAdmin]).toEqual(["member", "owner"]);
+    expect([...globex.rank.keys()]).toEqual(["viewer"]);
+    expect([globex.fallbackRole, globex.protectLastAdmin]).toEqual([null, null]);
+    expect(effectiveRoles(globex, { active: true, current: null, granted: ["owner", "viewer"] })).toEqual(["viewer"]);
+  });
+
+  it("refuses an invalid list from the host's function with a typed error naming the tenant", async () => {
+    const broken = resolvePolicyOptions({
+      roles: () => [
+        { id: "a", label: "A" },
+        { id: "a", label: "A again" },
+        { id: "", label: "nameless" },
+      ],
+    });
+    await expect(broken.forTenant("acme")).rejects.toMatchObject({
+      name: "ScimConfigError",
+      code: "invalid",
+      message: expect.stringMatching(/policy\.roles\("acme"\).*non-empty id.*declared twice/),
+    });
+  });
+
+  it("calls the function again on every lookup, so a changed list applies at once", async () => {
+    let list = [{ id: "a", label: "A" }];
+    const live = resolvePolicyOptions({ roles: () => list });
+    expect((await live.forTenant("acme")).roles.map((r) => r.id)).toEqual(["a"]);
+    list = [{ id: "b", label: "B" }];
+    expect((await live.forTenant("acme")).roles.map((r) => r.id)).toEqual(["b"]);
   });
 });
