@@ -18,6 +18,10 @@ export interface MirrorWorkerOptions {
   readonly leaseMs?: number | undefined;
   /** How often an idle worker looks for work. @default 1000 */
   readonly pollMs?: number | undefined;
+  /** Tries of one event before it is parked (see replay.ts). @default 5 */
+  readonly maxTries?: number | undefined;
+  /** Waits between tries. @default { initialMs: 1000, factor: 2, maxMs: 60000 } */
+  readonly backoff?: { readonly initialMs?: number; readonly factor?: number; readonly maxMs?: number } | undefined;
 }
 
 export function startMirrorWorker(
@@ -35,6 +39,8 @@ export function startMirrorWorker(
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
       ...(options.leaseMs !== undefined ? { leaseMs: options.leaseMs } : {}),
       ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+      ...(options.maxTries !== undefined ? { maxTries: options.maxTries } : {}),
+      ...(options.backoff !== undefined ? { backoff: options.backoff } : {}),
     },
   );
 }
