@@ -24,7 +24,7 @@ import {
   type WorkerProcess,
 } from "./support.js";
 
-const LEASE_MS = 4000;
+const LEASE_MS = 6000;
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
