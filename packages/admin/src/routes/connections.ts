@@ -213,7 +213,7 @@ export interface AdminHealth {
 
 export async function health(ctx: Context): Promise<Reply> {
   const d = await connectionOf(ctx, param(ctx, "connectionId"));
-  const h = ctx.scim.directories.health(d.id);
+  const h = await ctx.scim.directories.health(d.id);
   const body: AdminHealth = {
     connectionId: d.id,
     enabled: d.enabled,

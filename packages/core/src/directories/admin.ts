@@ -13,6 +13,7 @@ import type { ScimEvent } from "../events/outbox.js";
 import type { ResourceChange } from "../resources/context.js";
 import { deleteStored } from "../resources/delete.js";
 import type { ScimStore, StoreTransaction } from "../store/types.js";
+import { deleteHealth } from "./health.js";
 import {
   USAGE,
   defaultProfileFor,
@@ -260,6 +261,7 @@ export class DirectoryAdmin {
         await usageRecord.delete(tx, t.id);
       }
       await usageRecord.delete(tx, directoryId);
+      await deleteHealth(tx, directoryId);
       const changes: ResourceChange[] = [];
       let detached = 0;
       // Groups first, so a deleted user's `membership.removed` names only groups that remain.

@@ -35,7 +35,15 @@ export interface ScimServer {
    */
   handle(request: ScimRequest): Promise<ScimReply>;
   /** Directories and their tokens, for the host's settings page. */
-  readonly directories: DirectoryAdmin & { health(directoryId: string): DirectoryHealth };
+  readonly directories: DirectoryAdmin & {
+    /**
+     * A connection's health over the last hour, merged across every instance on the store: this
+     * instance's counts are exact, other instances' are as of their last write (every 5 seconds).
+     */
+    health(directoryId: string): Promise<DirectoryHealth>;
+    /** Writes this instance's health counts to the store now (also done every 5 seconds and on close). */
+    flushHealth(): Promise<void>;
+  };
   /** A tenant's users as typed views, read from the store (no HTTP round trip, no token). */
   readonly users: UserReads;
   /** A tenant's groups as typed views, with their members. */
@@ -96,7 +104,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
         : [options.onEvent as EventHandler];
   for (const h of handlers) dispatcher.subscribe(h);
   const policy = createPolicy(options.policy ?? {});
-  const health = new HealthTracker(60, now);
+  const health = new HealthTracker({ store, now, logger });
   const authCache = new AuthCache((options.authCacheSeconds ?? 1) * 1000, () => now().getTime());
   // Admin calls on directories and tokens journal like everything else: one append per call.
   const hostActor = (directoryId: string, person: Person | null): Actor => ({
@@ -195,7 +203,10 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
   });
 
-  const directories = Object.assign(admin, { health: (directoryId: string) => health.get(directoryId) });
+  const directories = Object.assign(admin, {
+    health: (directoryId: string) => health.get(directoryId),
+    flushHealth: () => health.flush(),
+  });
   const feed = createEventFeed({ store, logger, now, subscribe: (listener) => dispatcher.subscribe(listener) });
 
   return {
@@ -232,6 +243,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
       lag: feed.lag,
     },
     async close() {
+      await health.close();
       await feed.stopAll();
       await store.close?.();
     },

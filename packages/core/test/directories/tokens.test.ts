@@ -209,7 +209,7 @@ describe("directory admin", () => {
     const { token } = await server.directories.mintToken(dir.id);
     await get(server, token);
     await get(server, token, "/Users/missing");
-    const health = server.directories.health(dir.id);
+    const health = await server.directories.health(dir.id);
     expect(health.requests).toBe(2);
     expect(health.failures).toBe(1);
     expect(health.byStatus).toEqual({ "200": 1, "404": 1 });
@@ -231,11 +231,11 @@ describe("directory admin", () => {
       new Request(`${BASE}/${other.id}/Users`, { headers: { authorization: "Bearer scimkit_nope" } }),
     );
     expect(bad.status).toBe(401);
-    const health = server.directories.health(dir.id);
+    const health = await server.directories.health(dir.id);
     expect(health.byStatus).toEqual({ "401": 1, "403": 1 });
     expect(health.failures).toBe(2);
     expect(health.lastError?.status).toBe(403);
-    expect(server.directories.health(other.id).byStatus).toEqual({ "401": 1 });
+    expect((await server.directories.health(other.id)).byStatus).toEqual({ "401": 1 });
     // The secret never reaches what health keeps.
     expect(JSON.stringify(health)).not.toContain(old.token);
   });
@@ -255,7 +255,7 @@ describe("directory admin", () => {
       }),
     );
     expect(created.status).toBe(201);
-    expect(server.directories.health(dir.id).tolerances).toEqual({ legacyFilterForms: 2, stringBooleans: 1 });
+    expect((await server.directories.health(dir.id)).tolerances).toEqual({ legacyFilterForms: 2, stringBooleans: 1 });
   });
 
   it("refuses to mint a token that is already expired, which would leave the directory with none that works", async () => {
