@@ -4,8 +4,11 @@
  */
 import { URN } from "./schema/urns.js";
 
-/** RFC 7644 §3.12 `scimType` values, plus none. */
+/** RFC 7644 §3.12 `scimType` values, and RFC 9865's for cursor paging. */
 export type ScimType =
+  | "invalidCursor"
+  | "expiredCursor"
+  | "invalidCount"
   | "invalidFilter"
   | "tooMany"
   | "uniqueness"

@@ -16,6 +16,7 @@
  */
 export { runStoreConformance } from "./run.js";
 export { runProvisioningScenarios, type ProvisioningOptions } from "./provisioning.js";
+export { runCursorPaging, type CursorPagingOptions } from "./cursor-paging.js";
 export { runFeedScenarios, writeFeedEvents, type FeedScenarioOptions } from "./feed.js";
 export {
   optionalCapabilities,

@@ -1,5 +1,6 @@
 import { createMemoryStore } from "@scimkit/core";
-import { runProvisioningScenarios, runStoreConformance } from "./index.js";
+import { runCursorPaging, runProvisioningScenarios, runStoreConformance } from "./index.js";
 
 runStoreConformance({ name: "memory", makeStore: async () => createMemoryStore() });
 runProvisioningScenarios({ name: "memory", makeStore: async () => createMemoryStore() });
+runCursorPaging({ name: "memory", makeStore: async () => createMemoryStore() });

@@ -8,12 +8,13 @@ import { describe, expect, it } from "vitest";
 import { createMemoryStore, type ScimStore } from "@scimkit/core";
 import type { Member, MembershipWrite, StoreTransaction } from "@scimkit/core/store";
 import { defineStore, requiredOperations, type RequiredTransaction, type StoreCapabilities } from "@scimkit/core/store";
-import { runProvisioningScenarios, runStoreConformance } from "./index.js";
+import { runCursorPaging, runProvisioningScenarios, runStoreConformance } from "./index.js";
 import { resource, stamp } from "./harness.js";
 
 /**
  * The required operations of `tx` and nothing else. Reads drop `groups`, so core must fill them;
- * queries refuse a filter or sort the capabilities do not declare, so core must evaluate them.
+ * queries refuse a filter, sort or keyset position the capabilities do not declare, so core must
+ * evaluate them.
  */
 function requiredOnly(tx: StoreTransaction, capabilities: StoreCapabilities): RequiredTransaction {
   const picked = Object.fromEntries(requiredOperations.map((name) => [name, tx[name].bind(tx)])) as RequiredTransaction;
@@ -30,6 +31,7 @@ function requiredOnly(tx: StoreTransaction, capabilities: StoreCapabilities): Re
         throw new Error("asked to evaluate a filter it does not support");
       if (query.sort && !capabilities.supportsSort?.(query.sort, type))
         throw new Error("asked to sort in an order it does not support");
+      if (query.after && !capabilities.supportsKeyset) throw new Error("asked to start at a keyset position");
       const result = await tx.queryResources(type, query);
       return { total: result.total, resources: result.resources.map(({ groups: _groups, ...r }) => r) };
     },
@@ -57,6 +59,13 @@ runStoreConformance({
 });
 // Core end to end over HTTP on the minimal store: membership, roles, deprovisioning, audit.
 runProvisioningScenarios({ name: "minimal (required operations only)", makeStore: async () => minimalStore() });
+// Cursor pages without a native keyset: core skips to the position in memory, with the filter and
+// sort evaluated in memory too, or pushed down.
+runCursorPaging({ name: "minimal (required operations only)", makeStore: async () => minimalStore() });
+runCursorPaging({
+  name: "minimal (filters and sorts pushed down, no keyset)",
+  makeStore: async () => minimalStore({ supportsFilter: () => true, supportsSort: () => true }),
+});
 
 describe("defineStore's derived operations answer as the memory store's own", () => {
   const user = (value: string): Member => ({ value, type: "User" });

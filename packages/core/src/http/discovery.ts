@@ -1,7 +1,9 @@
 /**
  * RFC 7644 §4 discovery: `/ServiceProviderConfig`, `/ResourceTypes[/{id}]`, `/Schemas[/{id}]`,
- * describing exactly what this server supports (no /Me; PATCH, bulk, filter, sort, ETags yes).
+ * describing exactly what this server supports (no /Me; PATCH, bulk, filter, sort, ETags yes), and
+ * RFC 9865's `pagination` (index and cursor).
  */
+import { CURSOR_TIMEOUT_SECONDS } from "../query/cursor.js";
 import { listResponse } from "../query/list-response.js";
 import { ScimError } from "../errors.js";
 import type { AttributeDefinition, SchemaDefinition } from "../schema/attribute.js";
@@ -15,6 +17,8 @@ export interface DiscoveryOptions {
   /** The /Bulk limits, or null when /Bulk is off. */
   readonly bulk: BulkLimits | null;
   readonly documentationUri?: string | undefined;
+  /** The page size of a list that names no `count`. @default maxResults */
+  readonly defaultPageSize?: number | undefined;
 }
 
 /** RFC 7644 §3.7: how many operations, and how many bytes, one /Bulk request may carry. */
@@ -34,6 +38,15 @@ export function serviceProviderConfig(baseUrl: string, o: DiscoveryOptions): Jso
     filter: { supported: true, maxResults: o.maxResults },
     changePassword: { supported: o.changePassword },
     sort: { supported: true },
+    // RFC 9865 §4. Index paging stays the default: IdPs that send neither parameter expect it.
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: "index",
+      defaultPageSize: o.defaultPageSize ?? o.maxResults,
+      maxPageSize: o.maxResults,
+      cursorTimeout: CURSOR_TIMEOUT_SECONDS,
+    },
     etag: { supported: true },
     authenticationSchemes: [
       {

@@ -24,7 +24,7 @@ import { NO_ANSWER, type AnswerNeeds } from "../resources/write.js";
 import type { JsonObject, StoredResource } from "../store/types.js";
 import { readJsonBody } from "./body.js";
 import { discoveryResponse, type DiscoveryOptions } from "./discovery.js";
-import { listResponse } from "../query/list-response.js";
+import { cursorListResponse, listResponse } from "../query/list-response.js";
 import { etagOf, notModified } from "../resources/etag.js";
 import { errorReply, noContent, scimJson, toScimError } from "./respond.js";
 import type { ScimReply, ScimRequest } from "./exchange.js";
@@ -114,13 +114,12 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       runRead(deps, scope, async (ctx) => {
         const listProjection = compileProjection(deps.registry, typeId, params);
         const result = await listResources(ctx, typeId, params, listProjection);
+        const items = result.items.map((item) => render(deps.registry, scope.baseUrl, item, listProjection));
         return scimJson(
           200,
-          listResponse(
-            result.items.map((item) => render(deps.registry, scope.baseUrl, item, listProjection)),
-            result.total,
-            result.startIndex,
-          ),
+          result.byCursor
+            ? cursorListResponse(items, result.total, result.nextCursor)
+            : listResponse(items, result.total, result.startIndex),
         );
       });
 
@@ -260,13 +259,10 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
     if (method !== "GET") throw methodNotAllowed("GET");
     return scimJson(
       200,
-      discoveryResponse(
-        deps.registry,
-        scope.baseUrl,
-        endpoint,
-        route.kind === "resource" ? route.id : null,
-        deps.discovery,
-      ),
+      discoveryResponse(deps.registry, scope.baseUrl, endpoint, route.kind === "resource" ? route.id : null, {
+        ...deps.discovery,
+        defaultPageSize: deps.defaultCount,
+      }),
     );
   }
 

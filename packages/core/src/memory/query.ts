@@ -5,7 +5,7 @@
  */
 import type { Filter } from "../filter/ast.js";
 import { sortValue } from "../filter/evaluate.js";
-import { compareSortKeys } from "../store/in-memory.js";
+import { compareSortKeys, firstAfter } from "../store/in-memory.js";
 import type { TypeTable } from "./tables.js";
 import { resourceView } from "../store/view.js";
 import type { JsonObject, QueryResult, StoreQuery, StoredResource } from "../store/types.js";
@@ -47,11 +47,14 @@ export function queryTable(
   forFilter: (r: StoredResource) => StoredResource,
   evaluate: Evaluate,
 ): QueryResult {
-  const skip = Math.max(0, query.startIndex - 1);
-  const { filter, sort } = query;
+  const { filter, sort, after } = query;
   if (!filter && !sort) {
     const resources: StoredResource[] = [];
     const order = table.orderedIds();
+    // Insertion order is (created, id) order, so a keyset position is found by binary search.
+    const skip = after
+      ? firstAfter(order, after, (id) => keyOf(table.byId.get(id)), undefined)
+      : Math.max(0, query.startIndex - 1);
     for (let i = skip; i < order.length && resources.length < query.count; i++) {
       const r = table.byId.get(order[i] ?? "");
       if (r) resources.push(r);
@@ -69,12 +72,22 @@ export function queryTable(
       if (evaluate(filter, subject === r ? cachedView(r) : resourceView(subject))) matches.push(r);
     }
   } else matches = [...table.byId.values()];
+  const keyed = matches.map((r) => ({ r, key: sort ? sortValue(sort.by, cachedView(r)) : undefined }));
   if (sort) {
-    const keyed = matches.map((r) => ({ r, key: sortValue(sort.by, cachedView(r)) }));
     keyed.sort((a, b) => compareSortKeys(sort, a.key, b.key));
     matches = keyed.map((k) => k.r);
   }
+  // The matches stand in the query's full order (a stable sort over creation order), so the page
+  // after a keyset position starts at a binary search.
+  const skip = after
+    ? firstAfter(keyed, after, (k) => ({ value: k.key, created: k.r.created, id: k.r.id }), sort)
+    : Math.max(0, query.startIndex - 1);
   return { resources: query.count > 0 ? matches.slice(skip, skip + query.count) : [], total: matches.length };
+}
+
+/** The keys of a resource in the default order (the insertion order holds live ids only). */
+function keyOf(r: StoredResource | undefined): { value: undefined; created: string; id: string } {
+  return { value: undefined, created: r?.created ?? "", id: r?.id ?? "" };
 }
 
 /** The contract's default order: `created`, then `id` (core's ids are time-ordered, so this is also insertion order). */

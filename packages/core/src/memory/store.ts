@@ -342,8 +342,8 @@ export function openMemoryStore(options: MemoryStoreOptions, io: FileIo): ScimSt
 
   return defineStore({
     name: "memory",
-    // Every filter and sort: indexed lookups where they help, a scan otherwise.
-    capabilities: { supportsFilter: () => true, supportsSort: () => true },
+    // Every filter and sort: indexed lookups where they help, a scan otherwise; keyset pages by binary search.
+    capabilities: { supportsFilter: () => true, supportsSort: () => true, supportsKeyset: true },
     async transaction(tenantId, work, opts) {
       refuse(!opts.readOnly);
       if (opts.readOnly) {

@@ -2,7 +2,7 @@
  * RFC 7644 §3.4.2 list parameters, from a query string (GET) or a SearchRequest body (POST .search),
  * validated with zod. Paging is forgiving as IdPs expect (tolerance 20): `startIndex` < 1 means 1,
  * `count` is capped at the advertised maximum, `count=0` asks for totals only. Unknown parameters
- * are ignored.
+ * are ignored. RFC 9865's `cursor` selects cursor paging; its value is read by `cursor.ts`.
  */
 import { z } from "zod";
 import { badRequest } from "../errors.js";
@@ -14,6 +14,11 @@ export interface ListParams {
   readonly sortOrder: "ascending" | "descending";
   readonly startIndex: number;
   readonly count: number;
+  /**
+   * RFC 9865: present (empty for the first page) when the client pages by cursor; absent for
+   * index paging (`startIndex`), the default.
+   */
+  readonly cursor?: string | undefined;
   readonly attributes: readonly string[];
   readonly excludedAttributes: readonly string[];
 }
@@ -42,6 +47,7 @@ const searchRequest = z.object({
   sortOrder: z.string().optional(),
   startIndex: intLike.optional(),
   count: intLike.optional(),
+  cursor: z.string().optional(),
   attributes: z.union([z.array(z.string()), z.string()]).optional(),
   excludedAttributes: z.union([z.array(z.string()), z.string()]).optional(),
 });
@@ -57,6 +63,9 @@ function finish(raw: z.output<typeof searchRequest>, maxResults: number, default
     throw badRequest("invalidValue", "startIndex must be an integer");
   if (raw.count !== undefined && !Number.isSafeInteger(raw.count))
     throw badRequest("invalidValue", "count must be an integer");
+  // A page is found either by index or after a cursor: both at once would contradict each other.
+  if (raw.cursor !== undefined && raw.startIndex !== undefined && raw.startIndex > 1)
+    throw badRequest("invalidValue", "startIndex and cursor cannot be combined: page by one or the other");
   const startIndex = Math.max(1, raw.startIndex ?? 1);
   const count = Math.min(maxResults, Math.max(0, raw.count ?? defaultCount));
   return {
@@ -65,6 +74,7 @@ function finish(raw: z.output<typeof searchRequest>, maxResults: number, default
     sortOrder: order === "descending" ? "descending" : "ascending",
     startIndex,
     count,
+    ...(raw.cursor !== undefined ? { cursor: raw.cursor.trim() } : {}),
     attributes: splitList(raw.attributes),
     excludedAttributes: splitList(raw.excludedAttributes),
   };
@@ -78,7 +88,7 @@ function describe(error: z.ZodError): string {
 /** Reads list parameters from a URL's query string; parameter names are matched case-insensitively. */
 export function listParamsFromQuery(query: URLSearchParams, maxResults: number, defaultCount = maxResults): ListParams {
   const raw: Record<string, string> = {};
-  const known = ["filter", "sortBy", "sortOrder", "startIndex", "count", "attributes", "excludedAttributes"];
+  const known = ["filter", "sortBy", "sortOrder", "startIndex", "count", "cursor", "attributes", "excludedAttributes"];
   for (const [key, value] of query) {
     const name = known.find((k) => k.toLowerCase() === key.toLowerCase());
     if (name && raw[name] === undefined) raw[name] = value;

@@ -1,4 +1,7 @@
-/** RFC 7644 §3.4.2: the ListResponse envelope of a query, a search and a discovery collection. */
+/**
+ * RFC 7644 §3.4.2: the ListResponse envelope of a query, a search and a discovery collection; and
+ * RFC 9865's for a page found by cursor.
+ */
 import type { JsonObject, JsonValue } from "../json.js";
 import { URN } from "../schema/urns.js";
 
@@ -8,6 +11,20 @@ export function listResponse(resources: readonly JsonValue[], total = resources.
     totalResults: total,
     startIndex,
     itemsPerPage: resources.length,
+    Resources: [...resources],
+  };
+}
+
+/**
+ * A page found by cursor (RFC 9865 §2): `nextCursor` on every page but the last, no `startIndex`
+ * (a cursor page has no index).
+ */
+export function cursorListResponse(resources: readonly JsonValue[], total: number, nextCursor?: string): JsonObject {
+  return {
+    schemas: [URN.ListResponse],
+    totalResults: total,
+    itemsPerPage: resources.length,
+    ...(nextCursor !== undefined ? { nextCursor } : {}),
     Resources: [...resources],
   };
 }

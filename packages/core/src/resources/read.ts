@@ -3,7 +3,10 @@ import type { Filter, Sort } from "../filter/ast.js";
 import { parseFilter } from "../filter/parse.js";
 import { badRequest } from "../errors.js";
 import { isHidden } from "../schema/returned.js";
+import { issueCursor, openCursor, type CursorPosition } from "../query/cursor.js";
+import { sortValue } from "../filter/evaluate.js";
 import type { ListParams } from "../query/list-params.js";
+import { resourceView } from "../store/view.js";
 import type { Projector } from "../query/projection.js";
 import { answerQuery } from "../store/in-memory.js";
 import type { Membership, QueryResult, StoreQuery, StoredResource } from "../store/types.js";
@@ -86,6 +89,20 @@ export interface ListResult {
   readonly total: number;
   readonly startIndex: number;
   readonly items: readonly LoadedResource[];
+  /** Paged by cursor (RFC 9865): true, with the cursor of the next page unless this is the last. */
+  readonly byCursor?: boolean | undefined;
+  readonly nextCursor?: string | undefined;
+}
+
+/** The keyset position of a resource in the order of `sort` (then `created`, `id`). */
+export function positionOf(r: StoredResource, sort: Sort | undefined, type?: string): CursorPosition {
+  const value = sort ? sortValue(sort.by, resourceView(r)) : undefined;
+  return {
+    ...(type !== undefined ? { type } : {}),
+    ...(value !== undefined ? { value } : {}),
+    created: r.created,
+    id: r.id,
+  };
 }
 
 export async function listResources(
@@ -96,20 +113,47 @@ export async function listResources(
 ): Promise<ListResult> {
   const filter = params.filter !== undefined ? compileFilter(ctx, typeId, params.filter) : undefined;
   const sort = compileSort(ctx, typeId, params);
+  const projection = {
+    members: typeId === "Group" && projector.wants("members"),
+    groups: typeId === "User" && projector.wants("groups"),
+  };
+  const loaded = (resources: readonly StoredResource[]) =>
+    resources.map((resource) => ({ resource, groups: resource.groups }));
+  if (params.cursor !== undefined) {
+    const scope = { scope: typeId, filter: params.filter, sortBy: params.sortBy, sortOrder: params.sortOrder };
+    const now = ctx.settings.now().getTime();
+    const after = openCursor(params.cursor, scope, params.count, now);
+    // One more than the page, in the same store call, tells whether a next page exists.
+    const result = await runQuery(ctx, typeId, {
+      filter,
+      sort,
+      startIndex: 1,
+      count: params.count === 0 ? 0 : params.count + 1,
+      after: after && {
+        ...(after.value !== undefined ? { value: after.value } : {}),
+        created: after.created,
+        id: after.id,
+      },
+      projection,
+    });
+    const page = result.resources.slice(0, params.count);
+    const last = page[page.length - 1];
+    const more = result.resources.length > params.count && last !== undefined;
+    return {
+      total: result.total,
+      startIndex: 1,
+      items: loaded(page),
+      byCursor: true,
+      nextCursor: more ? issueCursor(positionOf(last, sort), scope, params.count, now) : undefined,
+    };
+  }
   // A User page comes with its groups (`projection.groups`): one store call.
   const result = await runQuery(ctx, typeId, {
     filter,
     sort,
     startIndex: params.startIndex,
     count: params.count,
-    projection: {
-      members: typeId === "Group" && projector.wants("members"),
-      groups: typeId === "User" && projector.wants("groups"),
-    },
+    projection,
   });
-  return {
-    total: result.total,
-    startIndex: params.startIndex,
-    items: result.resources.map((resource) => ({ resource, groups: resource.groups })),
-  };
+  return { total: result.total, startIndex: params.startIndex, items: loaded(result.resources) };
 }

@@ -8,6 +8,7 @@ import type { Filter, Sort } from "../filter/ast.js";
 import { compareForSort, evaluateFilter, sortValue } from "../filter/evaluate.js";
 import type { JsonObject, JsonValue } from "../json.js";
 import type {
+  KeysetPosition,
   Membership,
   Projection,
   QueryResult,
@@ -19,7 +20,7 @@ import type {
 import { resourceView } from "./view.js";
 
 /** The part of a query {@link queryInMemory} evaluates: no projection, since the resources are loaded. */
-export type InMemoryQuery = Pick<StoreQuery, "filter" | "sort" | "startIndex" | "count">;
+export type InMemoryQuery = Pick<StoreQuery, "filter" | "sort" | "startIndex" | "count" | "after">;
 
 /**
  * Orders two sort keys: missing values last in either direction, present ones in the requested
@@ -28,6 +29,46 @@ export type InMemoryQuery = Pick<StoreQuery, "filter" | "sort" | "startIndex" | 
 export function compareSortKeys(sort: Sort, a: JsonValue | undefined, b: JsonValue | undefined): number {
   if (a === undefined || b === undefined) return compareForSort(sort.by.leaf, a, b);
   return (sort.order === "descending" ? -1 : 1) * compareForSort(sort.by.leaf, a, b);
+}
+
+/**
+ * Where a resource with sort value `value` stands against a keyset position, in the order of
+ * `sort` then `created` then `id`: negative before it, positive after it, 0 at it.
+ */
+export function compareToPosition(
+  sort: Sort | undefined,
+  value: JsonValue | undefined,
+  created: string,
+  id: string,
+  at: KeysetPosition,
+): number {
+  if (sort) {
+    const bySort = compareSortKeys(sort, value, at.value);
+    if (bySort !== 0) return bySort;
+  }
+  if (created !== at.created) return created < at.created ? -1 : 1;
+  return id < at.id ? -1 : id > at.id ? 1 : 0;
+}
+
+/**
+ * The index of the first of `ordered` (in the query's full order) that stands after `at`; binary
+ * search, since a keyset page must not cost a walk from the start.
+ */
+export function firstAfter<T>(
+  ordered: readonly T[],
+  at: KeysetPosition,
+  keyOf: (item: T) => { value: JsonValue | undefined; created: string; id: string },
+  sort: Sort | undefined,
+): number {
+  let lo = 0;
+  let hi = ordered.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const k = keyOf(ordered[mid] as T);
+    if (compareToPosition(sort, k.value, k.created, k.id, at) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /**
@@ -46,12 +87,13 @@ export function queryInMemory(
 ): QueryResult {
   const { filter, sort } = query;
   let matches = filter ? resources.filter((r) => evaluateFilter(filter, view(r))) : [...resources];
-  if (sort) {
-    const keyed = matches.map((r) => ({ r, key: sortValue(sort.by, view(r)) }));
-    keyed.sort((a, b) => compareSortKeys(sort, a.key, b.key));
-    matches = keyed.map((k) => k.r);
-  }
-  const skip = Math.max(0, query.startIndex - 1);
+  const keyed = matches.map((r) => ({ r, key: sort ? sortValue(sort.by, view(r)) : undefined }));
+  if (sort) keyed.sort((a, b) => compareSortKeys(sort, a.key, b.key));
+  matches = keyed.map((k) => k.r);
+  const { after } = query;
+  const skip = after
+    ? firstAfter(keyed, after, (k) => ({ value: k.key, created: k.r.created, id: k.r.id }), sort)
+    : Math.max(0, query.startIndex - 1);
   return { resources: query.count > 0 ? matches.slice(skip, skip + query.count) : [], total: matches.length };
 }
 
@@ -82,13 +124,16 @@ export async function answerQuery(
   source: QuerySource,
   type: ResourceTypeId,
   query: StoreQuery,
-  push: { readonly filter: boolean; readonly sort: boolean },
+  push: { readonly filter: boolean; readonly sort: boolean; readonly keyset?: boolean | undefined },
 ): Promise<QueryResult> {
-  if (push.filter && push.sort) return withGroups(source, await source.queryResources(type, query), query.projection);
+  const keyset = query.after === undefined || push.keyset !== false;
+  if (push.filter && push.sort && keyset)
+    return withGroups(source, await source.queryResources(type, query), query.projection);
   const filter = push.filter ? undefined : query.filter;
   // A filter keeps the relative order of what it keeps, so a sort the store supports is still
-  // pushed down when the filter is not.
-  const sort = push.sort ? undefined : query.sort;
+  // pushed down when the filter is not. A keyset position left to core needs the sort here too, to
+  // compare against (re-sorting what is already in that order keeps it as it is).
+  const sort = push.sort && keyset ? undefined : query.sort;
   const showMembers = query.projection?.members === true;
   const loadMembers = showMembers || referencesMembers(filter) || sort?.by.name === "members";
   const candidates = await source.queryResources(type, {
@@ -98,7 +143,13 @@ export async function answerQuery(
     count: Number.MAX_SAFE_INTEGER,
     projection: loadMembers ? { members: true } : undefined,
   });
-  const page = queryInMemory(candidates.resources, { filter, sort, startIndex: query.startIndex, count: query.count });
+  const page = queryInMemory(candidates.resources, {
+    filter,
+    sort,
+    startIndex: query.startIndex,
+    count: query.count,
+    after: query.after,
+  });
   const resources =
     showMembers || !loadMembers ? page.resources : page.resources.map(({ members: _members, ...r }) => r);
   return withGroups(source, { total: page.total, resources }, query.projection);

@@ -9,7 +9,7 @@
  */
 import type { Filter, Sort } from "../filter/ast.js";
 
-import type { JsonObject } from "../json.js";
+import type { JsonObject, JsonValue } from "../json.js";
 import type { FeedStore, GlobalLogQuery, TenantLogEntry } from "./feed.js";
 
 export type { JsonObject, JsonValue } from "../json.js";
@@ -90,6 +90,25 @@ export interface StoreQuery {
   /** Maximum number of results; 0 asks for the total only. */
   readonly count: number;
   readonly projection?: Projection | undefined;
+  /**
+   * A keyset position (cursor paging): the results start right after this position in the
+   * query's order, and `startIndex` is then 1. The order is the sort key (missing values last),
+   * then `created`, then `id`, so the position names one place even when the resource it was taken
+   * from has since changed or gone. `total` still counts every match, before and after it.
+   * A store built with `defineStore` that does not declare `supportsKeyset` never sees it.
+   */
+  readonly after?: KeysetPosition | undefined;
+}
+
+/** Where the previous page ended: the sort keys of its last resource, as they were then. */
+export interface KeysetPosition {
+  /**
+   * The sort attribute's value at that resource, as core's `sortValue` reads it from the
+   * client-visible view; absent when it had none (or when the query has no sort).
+   */
+  readonly value?: JsonValue | undefined;
+  readonly created: string;
+  readonly id: string;
 }
 
 export interface QueryResult {
@@ -231,6 +250,13 @@ export interface StoreCapabilities {
    * @default every sort (none, with `defineStore`)
    */
   readonly supportsSort?: ((sort: Sort, type: ResourceTypeId) => boolean) | undefined;
+  /**
+   * True when the store starts a page at `query.after` itself (a keyset `WHERE`). When false, core
+   * lists every match without it and skips to the position in memory: correct, but it reads every
+   * match for every page.
+   * @default true (false, with `defineStore`)
+   */
+  readonly supportsKeyset?: boolean | undefined;
 }
 
 export interface ScimStore {

@@ -4,8 +4,14 @@
  * case-insensitive strings by their folded form, then by their exact form; dateTimes by instant; a
  * multi-valued attribute by its primary value, else its first. Ties, and every row without the
  * attribute, fall back to `created`, then `id`, ascending.
+ *
+ * A cursor page (RFC 9865) starts after a keyset position: the same keys computed from the
+ * position's sort value, compared key by key. In the default order that is the row comparison
+ * `(created, id) > (…)`, which the `(tenant, type, created, id)` index answers with a seek.
  */
-import type { AttributeRef, Sort } from "@scimkit/core/store";
+import type { AttributeRef, JsonValue, KeysetPosition, Sort } from "@scimkit/core/store";
+import { fold } from "../sql/fold.js";
+import { Params } from "../sql/params.js";
 import { extractedColumn, memberColumns, pick, sourceOf } from "./sources.js";
 import type { CompileContext } from "./predicates.js";
 
@@ -16,16 +22,36 @@ export interface SortSql {
   /** A LATERAL join computing the sort value once per row, when the keys need one. */
   readonly join: string;
   readonly orderBy: string;
+  /** The keys before the tie-break, for {@link keysetSql}. */
+  readonly keys: readonly SortKey[];
 }
 
+/** One ORDER BY key before the tie-break; every key sorts its NULLs last. */
+export interface SortKey {
+  readonly expr: string;
+  readonly dir: "ASC" | "DESC";
+}
+
+/**
+ * What the keys are computed from: the row, or a cursor's sort value (the same expressions over a
+ * bound parameter instead of a column, so both sides compare under the same rules).
+ */
+type Side = { readonly row: true } | { readonly row: false; readonly value: JsonValue | undefined };
+
 /** Keys for a text expression that is NULL when missing. */
-function textKeys(t: string, ref: AttributeRef, dir: string, ctx: CompileContext): string[] {
+function textKeys(t: string, ref: AttributeRef, dir: SortKey["dir"], ctx: CompileContext): SortKey[] {
   if (ref.leaf.type === "dateTime") {
     const ms = `${ctx.fn("instant_ms")}(${t})`;
-    return [`${ms} ${dir} NULLS LAST`, `(CASE WHEN ${ms} IS NULL THEN ${t} END) COLLATE "C" ${dir} NULLS LAST`];
+    return [
+      { expr: ms, dir },
+      { expr: `(CASE WHEN ${ms} IS NULL THEN ${t} END) COLLATE "C"`, dir },
+    ];
   }
-  if (ref.leaf.caseExact) return [`${t} COLLATE "C" ${dir} NULLS LAST`];
-  return [`lower(${t}) COLLATE "C" ${dir} NULLS LAST`, `${t} COLLATE "C" ${dir} NULLS LAST`];
+  if (ref.leaf.caseExact) return [{ expr: `${t} COLLATE "C"`, dir }];
+  return [
+    { expr: `lower(${t}) COLLATE "C"`, dir },
+    { expr: `${t} COLLATE "C"`, dir },
+  ];
 }
 
 /** The jsonb value `sortValue` orders a row by. */
@@ -36,40 +62,112 @@ function jsonSortValue(top: string, ref: AttributeRef, ctx: CompileContext): str
   return pick(element, ref.sub, ctx);
 }
 
-export function sortSql(sort: Sort | undefined, membersTable: string, ctx: CompileContext): SortSql {
-  if (!sort) return { join: "", orderBy: DEFAULT_ORDER };
+/** A cursor's value as a typed parameter, NULL when it is absent or of another type. */
+function bound(ctx: CompileContext, value: JsonValue | undefined, type: "text" | "boolean"): string {
+  const ok = type === "text" ? typeof value === "string" : typeof value === "boolean";
+  return ok ? `${ctx.p.add(value as string | boolean)}::${type}` : `NULL::${type}`;
+}
+
+function sortKeys(
+  sort: Sort,
+  membersTable: string,
+  ctx: CompileContext,
+  side: Side,
+): { readonly join: string; readonly keys: SortKey[] } {
   const ref = sort.by;
   const dir = sort.order === "descending" ? "DESC" : "ASC";
-  const keys = (list: readonly string[], join = "") => ({ join, orderBy: [...list, DEFAULT_ORDER].join(", ") });
+  // Built only for the side that uses it: a parameter bound but unused has no type, and fails.
+  const text = (rowSql: () => string) => (side.row ? rowSql() : bound(ctx, side.value, "text"));
+  const keys = (list: SortKey[], join: () => string = () => "") => ({ join: side.row ? join() : "", keys: list });
 
   const col = extractedColumn(ref);
   if (col?.folded) {
+    const value = side.row ? undefined : side.value;
+    const folded = side.row
+      ? `r.${col.column}`
+      : bound(ctx, typeof value === "string" ? fold(value) : undefined, "text");
     return keys([
-      `r.${col.column} ${dir} NULLS LAST`,
-      `(r.attributes ->> ${ctx.p.text(ref.name)}) COLLATE "C" ${dir} NULLS LAST`,
+      { expr: folded, dir },
+      { expr: `${text(() => `(r.attributes ->> ${ctx.p.text(ref.name)})`)} COLLATE "C"`, dir },
     ]);
   }
-  if (col) return keys([`r.${col.column} ${dir} NULLS LAST`]);
+  if (col) {
+    const type = col.json === "boolean" ? "boolean" : "text";
+    return keys([{ expr: side.row ? `r.${col.column}` : bound(ctx, side.value, type), dir }]);
+  }
 
-  const src = sourceOf(ref, ctx.p);
-  if (src.shape === "row") return keys(textKeys(src.sql, ref, dir, ctx));
+  // The cursor side needs only the shape of the source: its SQL binds into a scratch list.
+  const src = sourceOf(ref, side.row ? ctx.p : new Params());
+  if (src.shape === "row")
+    return keys(
+      textKeys(
+        text(() => src.sql),
+        ref,
+        dir,
+        ctx,
+      ),
+    );
   if (src.shape === "members") {
     const column = memberColumns[ref.sub ?? "value"];
     if (!column) return keys([]);
     // Members have no `primary`: the first member, in the order they were added.
     const first = `(SELECT ${column} FROM ${membersTable} m WHERE m.tenant = r.tenant AND m.group_id = r.id ORDER BY m.ord LIMIT 1)`;
-    return keys(textKeys(first, ref, dir, ctx));
+    return keys(
+      textKeys(
+        text(() => first),
+        ref,
+        dir,
+        ctx,
+      ),
+    );
   }
 
-  const k = "sk.v";
+  const k = side.row
+    ? "sk.v"
+    : side.value === undefined
+      ? "NULL::jsonb"
+      : `${ctx.p.add(JSON.stringify(side.value))}::jsonb`;
   const typeOf = `jsonb_typeof(${k})`;
-  const text = `(CASE WHEN ${typeOf} = 'string' THEN ${k} #>> '{}' END)`;
-  const list = [
-    `(CASE WHEN ${typeOf} IS NULL OR ${typeOf} = 'null' THEN 1 ELSE 0 END) ASC`,
-    `(CASE ${typeOf} WHEN 'number' THEN 0 WHEN 'string' THEN 1 WHEN 'boolean' THEN 2 ELSE 3 END) ${dir}`,
-    `(CASE WHEN ${typeOf} = 'number' THEN (${k})::numeric END) ${dir} NULLS LAST`,
-    ...textKeys(text, ref, dir, ctx),
-    `(CASE WHEN ${typeOf} = 'boolean' THEN (${k})::boolean END) ${dir} NULLS LAST`,
+  const textValue = `(CASE WHEN ${typeOf} = 'string' THEN ${k} #>> '{}' END)`;
+  const list: SortKey[] = [
+    { expr: `(CASE WHEN ${typeOf} IS NULL OR ${typeOf} = 'null' THEN 1 ELSE 0 END)`, dir: "ASC" },
+    { expr: `(CASE ${typeOf} WHEN 'number' THEN 0 WHEN 'string' THEN 1 WHEN 'boolean' THEN 2 ELSE 3 END)`, dir },
+    { expr: `(CASE WHEN ${typeOf} = 'number' THEN (${k})::numeric END)`, dir },
+    ...textKeys(textValue, ref, dir, ctx),
+    { expr: `(CASE WHEN ${typeOf} = 'boolean' THEN (${k})::boolean END)`, dir },
   ];
-  return keys(list, `LEFT JOIN LATERAL (SELECT ${jsonSortValue(src.top, ref, ctx)} AS v) sk ON true`);
+  return keys(list, () => `LEFT JOIN LATERAL (SELECT ${jsonSortValue(src.top, ref, ctx)} AS v) sk ON true`);
+}
+
+export function sortSql(sort: Sort | undefined, membersTable: string, ctx: CompileContext): SortSql {
+  if (!sort) return { join: "", orderBy: DEFAULT_ORDER, keys: [] };
+  const { join, keys } = sortKeys(sort, membersTable, ctx, { row: true });
+  const orderBy = [...keys.map((key) => `${key.expr} ${key.dir} NULLS LAST`), DEFAULT_ORDER].join(", ");
+  return { join, orderBy, keys };
+}
+
+/**
+ * The rows after a keyset position in the order {@link sortSql} gives: key by key, a row is after
+ * the position when its first differing key is, NULLs last in both directions; the tie-break
+ * `(created, id)` is one row comparison, so the default order is a single index range.
+ */
+export function keysetSql(
+  sort: Sort | undefined,
+  order: SortSql,
+  after: KeysetPosition,
+  membersTable: string,
+  ctx: CompileContext,
+): string {
+  let rest = `(r.created, r.id) > (${ctx.p.text(after.created)}, ${ctx.p.text(after.id)})`;
+  if (!sort) return rest;
+  const row = order.keys;
+  const cursor = sortKeys(sort, membersTable, ctx, { row: false, value: after.value }).keys;
+  for (let i = row.length - 1; i >= 0; i--) {
+    const r = row[i] as SortKey;
+    const c = (cursor[i] as SortKey).expr;
+    const beyond = `(${r.expr}) ${r.dir === "ASC" ? ">" : "<"} (${c})`;
+    const later = `(${beyond} OR ((${r.expr}) IS NULL AND (${c}) IS NOT NULL))`;
+    rest = `(${later} OR ((${r.expr}) IS NOT DISTINCT FROM (${c}) AND ${rest}))`;
+  }
+  return rest;
 }
