@@ -1,3 +1,4 @@
+import { EventEmitter } from "node:events";
 import { PGlite } from "@electric-sql/pglite";
 import { describe, expect, it } from "vitest";
 import { createPgDriver, createPgliteDriver, type PgPoolLike, type SqlExecutor } from "./index.js";
@@ -77,6 +78,35 @@ describe("createPgDriver", () => {
     const plain = fakePool();
     await createPgDriver(plain.pool).transaction(async (sql) => sql.query("SELECT 1"));
     expect(plain.sentWhenAnswered).toEqual([1, 2, 3]);
+  });
+
+  it("hears a checked-out client's connection error between statements, and discards that client", async () => {
+    // node-postgres emits `error` on a checked-out client whose connection drops while no query
+    // runs (the server restarted or ended the session); an EventEmitter with no listener throws it.
+    const emitter = new EventEmitter();
+    const released: unknown[] = [];
+    let broken = false;
+    const client = Object.assign(emitter, {
+      query: async (text: string) => {
+        if (broken) throw new Error("Client has encountered a connection error and is not queryable");
+        return { rows: [{ text }], rowCount: 1 };
+      },
+      release: (err?: Error | boolean) => void released.push(err),
+    });
+    const pool: PgPoolLike = { query: client.query, connect: async () => client };
+    const dropped = new Error("terminating connection due to administrator command");
+    await expect(
+      createPgDriver(pool).transaction(async (sql) => {
+        await sql.query("SELECT 1");
+        broken = true;
+        emitter.emit("error", dropped);
+        await sql.query("SELECT 2");
+      }),
+    ).rejects.toThrow("not queryable");
+    // Not returned to the pool for reuse (its ROLLBACK failed as well).
+    expect(released).toHaveLength(1);
+    expect(released[0]).toBeInstanceOf(Error);
+    expect(emitter.listenerCount("error")).toBe(0);
   });
 });
 

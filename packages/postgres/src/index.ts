@@ -20,7 +20,13 @@
 export { createPostgresStore, postgresExecutor, type PostgresStoreOptions } from "./store.js";
 export { migrate, type MigrateOptions, type MigrateResult } from "./migrate.js";
 export { migrations, type Migration } from "./migrations.js";
-export { createPgDriver, type PgDriverOptions, type PgPoolLike, type PgClientLike } from "./pg-driver.js";
+export {
+  createPgDriver,
+  type PgDriverOptions,
+  type PgPoolLike,
+  type PgClientLike,
+  type PgPoolClientLike,
+} from "./pg-driver.js";
 export { createPgliteDriver, type PgliteDriverOptions, type PgliteLike } from "./pglite-driver.js";
 export type { SqlDriver, SqlExecutor, SqlParam, SqlResult, SqlRow } from "./driver.js";
 export { DEFAULT_SCHEMA, type Tables } from "./identifiers.js";

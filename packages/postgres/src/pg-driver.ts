@@ -14,9 +14,20 @@ export interface PgClientLike {
   readonly pipeline?: boolean | undefined;
 }
 
+/** A client checked out of the pool, as the driver uses it. */
+export interface PgPoolClientLike extends PgClientLike {
+  release(err?: Error | boolean): void;
+  /**
+   * node-postgres clients emit `error` when their connection drops between two queries (the server
+   * restarted, or ended the session); unheard, it ends the process.
+   */
+  on?(event: "error", listener: (error: Error) => void): unknown;
+  removeListener?(event: "error", listener: (error: Error) => void): unknown;
+}
+
 /** The part of a node-postgres `Pool` the driver uses. */
 export interface PgPoolLike extends PgClientLike {
-  connect(): Promise<PgClientLike & { release(err?: Error | boolean): void }>;
+  connect(): Promise<PgPoolClientLike>;
   end?(): Promise<void>;
   /** node-postgres pools emit `error` for an idle client whose connection dropped; unheard, it ends the process. */
   on?(event: "error", listener: (error: Error) => void): unknown;
@@ -42,6 +53,14 @@ export interface PgDriverOptions {
  */
 async function inTransaction<T>(pool: PgPoolLike, begin: string, work: (sql: SqlExecutor) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  // The pool listens for errors of idle clients only. One checked out here whose connection drops
+  // while the unit of work is between statements emits `error` with nobody listening, which would
+  // end the process: heard here instead, the next statement fails (503) and the client is discarded.
+  let dropped: Error | undefined;
+  const onError = (error: Error) => {
+    dropped = error;
+  };
+  client.on?.("error", onError);
   let begun: Promise<unknown> | undefined;
   const sql: SqlExecutor = {
     async query(text, params) {
@@ -75,7 +94,8 @@ async function inTransaction<T>(pool: PgPoolLike, begin: string, work: (sql: Sql
     }
     throw error;
   } finally {
-    client.release(broken ?? false);
+    client.removeListener?.("error", onError);
+    client.release(broken ?? dropped ?? false);
   }
 }
 
