@@ -109,8 +109,12 @@ export class Journal {
     this.#afterCommit.push(hook);
   }
 
-  /** Appends every row in one call and returns the events, with their cursors, for delivery. */
-  async commit(): Promise<ScimEvent[]> {
+  /**
+   * Appends every row in one call and returns the events, with their cursors, for delivery. With
+   * `deliver: false` (nobody subscribed) and no in-transaction handler, the rows are written but
+   * no delivered event is built: a write pays for the outbox row only.
+   */
+  async commit(options: { readonly deliver: boolean } = { deliver: true }): Promise<ScimEvent[]> {
     const rows: { log: LogName; entry: NewLogEntry }[] = [];
     const eventRow = (e: NewEvent) =>
       rows.push({ log: "events", entry: eventRecord(this.at, randomUUID(), this.actor.tokenId, e) });
@@ -134,6 +138,7 @@ export class Journal {
     for (const e of this.#derived) eventRow(e);
     if (rows.length === 0) return [];
     const seqs = await appendAll(this.tx, rows);
+    if (!options.deliver && !this.onEventInTransaction) return [];
     // Delivered events are built from their rows, exactly as a replay will read them.
     const out: ScimEvent[] = [];
     rows.forEach((row, i) => {

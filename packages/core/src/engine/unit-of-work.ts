@@ -146,7 +146,7 @@ export async function runWrite<T>(
         // (nothing was written) and the IdP's retry is safe.
         if (scope.deadline !== undefined && performance.now() > scope.deadline)
           throw unavailable("The request took longer than its deadline; nothing was written", 1);
-        events = await unit.commit();
+        events = await unit.commit({ deliver: deps.dispatcher.listening });
         return done;
       }),
     );

@@ -92,8 +92,9 @@ export interface NewEvent {
   readonly payload: JsonObject;
 }
 
-const viewJson = (v: UserView | GroupView): JsonObject =>
-  "userName" in v ? { ...v, name: { ...v.name }, roles: v.roles === null ? null : [...v.roles] } : { ...v };
+// A view is built fresh for the row and holds only JSON values (its roles a copy, not the stored
+// resource's own array), so it goes into the row as it is rather than copied once more.
+const viewJson = (v: UserView | GroupView): JsonObject => v as unknown as JsonObject;
 
 /** The events a change implies, in the order a host should see them. */
 export function eventsOf(change: ResourceChange, directoryId: string | null): NewEvent[] {
@@ -104,7 +105,9 @@ export function eventsOf(change: ResourceChange, directoryId: string | null): Ne
   const state = change.after ?? change.before ?? {};
   const creator = change.directoryId ?? null;
   const view = viewJson(
-    isUser ? userView(change.id, state, change.roles ?? null, creator) : groupView(change.id, state, creator),
+    isUser
+      ? userView(change.id, state, change.roles ? [...change.roles] : null, creator)
+      : groupView(change.id, state, creator),
   );
   const subject = isUser ? "user" : "group";
   const kind = isUser ? "user" : "group";
@@ -188,6 +191,11 @@ export class EventDispatcher {
   readonly #queues = new Map<string, Promise<void>>();
 
   constructor(private readonly onHandlerError: (error: unknown, event: ScimEvent) => void) {}
+
+  /** True when some handler would receive a delivery: otherwise a write need not build its events. */
+  get listening(): boolean {
+    return this.#handlers.size > 0;
+  }
 
   subscribe(handler: EventHandler): () => void {
     this.#handlers.add(handler);

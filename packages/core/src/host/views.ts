@@ -99,22 +99,28 @@ export function changedPaths(diff: readonly JsonObject[]): string[] {
   for (const op of diff) {
     const pointer = op["path"];
     if (typeof pointer !== "string") continue;
-    const segments = pointer
-      .split("/")
-      .slice(1)
-      .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
-    const head = segments[0];
-    if (head === undefined || head === "id") continue;
-    const rest: string[] = [];
-    for (const s of segments.slice(1)) {
-      if (/^\d+$/.test(s)) break;
-      rest.push(s);
-    }
-    out.add(
-      head.startsWith("urn:") ? (rest.length > 0 ? `${head}:${rest.join(".")}` : head) : [head, ...rest].join("."),
-    );
+    const path = scimPath(pointer);
+    if (path !== null) out.add(path);
   }
   return [...out];
+}
+
+const unescapePointer = (s: string) => (s.includes("~") ? s.replace(/~1/g, "/").replace(/~0/g, "~") : s);
+const isIndex = (s: string) => s.length > 0 && s.charCodeAt(0) >= 48 && s.charCodeAt(0) <= 57 && /^\d+$/.test(s);
+
+/** One JSON pointer as a SCIM path: up to the first array index; null for `id` and the root. */
+function scimPath(pointer: string): string | null {
+  const segments = pointer.split("/");
+  const head = segments[1];
+  if (head === undefined || head === "id") return null;
+  let path = unescapePointer(head);
+  const extension = path.startsWith("urn:");
+  for (let i = 2; i < segments.length; i++) {
+    const s = segments[i] ?? "";
+    if (isIndex(s)) break;
+    path += (extension && i === 2 ? ":" : ".") + unescapePointer(s);
+  }
+  return path;
 }
 
 /** Reads `internal.roles` as the policy stores them. */
