@@ -8,6 +8,7 @@
  */
 import { ScimConfigError } from "../errors.js";
 import { diffOf, type ResourceChange } from "../resources/change.js";
+import type { AuditOperation } from "./operations.js";
 import type { JsonObject, JsonValue, LogEntry, LogQuery, NewLogEntry, StoreTransaction } from "../store/types.js";
 
 /** A person acting through the host's admin pages, as the host identifies them. */
@@ -36,7 +37,8 @@ export interface AuditEntry {
   readonly requestId: string | null;
   /** The person behind an admin call; null for IdP requests and unattributed host calls. */
   readonly person: Person | null;
-  readonly operation: string;
+  /** What was done: a SCIM write (`"create User"`), a directory admin call, or a policy decision. */
+  readonly operation: AuditOperation;
   readonly resourceType: string | null;
   readonly resourceId: string | null;
   /** RFC 6902 operations turning `before` into `after`. */
@@ -56,7 +58,11 @@ export interface AuditEntry {
 export interface AuditWrite {
   readonly at: string;
   readonly actor: Actor;
-  readonly operation: string;
+  /**
+   * An {@link AuditOperation}. Typed as a string because the journal passes through what its
+   * callers name; each caller checks its own names against the union (`satisfies`).
+   */
+  readonly operation: AuditOperation | string;
   readonly resourceType?: string | null | undefined;
   readonly resourceId?: string | null | undefined;
   readonly change?: ResourceChange | undefined;

@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { profiles, type ProfileName } from "../compat/profiles.js";
 import { ScimConfigError } from "../errors.js";
+import type { DirectoryOperation } from "../audit/operations.js";
 import { checkPerson } from "../audit/person.js";
 import type { Person } from "../audit/trail.js";
 import type { ScimEvent } from "../events/outbox.js";
@@ -90,7 +91,7 @@ export interface RemovalJournal {
  */
 export type AdminAudit = (
   tx: StoreTransaction,
-  action: string,
+  action: DirectoryOperation,
   directoryId: string,
   detail: Record<string, string | number | boolean | null>,
   person: Person | null,

@@ -4,6 +4,7 @@
  * delayed deletes, check synced passwords. Each call is one unit of work that writes its own audit
  * entries; its events are persisted with it and delivered after commit.
  */
+import type { PolicyOperation } from "../audit/operations.js";
 import { checkPerson } from "../audit/person.js";
 import type { Actor, Person } from "../audit/trail.js";
 import { DIRECTORY } from "../directories/model.js";
@@ -127,7 +128,7 @@ export class PolicyAdmin {
       const previous = (await journal.tx.getRecord(MAPPING, groupId))?.data["roleId"];
       await journal.tx.putRecord(MAPPING, { id: groupId, data: { groupId, roleId, mappedAt: journal.at } });
       journal.audit({
-        operation: "policy.group.mapped",
+        operation: "policy.group.mapped" satisfies PolicyOperation,
         resourceType: "Group",
         resourceId: groupId,
         facts: { roleId, previousRoleId: typeof previous === "string" ? previous : null },
@@ -146,7 +147,7 @@ export class PolicyAdmin {
       const members = await this.#groupMembers(journal.tx, groupId);
       await journal.tx.deleteRecord(MAPPING, groupId);
       journal.audit({
-        operation: "policy.group.unmapped",
+        operation: "policy.group.unmapped" satisfies PolicyOperation,
         resourceType: "Group",
         resourceId: groupId,
         facts: { roleId: previous.data["roleId"] ?? null, reason: "admin" },
@@ -222,7 +223,7 @@ export class PolicyAdmin {
       };
       await journal.tx.putRecord(EXCLUSION, { id: userId, data: { ...exclusion } });
       journal.audit({
-        operation: "policy.user.excluded",
+        operation: "policy.user.excluded" satisfies PolicyOperation,
         resourceType: "User",
         resourceId: userId,
         facts: { note: exclusion.note },
@@ -236,7 +237,12 @@ export class PolicyAdmin {
     const policy = await this.#tenant(tenantId);
     return this.#write(tenantId, this.#actor(), async (journal) => {
       if (!(await journal.tx.deleteRecord(EXCLUSION, userId))) return [];
-      journal.audit({ operation: "policy.user.included", resourceType: "User", resourceId: userId, facts: {} });
+      journal.audit({
+        operation: "policy.user.included" satisfies PolicyOperation,
+        resourceType: "User",
+        resourceId: userId,
+        facts: {},
+      });
       if (policy.roles.length === 0) return [];
       const planned = await planRoles(journal.tx, policy, [userId], await loadMappings(journal.tx));
       return applyRoles(journal, policy, planned.plans, () => "user.included");
@@ -258,7 +264,7 @@ export class PolicyAdmin {
       const data = deprovisioningToRecord(next);
       await journal.tx.putRecord(DEPROVISIONING, { id: directoryId, data });
       journal.audit({
-        operation: "policy.deprovisioning.set",
+        operation: "policy.deprovisioning.set" satisfies PolicyOperation,
         resourceType: null,
         resourceId: null,
         facts: { ...data },

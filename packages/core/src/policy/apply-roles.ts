@@ -4,6 +4,7 @@
  * `internal.roles`, keep the protected-role holder index in step, and tell the host (hook, audit
  * entry, `role.changed` event) with the reason.
  */
+import type { PolicyOperation } from "../audit/operations.js";
 import type { Journal } from "../engine/journal.js";
 import type { StoreTransaction, StoredResource } from "../store/types.js";
 import { tellHost } from "./hooks.js";
@@ -110,7 +111,7 @@ export async function reportRoleChange(journal: Journal, policy: ResolvedPolicy,
   const before = change.before === null ? null : [...change.before];
   const after = change.after === null ? null : [...change.after];
   journal.audit({
-    operation: "policy.role.changed",
+    operation: "policy.role.changed" satisfies PolicyOperation,
     resourceType: "User",
     resourceId: change.userId,
     facts: { before, after, reason: change.reason },

@@ -4,6 +4,7 @@
  * is what Okta and OneLogin need; a hard delete removes it inside the same unit of work; a
  * tombstone keeps a hidden copy under a resource type no SCIM route serves.
  */
+import type { PolicyOperation } from "../audit/operations.js";
 import type { Journal } from "../engine/journal.js";
 import type { ResourceChange } from "../resources/change.js";
 import { deleteStored } from "../resources/write.js";
@@ -36,7 +37,7 @@ export async function noteDeprovision(
 ): Promise<void> {
   if (facts !== null) {
     journal.audit({
-      operation: "policy.user.deprovisioned",
+      operation: "policy.user.deprovisioned" satisfies PolicyOperation,
       resourceType: "User",
       resourceId: userId,
       facts: { mode, trigger, ...facts },

@@ -4,6 +4,7 @@
  * audit entry, an event or a log line. With sync off it is dropped (the audit notes that one was
  * sent) or refused, as configured.
  */
+import type { PolicyOperation } from "../audit/operations.js";
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from "node:crypto";
 import { ScimError } from "../errors.js";
 import type { Journal } from "../engine/journal.js";
@@ -66,7 +67,7 @@ export async function applyPassword(
       );
     }
     journal.audit({
-      operation: "policy.password.ignored",
+      operation: "policy.password.ignored" satisfies PolicyOperation,
       resourceType: "User",
       resourceId: userId,
       facts: { reason: "passwordSyncOff" },
@@ -85,7 +86,7 @@ export async function applyPassword(
   if (policy.onPassword) await policy.onPassword({ tenantId: journal.tenantId, userId, password }, journal.tx);
   else next = { ...internal, passwordHash: await hashPassword(password), passwordChangedAt: journal.at };
   journal.audit({
-    operation: "policy.password.set",
+    operation: "policy.password.set" satisfies PolicyOperation,
     resourceType: "User",
     resourceId: userId,
     facts: { method: policy.onPassword ? "hook" : "hash" },

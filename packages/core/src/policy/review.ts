@@ -7,6 +7,7 @@
  * request's writes are done, the roles of the members a mapped group gained or lost are recomputed.
  * Every decision goes to the request's journal; state lives in the review of one request only.
  */
+import type { PolicyOperation } from "../audit/operations.js";
 import type { Journal } from "../engine/journal.js";
 import type { RequestReview, WritePolicy } from "../engine/unit-of-work.js";
 import type { ResourceChange } from "../resources/change.js";
@@ -65,7 +66,7 @@ function requestReview(settings: PolicySettings, journal: Journal): RequestRevie
     if (blocked) {
       // Kept active before anything is written, so the store, the answer and the trail agree.
       journal.audit({
-        operation: "policy.deactivation.blocked",
+        operation: "policy.deactivation.blocked" satisfies PolicyOperation,
         resourceType: "User",
         resourceId: user.id,
         facts: { reason: blocked },
@@ -155,7 +156,7 @@ function requestReview(settings: PolicySettings, journal: Journal): RequestRevie
         // job that keeps failing. The client sees 204, the user stays, the audit says why.
         if (blocked) {
           journal.audit({
-            operation: "policy.delete.ignored",
+            operation: "policy.delete.ignored" satisfies PolicyOperation,
             resourceType: "User",
             resourceId: resource.id,
             facts: { reason: blocked },
@@ -201,7 +202,7 @@ function requestReview(settings: PolicySettings, journal: Journal): RequestRevie
           if (!deleted) continue;
           await tx.deleteRecord(MAPPING, change.id);
           journal.audit({
-            operation: "policy.group.unmapped",
+            operation: "policy.group.unmapped" satisfies PolicyOperation,
             resourceType: "Group",
             resourceId: change.id,
             facts: { roleId: deleted.roleId, reason: "group.deleted" },

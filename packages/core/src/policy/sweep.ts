@@ -4,6 +4,7 @@
  * switched back to soft deactivation keeps its users). Each user is its own unit of work — delete,
  * audit entry, `user.deleted` event, `onDeprovision` — so one failure does not hold back the rest.
  */
+import type { PolicyOperation } from "../audit/operations.js";
 import { visibleChange } from "../audit/visible.js";
 import { eventsOf } from "../events/outbox.js";
 import { rolesGone } from "./apply-roles.js";
@@ -71,7 +72,7 @@ export async function sweepTenant(
           const change = visibleChange(deps.registry, deletion);
           const facts = { deactivatedAt: p.deactivatedAt, deleteAfterDays: rule.deactivateThenDeleteAfterDays };
           journal.audit({
-            operation: "policy.sweep",
+            operation: "policy.sweep" satisfies PolicyOperation,
             resourceType: "User",
             resourceId: user.id,
             change,
