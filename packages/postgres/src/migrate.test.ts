@@ -18,7 +18,14 @@ describe("migrate", () => {
     const driver = createPgliteDriver(db);
     const latest = Math.max(...migrations.map((m) => m.version));
     expect(await migrate(driver)).toEqual({ applied: migrations.map((m) => m.version), version: latest });
-    expect(await tablesIn(db, "scimkit")).toEqual(["logs", "members", "records", "resources", "schema_migrations"]);
+    expect(await tablesIn(db, "scimkit")).toEqual([
+      "logs",
+      "members",
+      "records",
+      "resource_counts",
+      "resources",
+      "schema_migrations",
+    ]);
     expect(await migrate(driver)).toEqual({ applied: [], version: latest });
     await db.close();
   });

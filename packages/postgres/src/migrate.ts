@@ -47,6 +47,7 @@ export async function migrate(driver: SqlDriver, options: MigrateOptions = {}): 
     for (const m of migrations) {
       if (done.has(m.version)) continue;
       for (const statement of m.statements(t)) await sql.query(statement);
+      await m.backfill?.(sql, t);
       await sql.query(`INSERT INTO ${t.migrations} (version, name) VALUES ($1, $2)`, [m.version, m.name]);
       applied.push(m.version);
     }

@@ -7,13 +7,30 @@
  * evaluator uses, it does not depend on the database's locale, and btree indexes on such columns
  * also serve `LIKE 'prefix%'`.
  */
+import type { SqlExecutor } from "./driver.js";
 import type { Tables } from "./identifiers.js";
+import { countsTable, STRIPES } from "./sql/counts.js";
+import { fold } from "./sql/fold.js";
 
 export interface Migration {
   readonly version: number;
   readonly name: string;
   readonly statements: (t: Tables) => readonly string[];
+  /**
+   * Runs after the statements, in the same transaction: fills a new column whose value only
+   * JavaScript computes exactly (case folding, see sql/fold.ts).
+   */
+  readonly backfill?: (sql: SqlExecutor, t: Tables) => Promise<void>;
 }
+
+const BACKFILL_BATCH = 5000;
+
+/**
+ * The planner's cost of one lookup_key() call, in cpu_operator_cost units: what makes testing a
+ * lookup row by row look dearer than any difference between two index paths (a level of btree
+ * descent is 50 units).
+ */
+const LOOKUP_COST = 1000;
 
 export const migrations: readonly Migration[] = [
   {
@@ -123,5 +140,109 @@ export const migrations: readonly Migration[] = [
       END
       $fn$`,
     ],
+  },
+  {
+    version: 4,
+    name: "maintained totals, family names, lookups that need no statistics",
+    statements: (t) => [
+      // An unfiltered list's total, without counting the tenant's rows: counters per (tenant, type),
+      // kept by triggers in the writing transaction, so they commit and roll back with it. Each
+      // connection adds to a stripe of its own (its backend pid modulo STRIPES), so concurrent
+      // creates in one tenant do not queue on one counter row; a read sums the stripes, at most
+      // STRIPES rows through the primary key. A stripe may go negative (deletes on a connection
+      // that created nothing); only the sum means anything.
+      `CREATE TABLE ${countsTable(t)} (
+        tenant text COLLATE "C" NOT NULL,
+        type text COLLATE "C" NOT NULL,
+        stripe smallint NOT NULL,
+        n bigint NOT NULL,
+        PRIMARY KEY (tenant, type, stripe)
+      )`,
+      // Statement-level, over the transition table: a statement writing many rows updates each
+      // counter once, and in key order, so two such statements cannot deadlock on the counters.
+      // The store never changes a row's tenant or type, so UPDATE needs no trigger.
+      `CREATE FUNCTION ${t.schema}.count_resources() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP = 'INSERT' THEN
+          INSERT INTO ${countsTable(t)} AS c (tenant, type, stripe, n)
+            SELECT tenant, type, (pg_backend_pid() % ${STRIPES})::smallint, count(*) FROM added GROUP BY tenant, type ORDER BY tenant, type
+            ON CONFLICT (tenant, type, stripe) DO UPDATE SET n = c.n + excluded.n;
+        ELSIF TG_OP = 'DELETE' THEN
+          INSERT INTO ${countsTable(t)} AS c (tenant, type, stripe, n)
+            SELECT tenant, type, (pg_backend_pid() % ${STRIPES})::smallint, -count(*) FROM removed GROUP BY tenant, type ORDER BY tenant, type
+            ON CONFLICT (tenant, type, stripe) DO UPDATE SET n = c.n + excluded.n;
+        ELSE
+          DELETE FROM ${countsTable(t)};
+        END IF;
+        RETURN NULL;
+      END
+      $fn$`,
+      `CREATE TRIGGER resources_count_insert AFTER INSERT ON ${t.resources}
+         REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION ${t.schema}.count_resources()`,
+      `CREATE TRIGGER resources_count_delete AFTER DELETE ON ${t.resources}
+         REFERENCING OLD TABLE AS removed FOR EACH STATEMENT EXECUTE FUNCTION ${t.schema}.count_resources()`,
+      `CREATE TRIGGER resources_count_truncate AFTER TRUNCATE ON ${t.resources}
+         FOR EACH STATEMENT EXECUTE FUNCTION ${t.schema}.count_resources()`,
+      // The rows already there. CREATE TRIGGER has locked out writers until this migration commits,
+      // so no write falls between this count and the triggers.
+      `INSERT INTO ${countsTable(t)} (tenant, type, stripe, n) SELECT tenant, type, 0, count(*) FROM ${t.resources} GROUP BY tenant, type`,
+      // name.familyName, folded like userName; filled for existing rows by the backfill below.
+      `ALTER TABLE ${t.resources} ADD COLUMN family_name_ci text COLLATE "C"`,
+      // Lookups that keep their index without statistics. With none, the planner takes
+      // `tenant = $1 AND type = $2` to match 1/40,000 of the table: below a few tens of thousands
+      // of rows every index on (tenant, type, …) then looks like it finds one row, every plan costs
+      // the same, and which index serves a lookup by userName or id is down to the order indexes
+      // were created in (seen: a lookup by id through the externalId index, filtering the tenant).
+      // What does still differ: the planner charges an index condition one operator, whatever it
+      // calls, and a filter the declared COST of the functions in it. So the lookup columns are
+      // indexed and compared through lookup_key(), which returns its argument and is declared
+      // expensive: any plan that would test a lookup row by row (a scan in default order, another
+      // index, a sequential scan) costs far more than the index answering it, with or without
+      // statistics. The filter compiler (query/filter-sql.ts) writes equality and prefix
+      // comparisons on these columns through it.
+      `CREATE FUNCTION ${t.schema}.lookup_key(v text) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE COST ${LOOKUP_COST} AS $fn$
+      BEGIN RETURN v; END
+      $fn$`,
+      // Each leads with (tenant, type, key) and ends with the default order (created, id), so an
+      // equality reads only the matching entries, already in page order; a prefix reads its range.
+      ...["user_name", "display_name", "family_name"].map(
+        (c) =>
+          `CREATE INDEX resources_${c}_key ON ${t.resources} (tenant, type, ${t.schema}.lookup_key(${c}_ci), created, id)`,
+      ),
+      `CREATE INDEX resources_external_id_key ON ${t.resources} (tenant, type, ${t.schema}.lookup_key(external_id), created, id)`,
+      // Replaced by the one above. The plain userName and displayName indexes stay: sorts read them.
+      `DROP INDEX ${t.schema}.resources_external_id`,
+    ],
+    backfill: async (sql, t) => {
+      // Keyset batches over the primary key, so a large table is read and written in bounded pieces.
+      let after: [string, string, string] = ["", "", ""];
+      for (;;) {
+        const res = await sql.query(
+          `SELECT tenant, type, id,
+             CASE WHEN jsonb_typeof(attributes -> 'name' -> 'familyName') = 'string' THEN attributes -> 'name' ->> 'familyName' END AS v
+           FROM ${t.resources}
+           WHERE (tenant, type, id) > ($1, $2, $3) ORDER BY tenant, type, id LIMIT ${BACKFILL_BATCH}`,
+          after,
+        );
+        const rows = res.rows.map((r) => [String(r["tenant"]), String(r["type"]), String(r["id"]), r["v"]] as const);
+        const last = rows.at(-1);
+        if (!last) return;
+        const named = rows.filter((r) => typeof r[3] === "string");
+        if (named.length > 0) {
+          await sql.query(
+            `UPDATE ${t.resources} r SET family_name_ci = x.v
+             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS x(tenant, type, id, v)
+             WHERE r.tenant = x.tenant AND r.type = x.type AND r.id = x.id`,
+            [
+              named.map((r) => r[0]),
+              named.map((r) => r[1]),
+              named.map((r) => r[2]),
+              named.map((r) => fold(String(r[3]))),
+            ],
+          );
+        }
+        after = [last[0], last[1], last[2]];
+      }
+    },
   },
 ];

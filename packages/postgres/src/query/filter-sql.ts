@@ -11,9 +11,18 @@
  * Values only ever reach SQL as parameters; attribute names and URNs too.
  */
 import type { AttributeRef, Filter } from "@scimkit/core/store";
+import { extractedSubColumns } from "../sql/extract.js";
 import { fold } from "../sql/fold.js";
 import { elementsOf, extractedColumn, memberColumns, pick, sourceOf } from "./sources.js";
-import { jsonNonEmpty, jsonPresent, jsonTest, textNonEmpty, textTest, type CompileContext } from "./predicates.js";
+import {
+  jsonNonEmpty,
+  jsonPresent,
+  jsonTest,
+  lookupTest,
+  textNonEmpty,
+  textTest,
+  type CompileContext,
+} from "./predicates.js";
 
 type CompareFilter = Extract<Filter, { kind: "compare" }>;
 
@@ -62,6 +71,18 @@ function emailEquality(f: Filter): string | undefined {
   return isEmailValue && f.op === "eq" && typeof f.value === "string" ? f.value : undefined;
 }
 
+/**
+ * The column holding `ref` when it names a sub-attribute that has one (`name.familyName`), for a
+ * comparison that can use its index: only on the singular core attribute, and only when the
+ * comparison ignores case, since the column is folded.
+ */
+function subColumn(ref: AttributeRef) {
+  if (ref.extension || ref.sub === undefined || ref.attribute.multiValued) return undefined;
+  if (ref.leaf.caseExact || ref.leaf.type !== "string") return undefined;
+  const subs = Object.hasOwn(extractedSubColumns, ref.name) ? extractedSubColumns[ref.name] : undefined;
+  return subs && Object.hasOwn(subs, ref.sub) ? subs[ref.sub] : undefined;
+}
+
 const membersOfRow = "FROM {members} m WHERE m.tenant = r.tenant AND m.group_id = r.id";
 
 export type FilterCompiler = (filter: Filter) => string;
@@ -83,7 +104,7 @@ export function filterCompiler(membersTable: string, ctx: CompileContext): Filte
     const { attr: ref, op, value } = f;
     const leaf = ref.leaf;
     // Parameters are bound only for SQL that is emitted: an unreferenced one has no type and fails.
-    const col = value === null ? undefined : extractedColumn(ref);
+    const col = value === null ? undefined : (extractedColumn(ref) ?? subColumn(ref));
     if (col && value !== null) {
       const c = `r.${col.column}`;
       if (col.json === "boolean") {
@@ -95,6 +116,9 @@ export function filterCompiler(membersTable: string, ctx: CompileContext): Filte
         // A non-string value leaves the column NULL and differs from every string, so for `ne`
         // "NULL or different" is the whole answer; the other operators need a value.
         if (op === "ne") return `${c} IS DISTINCT FROM ${ctx.p.text(col.folded ? value.toLowerCase() : value)}`;
+        // The lookups IdPs make: through the lookup index, whatever the planner's statistics.
+        if ((op === "eq" || op === "sw") && leaf.type !== "dateTime")
+          return lookupTest(c, op, col.folded ? value.toLowerCase() : value, ctx);
         return textTest(c, leaf, op, value, ctx, col.folded);
       }
     }

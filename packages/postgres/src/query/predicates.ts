@@ -14,7 +14,7 @@ import { instantMs } from "./instant.js";
 export interface CompileContext {
   readonly p: Params;
   /** Schema-qualified name of one of the store's SQL functions. */
-  readonly fn: (name: "instant_ms") => string;
+  readonly fn: (name: "instant_ms" | "lookup_key") => string;
 }
 
 const ORDER_OPS: Readonly<Partial<Record<CompareOperator, string>>> = { gt: ">", ge: ">=", lt: "<", le: "<=" };
@@ -113,4 +113,35 @@ export function textTest(
     return `(${c} IS NOT NULL AND ${instantCompare(`${ctx.fn("instant_ms")}(${c})`, op, literal, ctx)})`;
   }
   return `(${c} IS NOT NULL AND ${stringCompare(c, op, literal, leaf.caseExact, ctx, preFolded)})`;
+}
+
+/**
+ * The least string above every string that starts with `prefix`, in code point order (the order of
+ * `COLLATE "C"` on UTF-8): the prefix with its last code point incremented, skipping surrogates;
+ * undefined when there is none (an empty prefix, or one of only U+10FFFF).
+ */
+export function prefixUpperBound(prefix: string): string | undefined {
+  const points = [...prefix];
+  while (points.length > 0) {
+    const last = points.pop()?.codePointAt(0) ?? 0;
+    if (last < 0x10ffff) {
+      const next = last + 1 === 0xd800 ? 0xe000 : last + 1;
+      return points.join("") + String.fromCodePoint(next);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * `eq` and `sw` on a lookup column `column` (an extracted column, e.g. `r.user_name_ci`), with
+ * `value` already folded when the column is: through `lookup_key()`, so that they match its index
+ * and no plan tests them row by row (migration 4 says why). A prefix becomes the range of keys it
+ * spans, which the index reads; the exact LIKE stays as a cheap check on the column itself.
+ */
+export function lookupTest(column: string, op: "eq" | "sw", value: string, ctx: CompileContext): string {
+  const key = `${ctx.fn("lookup_key")}(${column})`;
+  if (op === "eq") return `${key} = ${ctx.p.text(value)}`;
+  const upper = prefixUpperBound(value);
+  const range = `${key} >= ${ctx.p.text(value)}${upper === undefined ? "" : ` AND ${key} < ${ctx.p.text(upper)}`}`;
+  return `(${range} AND ${column} LIKE ${ctx.p.text(likePattern("sw", value))})`;
 }

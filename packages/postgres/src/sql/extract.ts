@@ -10,6 +10,8 @@ export interface Extracted {
   readonly userNameCi: string | null;
   readonly displayNameCi: string | null;
   readonly externalId: string | null;
+  /** `name.familyName`, folded: the value a filter on `name.familyName` reads when `name` is an object. */
+  readonly familyNameCi: string | null;
   readonly active: boolean | null;
   /**
    * Every email `value`, folded, for the GIN index that serves Entra's matching filter
@@ -25,6 +27,9 @@ export function extract(attributes: JsonObject): Extracted {
   const userName = text(attributes["userName"]);
   const displayName = text(attributes["displayName"]);
   const active = attributes["active"];
+  const name = attributes["name"];
+  const familyName =
+    name !== null && typeof name === "object" && !Array.isArray(name) ? text(name["familyName"]) : null;
   const emails = attributes["emails"];
   const emailValues: string[] = [];
   for (const el of Array.isArray(emails) ? emails : emails === undefined || emails === null ? [] : [emails]) {
@@ -35,6 +40,7 @@ export function extract(attributes: JsonObject): Extracted {
     userNameCi: userName === null ? null : fold(userName),
     displayNameCi: displayName === null ? null : fold(displayName),
     externalId: text(attributes["externalId"]),
+    familyNameCi: familyName === null ? null : fold(familyName),
     active: typeof active === "boolean" ? active : null,
     emailValues,
   };
@@ -51,4 +57,14 @@ export const extractedColumns: Readonly<
   displayName: { column: "display_name_ci", folded: true, json: "string" },
   externalId: { column: "external_id", folded: false, json: "string" },
   active: { column: "active", folded: false, json: "boolean" },
+};
+
+/**
+ * Sub-attributes that have a column, by attribute and sub-attribute name: compared through it when
+ * the attribute is singular (a multi-valued one is never an object, so its column stays NULL).
+ */
+export const extractedSubColumns: Readonly<
+  Record<string, Readonly<Record<string, { readonly column: string; readonly folded: true; readonly json: "string" }>>>
+> = {
+  name: { familyName: { column: "family_name_ci", folded: true, json: "string" } },
 };

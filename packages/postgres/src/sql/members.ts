@@ -121,9 +121,12 @@ export async function removeMembers(
 ): Promise<readonly string[]> {
   await lockGroup(s, groupId, write, memberIds.length === 0);
   if (memberIds.length === 0) return [];
+  // Joined to the ids rather than `member_id = ANY(…)`: each id is then a lookup by the whole
+  // primary key, which a planner without statistics may otherwise trade for reading the group.
   const res = await s.sql.query(
     `WITH ${guardCtes(s, "$6")}, removed AS (
-       DELETE FROM ${s.t.members} WHERE tenant = $1 AND group_id = $2 AND member_id = ANY($5::text[]) AND EXISTS (SELECT 1 FROM ok) RETURNING member_id
+       DELETE FROM ${s.t.members} m USING unnest($5::text[]) AS x(v)
+       WHERE m.tenant = $1 AND m.group_id = $2 AND m.member_id = x.v AND EXISTS (SELECT 1 FROM ok) RETURNING m.member_id
      ), stamped AS (${stamp(s, "removed")})
      SELECT (SELECT version FROM grp) AS current, (SELECT COALESCE(json_agg(member_id), '[]'::json) FROM removed) AS removed`,
     [...head(s, groupId, write), [...new Set(memberIds)], write.expectedVersion ?? null],

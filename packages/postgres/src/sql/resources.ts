@@ -83,8 +83,8 @@ export async function createResource(s: Scope, r: ResourceWrite): Promise<Stored
   // transaction, while the contract lets the caller carry on after a UniquenessError.
   const res = await s.sql.query(
     `INSERT INTO ${s.t.resources}
-       (tenant, type, id, attributes, internal, unique_key, created, last_modified, version, user_name_ci, display_name_ci, external_id, active, email_values)
-     VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14::text[])
+       (tenant, type, id, attributes, internal, unique_key, created, last_modified, version, user_name_ci, display_name_ci, external_id, active, email_values, family_name_ci)
+     VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $8, $9, $10, $11, $12, $13, $14::text[], $15)
      ON CONFLICT DO NOTHING RETURNING id`,
     [
       s.tenant,
@@ -101,6 +101,7 @@ export async function createResource(s: Scope, r: ResourceWrite): Promise<Stored
       x.externalId,
       x.active,
       x.emailValues,
+      x.familyNameCi,
     ],
   );
   s.unit.holding = true;
@@ -136,7 +137,7 @@ export async function replaceResource(
     // common case; a concurrent insert of the same key can still raise it, handled below.
     res = await s.sql.query(
       `UPDATE ${s.t.resources} r SET attributes = $4::jsonb, internal = $5::jsonb, unique_key = $6, last_modified = $7, version = $8,
-         user_name_ci = $9, display_name_ci = $10, external_id = $11, active = $12, email_values = $14::text[]
+         user_name_ci = $9, display_name_ci = $10, external_id = $11, active = $12, email_values = $14::text[], family_name_ci = $15
        WHERE r.tenant = $1 AND r.type = $2 AND r.id = $3 AND ($13::integer IS NULL OR r.version = $13::integer)
          AND ($6::text IS NULL OR NOT EXISTS (
            SELECT 1 FROM ${s.t.resources} o WHERE o.tenant = $1 AND o.type = $2 AND o.unique_key = $6::text AND o.id <> $3))
@@ -156,6 +157,7 @@ export async function replaceResource(
         x.active,
         expected,
         x.emailValues,
+        x.familyNameCi,
       ],
     );
   } catch (error) {
