@@ -22,7 +22,7 @@ describe("parseOptions", () => {
       fromSource: false,
       out: "docs/benchmarks.md",
     });
-    expect(o.servers).toEqual(["bare", "scimkit-memory", "scimkit-pglite", "scimmy"]);
+    expect(o.servers).toEqual(["bare", "scimkit-memory", "scimkit-durable", "scimkit-pglite", "scimmy"]);
     expect(o.scenarios).toHaveLength(8);
   });
 
@@ -39,7 +39,7 @@ describe("parseOptions", () => {
 
   it("adds the real PostgreSQL server only when SCIMKIT_TEST_PG_URL is set", () => {
     expect(value([], { SCIMKIT_TEST_PG_URL: "postgres://127.0.0.1/x" })).toMatchObject({
-      servers: ["bare", "scimkit-memory", "scimkit-pglite", "scimkit-pg", "scimmy"],
+      servers: ["bare", "scimkit-memory", "scimkit-durable", "scimkit-pglite", "scimkit-pg", "scimmy"],
       pgUrl: "postgres://127.0.0.1/x",
     });
     const r = parse(["--servers", "scimkit-pg"]);

@@ -5,13 +5,21 @@
  */
 
 /** The servers under test. `bare` is a plain Express route: the framework's ceiling. */
-export type ServerKind = "bare" | "scimkit-memory" | "scimkit-pglite" | "scimkit-pg" | "scimmy";
+export type ServerKind = "bare" | "scimkit-memory" | "scimkit-durable" | "scimkit-pglite" | "scimkit-pg" | "scimmy";
 
-export const SERVER_KINDS: readonly ServerKind[] = ["bare", "scimkit-memory", "scimkit-pglite", "scimkit-pg", "scimmy"];
+export const SERVER_KINDS: readonly ServerKind[] = [
+  "bare",
+  "scimkit-memory",
+  "scimkit-durable",
+  "scimkit-pglite",
+  "scimkit-pg",
+  "scimmy",
+];
 
 export const SERVER_LABELS: Readonly<Record<ServerKind, string>> = {
   bare: "bare Express",
   "scimkit-memory": "scimkit · memory",
+  "scimkit-durable": "scimkit · embedded (durable)",
   "scimkit-pglite": "scimkit · PGlite",
   "scimkit-pg": "scimkit · PostgreSQL",
   scimmy: "SCIMMY",

@@ -86,6 +86,47 @@ describe("checkTargets", () => {
     expect(flat.every((c) => c.met && c.got === "+0 %")).toBe(true);
   });
 
+  it("holds the PostgreSQL server to its shares of the ceiling, lookups and writes apart", () => {
+    const r = results(
+      [
+        ceilingAt(10_000, 1000),
+        ...everyScenario("scimkit-pg", 10_000, (id) => (id === "get-user" ? 499 : id === "post-user" ? 300 : 600)),
+      ],
+      [],
+      [10_000],
+    );
+    const pg = checkTargets(r).filter((c) => c.subject.startsWith("PostgreSQL"));
+    expect(pg.map((c) => c.subject.split(" · ")[1])).toEqual([
+      "GET /Users/{id}",
+      'filter userName eq "…"',
+      "random page of 100",
+      "PATCH active false/true (Okta, no path)",
+      "PATCH big group: add / remove 1 member",
+      "POST /Users",
+    ]);
+    expect(pg.filter((c) => !c.met).map((c) => [c.subject, c.got])).toEqual([
+      ["PostgreSQL · GET /Users/{id} · N=10,000", "0.50 × ceiling"],
+    ]);
+    expect(pg.find((c) => c.subject.includes("POST"))).toMatchObject({ want: "≥ 0.30 × ceiling", met: true });
+  });
+
+  it("holds the durable embedded store's writes to 0.8 of the memory store's at the same N", () => {
+    const r = results(
+      [
+        ...everyScenario("scimkit-memory", 10_000, () => 1000),
+        ...everyScenario("scimkit-durable", 10_000, (id) => (id === "post-user" ? 790 : 800)),
+      ],
+      [],
+      [10_000],
+    );
+    const durable = checkTargets(r).filter((c) => c.kind === "vs-memory");
+    expect(durable.map((c) => [c.subject, c.got, c.met])).toEqual([
+      ["durable embedded · PATCH active false/true (Okta, no path) · N=10,000", "0.80 × memory", true],
+      ["durable embedded · PATCH big group: add / remove 1 member · N=10,000", "0.80 × memory", true],
+      ["durable embedded · POST /Users · N=10,000", "0.79 × memory", false],
+    ]);
+  });
+
   it("holds the memory store to 150 MiB RSS at 100,000 users", () => {
     expect(checkTargets(results([], [memoryRun(150)])).map((c) => [c.kind, c.met])).toEqual([["rss", true]]);
     expect(checkTargets(results([], [memoryRun(151)]))[0]).toMatchObject({ kind: "rss", got: "151 MiB", met: false });

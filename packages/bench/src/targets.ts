@@ -1,13 +1,13 @@
 /**
- * The targets of issue 7, checked against one run and marked ✓/✗. They are not enforced anywhere:
+ * The published targets, checked against one run and marked ✓/✗. They are not enforced anywhere:
  * figures from a shared two-core machine are too noisy to fail a build on.
  */
 import { ceilingRatio, findMeasurement, type BenchResults } from "./results.js";
 import { SERVER_LABELS, type ServerKind } from "./protocol.js";
-import { SCENARIOS } from "./scenarios.js";
+import { SCENARIOS, type ScenarioId } from "./scenarios.js";
 
 export interface TargetCheck {
-  readonly kind: "ceiling-ratio" | "flat-in-n" | "vs-scimmy" | "rss";
+  readonly kind: "ceiling-ratio" | "vs-memory" | "flat-in-n" | "vs-scimmy" | "rss";
   readonly subject: string;
   readonly want: string;
   readonly got: string;
@@ -23,7 +23,25 @@ const RSS_AT = 100_000;
 const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
 const ratio = (x: number) => x.toFixed(2);
 const MEMORY: ServerKind = "scimkit-memory";
-const SCIMKIT: readonly ServerKind[] = ["scimkit-memory", "scimkit-pglite", "scimkit-pg"];
+const SCIMKIT: readonly ServerKind[] = ["scimkit-memory", "scimkit-durable", "scimkit-pglite", "scimkit-pg"];
+
+/**
+ * The PostgreSQL server's shares of the ceiling: lookups and a page at least half and a fifth of it
+ * (a network round trip to the database stays in every request), writes at least 0.3 (a commit
+ * waits for the database's own flush).
+ */
+export const POSTGRES_RATIOS: Readonly<Partial<Record<ScenarioId, number>>> = {
+  "get-user": 0.5,
+  "filter-eq": 0.5,
+  "page-100": 0.2,
+  "patch-user": 0.3,
+  "patch-members": 0.3,
+  "post-user": 0.3,
+};
+
+/** The durable embedded store's writes against the memory store's, at the same N. */
+export const DURABLE_SHARE = 0.8;
+const WRITES: readonly ScenarioId[] = ["patch-user", "patch-members", "post-user"];
 
 export function checkTargets(results: Pick<BenchResults, "measurements" | "runs" | "sizes">): TargetCheck[] {
   const checks: TargetCheck[] = [];
@@ -58,6 +76,35 @@ export function checkTargets(results: Pick<BenchResults, "measurements" | "runs"
           met: x >= 1,
         });
       }
+    }
+  }
+
+  for (const size of sizes) {
+    for (const s of SCENARIOS) {
+      const want = POSTGRES_RATIOS[s.id];
+      const m = findMeasurement(results, "scimkit-pg", size, s.id);
+      const r = m && ceilingRatio(results, m);
+      if (want === undefined || r === undefined) continue;
+      checks.push({
+        kind: "ceiling-ratio",
+        subject: `PostgreSQL · ${s.label} · N=${size.toLocaleString("en-US")}`,
+        want: `≥ ${ratio(want)} × ceiling`,
+        got: `${ratio(r)} × ceiling`,
+        met: r >= want,
+      });
+    }
+    for (const s of SCENARIOS.filter((x) => WRITES.includes(x.id))) {
+      const durable = findMeasurement(results, "scimkit-durable", size, s.id);
+      const memory = findMeasurement(results, MEMORY, size, s.id);
+      if (durable === undefined || memory === undefined || memory.load.reqPerSec <= 0) continue;
+      const x = durable.load.reqPerSec / memory.load.reqPerSec;
+      checks.push({
+        kind: "vs-memory",
+        subject: `durable embedded · ${s.label} · N=${size.toLocaleString("en-US")}`,
+        want: `≥ ${ratio(DURABLE_SHARE)} × memory`,
+        got: `${ratio(x)} × memory`,
+        met: x >= DURABLE_SHARE,
+      });
     }
   }
 

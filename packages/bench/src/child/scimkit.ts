@@ -1,9 +1,13 @@
 /**
- * scimkit on Express 5, on the memory store, PostgreSQL on PGlite, or a real PostgreSQL server.
+ * scimkit on Express 5, on the memory store (in memory only, or durable: journaled to a folder and
+ * flushed to disk before each answer), PostgreSQL on PGlite, or a real PostgreSQL server.
  * Seeding goes through `server.fetch` in-process: the same code path a request takes, minus the
  * socket, so seeding throughput is the engine's own write throughput.
  */
 import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import express from "express5";
 import { createScimServer, createMemoryStore, type ScimServer, type ScimStore } from "@scimkit/core";
 import { createExpressMiddleware } from "@scimkit/express";
@@ -26,6 +30,17 @@ interface OpenedStore {
 async function openStore(config: ChildConfig): Promise<OpenedStore> {
   if (config.kind === "scimkit-memory")
     return { store: createMemoryStore(), close: async () => {}, afterSeed: async () => {} };
+  if (config.kind === "scimkit-durable") {
+    // A fresh folder per run, on the machine's temporary disk, removed at the end.
+    const directory = await mkdtemp(join(tmpdir(), "scimkit-bench-"));
+    const store = createMemoryStore({ directory });
+    return {
+      store,
+      // The server's close() closes the store (flushing its journal); then the folder goes.
+      close: () => rm(directory, { recursive: true, force: true }),
+      afterSeed: async () => {},
+    };
+  }
   const { migrate, createPgDriver, createPgliteDriver, createPostgresStore } = await import("@scimkit/postgres");
   if (config.kind === "scimkit-pglite") {
     const { PGlite } = await import("@electric-sql/pglite");
@@ -151,7 +166,7 @@ export async function startScimkit(config: ChildConfig, progress: (text: string)
   const dir = await server.directories.create({ tenantId: "bench", name: "bench", idp: "okta" });
   const { token } = await server.directories.mintToken(dir.id);
 
-  const bulk = config.kind !== "scimkit-memory";
+  const bulk = config.kind !== "scimkit-memory" && config.kind !== "scimkit-durable";
   const createUsers = bulk
     ? bulkUsers(opened.store, dir.id, config.seedBudgetMs)
     : postUsers(server, token, config.seedBudgetMs);

@@ -20,6 +20,7 @@ export async function startServer(config: ChildConfig, progress: (text: string) 
     case "bare":
       return (await import("./bare.js")).startBare();
     case "scimkit-memory":
+    case "scimkit-durable":
     case "scimkit-pglite":
     case "scimkit-pg":
       return (await import("./scimkit.js")).startScimkit(config, progress);

@@ -39,60 +39,63 @@ const scenario = (id: ScenarioId) => {
 
 // Every SCIM server must answer every scenario with 2xx and the same meaning; a non-2xx in a run
 // would then be the server's doing, never the harness's.
-describe.each<ServerKind>(["scimkit-memory", "scimkit-pglite", "scimmy"])("%s under the scenarios", (kind) => {
-  let server: Awaited<ReturnType<typeof serve>>;
-  beforeAll(async () => {
-    server = await serve(kind);
-  }, 60_000);
-  afterAll(async () => {
-    server.http.closeAllConnections();
-    await new Promise((r) => server.http.close(r));
-    await server.bench.close();
-  });
-  const run = async (id: ScenarioId, times: number) => {
-    const next = scenario(id).plan(server.bench.fixtures, seededRandom(7));
-    const out = [];
-    for (let i = 0; i < times; i++) out.push(await send(server.url, server.bench.fixtures.token, next()));
-    return out;
-  };
+describe.each<ServerKind>(["scimkit-memory", "scimkit-durable", "scimkit-pglite", "scimmy"])(
+  "%s under the scenarios",
+  (kind) => {
+    let server: Awaited<ReturnType<typeof serve>>;
+    beforeAll(async () => {
+      server = await serve(kind);
+    }, 60_000);
+    afterAll(async () => {
+      server.http.closeAllConnections();
+      await new Promise((r) => server.http.close(r));
+      await server.bench.close();
+    });
+    const run = async (id: ScenarioId, times: number) => {
+      const next = scenario(id).plan(server.bench.fixtures, seededRandom(7));
+      const out = [];
+      for (let i = 0; i < times; i++) out.push(await send(server.url, server.bench.fixtures.token, next()));
+      return out;
+    };
 
-  it("seeds every user, every outsider and the whole group", () => {
-    expect(server.bench.seed).toMatchObject({ usersWanted: USERS, usersSeeded: USERS, membersSeeded: USERS });
-    expect(server.bench.fixtures.userIds).toHaveLength(USERS);
-    expect(server.bench.fixtures.outsiderIds).toHaveLength(OUTSIDERS);
-  });
+    it("seeds every user, every outsider and the whole group", () => {
+      expect(server.bench.seed).toMatchObject({ usersWanted: USERS, usersSeeded: USERS, membersSeeded: USERS });
+      expect(server.bench.fixtures.userIds).toHaveLength(USERS);
+      expect(server.bench.fixtures.outsiderIds).toHaveLength(OUTSIDERS);
+    });
 
-  it("GET /Users/{id} returns the user", async () => {
-    for (const r of await run("get-user", 5)) {
-      expect(r.status).toBe(200);
-      expect(String(r.body?.["userName"])).toMatch(/^user\d+@example\.com$/);
-    }
-  });
+    it("GET /Users/{id} returns the user", async () => {
+      for (const r of await run("get-user", 5)) {
+        expect(r.status).toBe(200);
+        expect(String(r.body?.["userName"])).toMatch(/^user\d+@example\.com$/);
+      }
+    });
 
-  it("userName eq finds exactly one user, sw exactly 11, a page holds 100", async () => {
-    for (const r of await run("filter-eq", 5)) expect([r.status, r.body?.["totalResults"]]).toEqual([200, 1]);
-    for (const r of await run("filter-sw", 5))
-      expect([r.status, r.body?.["totalResults"], ((r.body?.["Resources"] ?? []) as unknown[]).length]).toEqual([
-        200, 11, 11,
-      ]);
-    for (const r of await run("page-100", 5))
-      expect([r.status, ((r.body?.["Resources"] ?? []) as unknown[]).length]).toEqual([200, 100]);
-  });
+    it("userName eq finds exactly one user, sw exactly 11, a page holds 100", async () => {
+      for (const r of await run("filter-eq", 5)) expect([r.status, r.body?.["totalResults"]]).toEqual([200, 1]);
+      for (const r of await run("filter-sw", 5))
+        expect([r.status, r.body?.["totalResults"], ((r.body?.["Resources"] ?? []) as unknown[]).length]).toEqual([
+          200, 11, 11,
+        ]);
+      for (const r of await run("page-100", 5))
+        expect([r.status, ((r.body?.["Resources"] ?? []) as unknown[]).length]).toEqual([200, 100]);
+    });
 
-  it("GET of the big group leaves members out", async () => {
-    for (const r of await run("get-group", 2)) {
-      expect(r.status).toBe(200);
-      expect(r.body?.["displayName"]).toBe("Everyone");
-      expect(r.body).not.toHaveProperty("members");
-    }
-  });
+    it("GET of the big group leaves members out", async () => {
+      for (const r of await run("get-group", 2)) {
+        expect(r.status).toBe(200);
+        expect(r.body?.["displayName"]).toBe("Everyone");
+        expect(r.body).not.toHaveProperty("members");
+      }
+    });
 
-  it("accepts every PATCH and POST of the write scenarios", async () => {
-    for (const id of ["patch-user", "patch-members", "post-user"] as const) {
-      for (const r of await run(id, 3 * OUTSIDERS)) expect(r.status, id).toBeLessThan(300);
-    }
-  });
-});
+    it("accepts every PATCH and POST of the write scenarios", async () => {
+      for (const id of ["patch-user", "patch-members", "post-user"] as const) {
+        for (const r of await run(id, 3 * OUTSIDERS)) expect(r.status, id).toBeLessThan(300);
+      }
+    });
+  },
+);
 
 describe("the bare ceiling", () => {
   it("answers a small fixed JSON body", async () => {

@@ -157,7 +157,7 @@ function seedingMethods(results: BenchResults): string {
 }
 
 function checksTable(checks: readonly TargetCheck[]): string {
-  const order: TargetCheck["kind"][] = ["ceiling-ratio", "vs-scimmy", "flat-in-n", "rss"];
+  const order: TargetCheck["kind"][] = ["ceiling-ratio", "vs-memory", "vs-scimmy", "flat-in-n", "rss"];
   const sorted = [...checks].sort((a, b) => order.indexOf(a.kind) - order.indexOf(b.kind));
   return markdownTable(
     ["", "target", "want", "got"],
