@@ -182,7 +182,20 @@ export class HealthTracker {
     for (const [directoryId, entry] of this.#entries) {
       const minutes = [...entry.buckets].filter(([, b]) => b.dirty);
       if (minutes.length === 0) continue;
-      const tenantId = await this.#tenantOf(directoryId);
+      let tenantId: string | null;
+      try {
+        tenantId = await this.#tenantOf(directoryId);
+      } catch (error) {
+        // The store is unreachable (this runs off the request path, on a timer, where a rejection
+        // would end the process): everything unwritten stays dirty for a later flush.
+        for (const list of byTenant.values())
+          for (const { minutes } of list) for (const [, b] of minutes) b.dirty = true;
+        this.#unwrittenSince ??= this.options.now().getTime();
+        this.options.logger.error("scimkit: connection health could not be written to the store", {
+          error: error instanceof Error ? error.message : String(error),
+        });
+        return;
+      }
       if (tenantId === null) {
         // The directory is gone: nothing to show its health to.
         this.#entries.delete(directoryId);

@@ -109,6 +109,32 @@ describe("connection health across instances", () => {
     expect((await b.directories.health(dir.id)).requests).toBe(1);
   });
 
+  it("logs a flush that cannot even look up the directory's tenant (the database is down) instead of rejecting", async () => {
+    const inner = createMemoryStore();
+    let down = false;
+    const unreachable = () => Promise.reject(new Error("connection lost"));
+    const flaky: ScimStore = {
+      ...inner,
+      name: inner.name,
+      capabilities: inner.capabilities,
+      transaction: (tenantId, work, options) => (down ? unreachable() : inner.transaction(tenantId, work, options)),
+      findRecordByKey: (kind, key) => (down ? unreachable() : inner.findRecordByKey(kind, key)),
+    };
+    const logs: string[] = [];
+    const a = createScimServer({ store: flaky, logger: { error: (m) => void logs.push(m) } });
+    const b = createScimServer({ store: inner });
+    const dir = await a.directories.create({ tenantId: "acme", name: "Okta" });
+    const { token } = await a.directories.mintToken(dir.id);
+    expect((await get(a, token)).status).toBe(200);
+    down = true;
+    // The timer's flush has no caller to hand a rejection to: it must resolve.
+    await expect(a.directories.flushHealth()).resolves.toBeUndefined();
+    expect(logs).toEqual(["scimkit: connection health could not be written to the store"]);
+    down = false;
+    await a.directories.flushHealth();
+    expect((await b.directories.health(dir.id)).requests).toBe(1);
+  });
+
   it("forgets a deleted directory's health, in the store and in each instance", async () => {
     const { store, a, b, dir, token } = await twoInstances();
     await get(a, token, "/Users/missing");
