@@ -157,6 +157,8 @@ export function createPostgresStore(options: PostgresStoreOptions): ScimStore {
       supportsFilter: (filter: Filter) => canCompile(filter),
       // sort-sql.ts orders by any attribute, multi-valued, extension and members ones included.
       supportsSort: () => true,
+      // ...and starts a page after a keyset position in any of those orders.
+      supportsKeyset: true,
     },
     transaction: (tenantId, work, { readOnly }) =>
       unavailableOnLostConnection(async () => {

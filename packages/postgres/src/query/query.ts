@@ -1,19 +1,22 @@
 /**
  * `queryResources` in SQL, in one statement: filter, sort and page, with each row's groups and
  * members when the projection asks for them, and the total. The page is a CTE; the total is the
- * page's own length when the page proves it (a short page that starts inside the results), else a
- * COUNT over the same predicate, which the statement evaluates only in that case (an InitPlan runs
- * when first needed) and which an index-only scan can serve. `count(*) OVER ()` would instead read
- * every matching row in full before the LIMIT.
+ * page's own length when the page proves it (a short page that starts inside the results), else
+ * the tenant's maintained count (sql/counts.ts) when there is no filter, and with one a COUNT over
+ * the same predicate; the statement evaluates either only in that case (an InitPlan runs when
+ * first needed), and an index-only scan can serve the COUNT. `count(*) OVER ()` would instead read
+ * every matching row in full before the LIMIT. A cursor page (`query.after`) adds the keyset
+ * predicate of sort-sql.ts to the page, and always takes the total from the maintained count or COUNT.
  */
 import type { QueryResult, StoreQuery } from "@scimkit/core/store";
 import { Params } from "../sql/params.js";
+import { totalOf } from "../sql/counts.js";
 import { groupsColumn, membersColumn, toMembers, toMemberships } from "../sql/members.js";
 import type { Scope } from "../sql/resources.js";
 import { RESOURCE_COLUMNS, num, toResource } from "../sql/rows.js";
 import { filterCompiler } from "./filter-sql.js";
 import type { CompileContext } from "./predicates.js";
-import { sortSql } from "./sort-sql.js";
+import { keysetSql, sortSql } from "./sort-sql.js";
 
 function context(s: Scope, p: Params): CompileContext {
   return { p, fn: (name) => `${s.t.schema}.${name}` };
@@ -31,7 +34,11 @@ export async function queryResources(s: Scope, type: string, query: StoreQuery):
   const count = Math.max(0, Math.floor(query.count));
   const p = new Params();
   const filter = where(s, type, query, p);
-  const total = `(SELECT count(*) FROM ${s.t.resources} r WHERE ${filter})`;
+  // Unfiltered, the total is the maintained count (sql/counts.ts): a few rows, however many
+  // resources. It reuses the tenant and type `where` bound first, so that no parameter goes unused.
+  const total = query.filter
+    ? `(SELECT count(*) FROM ${s.t.resources} r WHERE ${filter})`
+    : totalOf(s.t, "$1::text", "$2::text");
   if (count === 0) {
     const res = await s.sql.query(`SELECT ${total} AS total`, p.values);
     return { resources: [], total: num(res.rows[0]?.["total"]) };
@@ -40,19 +47,25 @@ export async function queryResources(s: Scope, type: string, query: StoreQuery):
   const groups = query.projection?.groups === true;
   const members = query.projection?.members === true;
   const order = sortSql(query.sort, s.t.members, context(s, p));
+  // A cursor page: the rows after the position, in the same statement (no OFFSET to walk).
+  const keyset = query.after ? ` AND ${keysetSql(query.sort, order, query.after, s.t.members, context(s, p))}` : "";
   const limit = `${p.add(String(count))}::bigint`;
-  const offset = `${p.add(String(skip))}::bigint`;
+  const offset = `${p.add(String(query.after ? 0 : skip))}::bigint`;
+  // A short page proves the total only when it starts at an index: after a position, rows before it also count.
+  const proven = query.after
+    ? total
+    : `CASE WHEN counted.n < ${limit} AND (counted.n > 0 OR ${offset} = 0) THEN ${offset} + counted.n ELSE ${total} END`;
   const extra = `${groups ? `, ${groupsColumn(s.t)}` : ""}${members ? `, ${membersColumn(s.t)}` : ""}`;
   // One row per resource of the page, in order, each carrying the total; one row with no resource
   // when the page is empty, so the total still comes back.
   const res = await s.sql.query(
     `WITH page AS MATERIALIZED (
        SELECT ${RESOURCE_COLUMNS}${extra} FROM ${s.t.resources} r ${order.join}
-       WHERE ${filter} ORDER BY ${order.orderBy} LIMIT ${limit} OFFSET ${offset}
+       WHERE ${filter}${keyset} ORDER BY ${order.orderBy} LIMIT ${limit} OFFSET ${offset}
      ), numbered AS (SELECT page.*, row_number() OVER () AS pos FROM page),
      counted AS (SELECT count(*) AS n FROM page)
      SELECT numbered.*,
-       CASE WHEN counted.n < ${limit} AND (counted.n > 0 OR ${offset} = 0) THEN ${offset} + counted.n ELSE ${total} END AS total
+       ${proven} AS total
      FROM counted LEFT JOIN numbered ON true ORDER BY numbered.pos`,
     p.values,
   );
