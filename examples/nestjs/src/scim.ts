@@ -7,9 +7,15 @@ import { createScimServer, createMemoryStore, type IdpKind, type ScimServer } fr
 
 const TENANT = "demo";
 
+/**
+ * The IdP's token: the secret when this start minted it or was given it (print it), or the hint of
+ * the stored one a restart kept (its secret was shown once, when minted, and is not kept anywhere).
+ */
+export type DemoToken = string | { readonly keptHint: string };
+
 export interface DemoScim {
   readonly server: ScimServer;
-  readonly token: string;
+  readonly token: DemoToken;
 }
 
 const IDPS: readonly IdpKind[] = ["okta", "entra", "onelogin", "jumpcloud", "ping", "generic"];
@@ -17,7 +23,9 @@ const IDPS: readonly IdpKind[] = ["okta", "entra", "onelogin", "jumpcloud", "pin
 /**
  * Opens the store (kept in the folder `$SCIMKIT_DATA_DIR` when that is set, else in memory), makes
  * sure the demo directory exists (for the IdP `$SCIMKIT_IDP` names, default `generic`), and
- * registers `$SCIMKIT_TOKEN` or mints a fresh token.
+ * registers `$SCIMKIT_TOKEN`, or mints a token when the directory has none that works. A restart on
+ * the same data folder reuses the directory and keeps its token: minting revokes the earlier tokens,
+ * which would cut off the IdP holding it.
  */
 export async function startScim(env: NodeJS.ProcessEnv = process.env): Promise<DemoScim> {
   const dataDir = env["SCIMKIT_DATA_DIR"];
@@ -25,11 +33,14 @@ export async function startScim(env: NodeJS.ProcessEnv = process.env): Promise<D
   // With a folder, every write is journaled there and flushed to disk before it is answered.
   const server = createScimServer({ store: createMemoryStore(dataDir ? { directory: dataDir } : {}) });
   // On a data folder from an earlier run the directory is already there; keep using it.
-  const directory =
-    (await server.directories.list(TENANT))[0] ??
-    (await server.directories.create({ tenantId: TENANT, name: "Demo IdP", idp }));
+  const existing = (await server.directories.list(TENANT))[0];
+  const directory = existing ?? (await server.directories.create({ tenantId: TENANT, name: "Demo IdP", idp }));
   const chosen = env["SCIMKIT_TOKEN"];
-  if (!chosen) return { server, token: (await server.directories.mintToken(directory.id)).token };
+  if (!chosen) {
+    const kept = existing ? await workingToken(server, directory.id) : undefined;
+    if (kept) return { server, token: { keptHint: kept.hint ?? kept.id } };
+    return { server, token: (await server.directories.mintToken(directory.id)).token };
+  }
   try {
     await server.directories.importToken(directory.id, chosen);
   } catch (error) {
@@ -42,6 +53,14 @@ export async function startScim(env: NodeJS.ProcessEnv = process.env): Promise<D
   return { server, token: chosen };
 }
 
+/** A token of the directory that is neither revoked nor expired, if any. */
+async function workingToken(server: ScimServer, directoryId: string) {
+  const now = new Date().toISOString();
+  return (await server.directories.listTokens(directoryId)).find(
+    (t) => t.revokedAt === null && (t.expiresAt === null || t.expiresAt > now),
+  );
+}
+
 async function accepts(server: ScimServer, token: string): Promise<boolean> {
   const probe = new Request("http://127.0.0.1/scim/v2/Users?count=0", {
     headers: { authorization: `Bearer ${token}` },
@@ -50,9 +69,15 @@ async function accepts(server: ScimServer, token: string): Promise<boolean> {
 }
 
 /** Prints where the IdP should point, in the lines the README and the tests look for. */
-export function announce(port: number, token: string): void {
+export function announce(port: number, token: DemoToken): void {
   console.log(`SCIM base URL: http://127.0.0.1:${port}/scim/v2`);
-  console.log(`Bearer token: ${token}`);
+  if (typeof token === "string") console.log(`Bearer token: ${token}`);
+  else {
+    console.log(`Bearer token: unchanged, the one shown when it was minted (${token.keptHint}) still works.`);
+    console.log(
+      "To replace it, start with SCIMKIT_TOKEN=scimkit_<32+ characters> (the old one stops working), or delete the data folder to start over.",
+    );
+  }
   console.log(
     "Okta: put both in Provisioning > Integration (SCIM connector base URL, HTTP Header auth); Entra ID: Tenant URL and Secret Token (it needs a public HTTPS URL, e.g. a tunnel).",
   );
