@@ -43,6 +43,7 @@ export function createWorkload(dirs: readonly Directory[], send: Send, rng: Rng,
   const violations: string[] = [];
   const counts = { logical: 0, reads: 0, lost: 0 };
   let serial = 0;
+  let edits = 0;
 
   const userBody = (slot: UserSlot, f: UserFields) => ({
     schemas: [USER_SCHEMA],
@@ -128,7 +129,8 @@ export function createWorkload(dirs: readonly Directory[], send: Send, rng: Rng,
     const next: UserFields = {
       ...before,
       givenName: rng.pick(NAMES),
-      title: `${rng.pick(TITLES)} ${rng.int(1, 999)}`,
+      // Numbered, so every edit changes the title: an acknowledged edit must then have an event.
+      title: `${rng.pick(TITLES)} ${++edits}`,
     };
     let o: Outcome;
     const w = record(dir, "update", `${dir.profile} attrs ${slot.userName}`, true);

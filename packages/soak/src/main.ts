@@ -17,7 +17,7 @@ import { createWorkload } from "./idp.js";
 import type { Directory, Profile } from "./model.js";
 import { parseOptions, type SoakOptions, USAGE } from "./options.js";
 import { createRng } from "./rng.js";
-import { percentile, statusViolations } from "./summary.js";
+import { logSummary, percentile, statusViolations } from "./summary.js";
 
 const log = (line: string) => process.stdout.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -207,8 +207,12 @@ async function soak(cluster: Cluster): Promise<number> {
       const count = faults.filter((f) => f.kind === kind).length;
       return `  ${kind}: ${count}; recovery p50 ${percentile(times, 0.5)} ms, max ${times.length ? Math.max(...times) : "-"} ms`;
     }),
-    `app log lines (stderr) ${fleet.errorLines.length}${fleet.errorLines.length ? "; the first ones:" : ""}`,
-    ...fleet.errorLines.slice(0, 12).map((l) => `  ${l.slice(0, 400)}`),
+    // scimkit's own log lines are JSON; anything else on stderr is a crash's output, shown whole.
+    `app log lines (stderr) ${fleet.errorLines.length}; ${logSummary(fleet.errorLines)}`,
+    ...fleet.errorLines
+      .filter((l) => !/^app \d+: \{/.test(l))
+      .slice(0, 60)
+      .map((l) => `  ${l.slice(0, 400)}`),
     `violations: ${violations.length}`,
     ...violations.slice(0, 50).map((v) => `  - ${v}`),
     violations.length > 50 ? `  … and ${violations.length - 50} more` : "",

@@ -34,3 +34,20 @@ export function statusViolations(attempts: readonly Attempt[], faults: readonly 
   }
   return out;
 }
+
+/** scimkit's JSON log lines of the apps, counted by message and error name. */
+export function logSummary(lines: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const line of lines) {
+    const json = line.slice(line.indexOf("{"));
+    let key = "other output";
+    try {
+      const parsed = JSON.parse(json) as { message?: unknown; data?: { error?: { name?: unknown } } };
+      key = `${String(parsed.message)}${parsed.data?.error?.name ? ` (${String(parsed.data.error.name)})` : ""}`;
+    } catch {
+      // Not a log line of scimkit's: a crash's output, listed below.
+    }
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([k, n]) => `${k} × ${n}`).join("; ") || "none";
+}
