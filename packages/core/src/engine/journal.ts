@@ -11,6 +11,7 @@ import { randomUUID } from "node:crypto";
 import { auditRecord, type Actor, type AuditWrite } from "../audit/trail.js";
 import { visibleChange } from "../audit/visible.js";
 import { eventRecord, eventsOf, toEvent, type NewEvent, type ScimEvent } from "../events/outbox.js";
+import { copyJson } from "../json-diff.js";
 import type { ResourceChange } from "../resources/change.js";
 import type { SchemaRegistry } from "../schema/registry.js";
 import type { JsonValue, LogName, NewLogEntry, StoreTransaction } from "../store/types.js";
@@ -139,11 +140,13 @@ export class Journal {
     if (rows.length === 0) return [];
     const seqs = await appendAll(this.tx, rows);
     if (!options.deliver && !this.onEventInTransaction) return [];
-    // Delivered events are built from their rows, exactly as a replay will read them.
+    // Delivered events are built from their rows, exactly as a replay will read them, each from a
+    // copy: a handler may change what it is handed, and the store may keep the rows themselves.
     const out: ScimEvent[] = [];
     rows.forEach((row, i) => {
       const seq = seqs[i];
-      if (row.log === "events" && seq !== undefined) out.push(toEvent(this.tenantId, { ...row.entry, seq }));
+      if (row.log === "events" && seq !== undefined)
+        out.push(toEvent(this.tenantId, { ...row.entry, data: copyJson(row.entry.data), seq }));
     });
     if (this.onEventInTransaction) for (const event of out) await this.onEventInTransaction(event, this.tx);
     return out;

@@ -157,7 +157,11 @@ export function openMemoryStore(options: MemoryStoreOptions, io: FileIo): ScimSt
 
     const append = (log: LogName, entry: NewLogEntry): number => {
       const list = state.logs[log];
-      const stored = { ...copyJson(entry), seq: state.seq + 1 };
+      // Kept as core handed it over, not copied: a unit of work's rows are built fresh for the append
+      // and never changed after, and whatever they share with stored resources is never changed in
+      // place either. Every read copies instead, so no reader can change the log (reads are rare,
+      // appends come with every write).
+      const stored = { ...entry, seq: state.seq + 1 };
       write(() => {
         list.pop();
         state.seq -= 1;
@@ -333,7 +337,7 @@ export function openMemoryStore(options: MemoryStoreOptions, io: FileIo): ScimSt
           if (q.resourceId !== undefined && e.resourceId !== q.resourceId) continue;
           if (q.from !== undefined && e.at < q.from) continue;
           if (q.to !== undefined && e.at >= q.to) continue;
-          out.push(e);
+          out.push(copyJson(e));
         }
         return out;
       },
@@ -396,7 +400,7 @@ export function openMemoryStore(options: MemoryStoreOptions, io: FileIo): ScimSt
         const start = q.after === undefined ? 0 : firstAfter(list, q.after);
         for (let i = start; i < list.length && out.length < q.limit; i++) {
           const item = list[i];
-          if (item) out.push({ ...item.entry, tenantId: item.tenantId });
+          if (item) out.push({ ...copyJson(item.entry), tenantId: item.tenantId });
         }
       } finally {
         release();
