@@ -90,6 +90,8 @@ export type FilterCompiler = (filter: Filter) => string;
 /** Returns a compiler bound to the store's members table and the statement's parameters. */
 export function filterCompiler(membersTable: string, ctx: CompileContext): FilterCompiler {
   const membersFrom = membersOfRow.replace("{members}", membersTable);
+  /** How many `not`s enclose the node being compiled. */
+  let negations = 0;
 
   /** Holds when some value of `ref` satisfies `test` (which receives a jsonb value expression). */
   function someJson(top: string, ref: AttributeRef, test: (x: string) => string): string {
@@ -116,8 +118,9 @@ export function filterCompiler(membersTable: string, ctx: CompileContext): Filte
         // A non-string value leaves the column NULL and differs from every string, so for `ne`
         // "NULL or different" is the whole answer; the other operators need a value.
         if (op === "ne") return `${c} IS DISTINCT FROM ${ctx.p.text(col.folded ? value.toLowerCase() : value)}`;
-        // The lookups IdPs make: through the lookup index, whatever the planner's statistics.
-        if ((op === "eq" || op === "sw") && leaf.type !== "dateTime")
+        // The lookups IdPs make: through the lookup index, whatever the planner's statistics. Under
+        // a `not` no index serves them, and the key function would only cost a call per row.
+        if ((op === "eq" || op === "sw") && leaf.type !== "dateTime" && negations === 0)
           return lookupTest(c, op, col.folded ? value.toLowerCase() : value, ctx);
         return textTest(c, leaf, op, value, ctx, col.folded);
       }
@@ -235,8 +238,14 @@ export function filterCompiler(membersTable: string, ctx: CompileContext): Filte
       case "and":
       case "or":
         return group(f.kind, f.filters.map(compile));
-      case "not":
-        return not(compile(f.filter));
+      case "not": {
+        negations += 1;
+        try {
+          return not(compile(f.filter));
+        } finally {
+          negations -= 1;
+        }
+      }
       case "present":
         return present(f.attr);
       case "valuePath":
