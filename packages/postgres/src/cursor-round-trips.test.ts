@@ -73,6 +73,10 @@ async function cursorPageCosts(database: () => Promise<Database>): Promise<Recor
       const second = await h.call("GET", `/Users?${query}&cursor=${next}`);
       expect(second.status).toBe(200);
       out[`${label}, next page`] = db.counter.counts.statements;
+      db.counter.reset();
+      const back = await h.call("GET", `/Users?${query}&cursor=${String(second.body["previousCursor"])}`);
+      expect(back.body["Resources"]).toEqual(again.body["Resources"]);
+      out[`${label}, previous page`] = db.counter.counts.statements;
     }
   }
   return out;
@@ -81,10 +85,13 @@ async function cursorPageCosts(database: () => Promise<Database>): Promise<Recor
 const expected = {
   "default order, first page": 1,
   "default order, next page": 1,
+  "default order, previous page": 1,
   "sorted, first page": 1,
   "sorted, next page": 1,
+  "sorted, previous page": 1,
   "filtered, first page": 1,
   "filtered, next page": 1,
+  "filtered, previous page": 1,
 };
 
 describe("a cursor page's round trips", () => {

@@ -1,6 +1,7 @@
 /**
  * RFC 9865 cursor paging, end to end over `server.fetch` on the store under test: the first page
- * from an empty cursor, walks to the last page (which has no `nextCursor`), page sizes, the RFC's
+ * from an empty cursor, walks to the last page (which has no `nextCursor`) and back by
+ * `previousCursor`, page sizes, the RFC's
  * errors (`invalidCursor`, `expiredCursor`, `invalidCount`) as SCIM error bodies, the
  * ServiceProviderConfig `pagination` attribute, and walks during which other requests create,
  * change and delete resources, where every resource that lives through the walk comes exactly once.
@@ -150,6 +151,7 @@ export function runCursorPaging(options: CursorPagingOptions): void {
       expect(first.body["totalResults"]).toBe(7);
       expect(first.body["startIndex"]).toBeUndefined();
       expect(first.body["nextCursor"]).toMatch(/^[A-Za-z0-9._~-]+$/);
+      expect(first.body["previousCursor"]).toBeUndefined();
       // `cursor=` with an empty value is the same request.
       expect(ids((await t.call("GET", "/Users?cursor=&count=3")).body)).toEqual(all.slice(0, 3));
     });
@@ -167,6 +169,32 @@ export function runCursorPaging(options: CursorPagingOptions): void {
       expect(exact).toHaveLength(1);
       expect(ids(exact[0] ?? {})).toEqual(all);
       expect(exact[0]?.["nextCursor"]).toBeUndefined();
+    });
+
+    it("walks back with previousCursor: the same pages in reverse, none before the first", async () => {
+      const t = await tenant();
+      const all = await users(t, 10);
+      const forward = await walk(t, "/Users?count=3");
+      expect(forward.map(ids)).toEqual([all.slice(0, 3), all.slice(3, 6), all.slice(6, 9), all.slice(9)]);
+      expect(forward.slice(1).every((p) => typeof p["previousCursor"] === "string")).toBe(true);
+      const back: Body[] = [];
+      let previous = forward.at(-1)?.["previousCursor"];
+      while (typeof previous === "string") {
+        const res = await t.call("GET", `/Users?count=3&cursor=${previous}`);
+        expect(res.status).toBe(200);
+        expect(res.body["totalResults"]).toBe(10);
+        back.push(res.body);
+        previous = res.body["previousCursor"];
+      }
+      expect(back.map(ids)).toEqual([all.slice(6, 9), all.slice(3, 6), all.slice(0, 3)]);
+      // A page reached backwards leads forward again.
+      const again = await t.call("GET", `/Users?count=3&cursor=${String(back[1]?.["nextCursor"])}`);
+      expect(ids(again.body)).toEqual(all.slice(6, 9));
+      // Sorted, backwards too.
+      const sorted = await walk(t, "/Users?count=4&sortBy=userName&sortOrder=descending");
+      const last = sorted.at(-1)?.["previousCursor"];
+      const before = await t.call("GET", `/Users?count=4&sortBy=userName&sortOrder=descending&cursor=${String(last)}`);
+      expect(ids(before.body)).toEqual(ids(sorted[1] ?? {}));
     });
 
     it("honours count, caps it at maxPageSize, and uses the default page size without one", async () => {

@@ -118,7 +118,7 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
         return scimJson(
           200,
           result.byCursor
-            ? cursorListResponse(items, result.total, result.nextCursor)
+            ? cursorListResponse(items, result.total, result.nextCursor, result.previousCursor)
             : listResponse(items, result.total, result.startIndex),
         );
       });

@@ -5,7 +5,7 @@
  */
 import type { Filter } from "../filter/ast.js";
 import { sortValue } from "../filter/evaluate.js";
-import { compareSortKeys, firstAfter } from "../store/in-memory.js";
+import { compareSortKeys, pageRange } from "../store/in-memory.js";
 import type { TypeTable } from "./tables.js";
 import { resourceView } from "../store/view.js";
 import type { JsonObject, QueryResult, StoreQuery, StoredResource } from "../store/types.js";
@@ -47,15 +47,13 @@ export function queryTable(
   forFilter: (r: StoredResource) => StoredResource,
   evaluate: Evaluate,
 ): QueryResult {
-  const { filter, sort, after } = query;
+  const { filter, sort } = query;
   if (!filter && !sort) {
     const resources: StoredResource[] = [];
     const order = table.orderedIds();
     // Insertion order is (created, id) order, so a keyset position is found by binary search.
-    const skip = after
-      ? firstAfter(order, after, (id) => keyOf(table.byId.get(id)), undefined)
-      : Math.max(0, query.startIndex - 1);
-    for (let i = skip; i < order.length && resources.length < query.count; i++) {
+    const [from, to] = pageRange(order, query, (id) => keyOf(table.byId.get(id)));
+    for (let i = from; i < to; i++) {
       const r = table.byId.get(order[i] ?? "");
       if (r) resources.push(r);
     }
@@ -77,12 +75,10 @@ export function queryTable(
     keyed.sort((a, b) => compareSortKeys(sort, a.key, b.key));
     matches = keyed.map((k) => k.r);
   }
-  // The matches stand in the query's full order (a stable sort over creation order), so the page
-  // after a keyset position starts at a binary search.
-  const skip = after
-    ? firstAfter(keyed, after, (k) => ({ value: k.key, created: k.r.created, id: k.r.id }), sort)
-    : Math.max(0, query.startIndex - 1);
-  return { resources: query.count > 0 ? matches.slice(skip, skip + query.count) : [], total: matches.length };
+  // The matches stand in the query's full order (a stable sort over creation order), so a page
+  // next to a keyset position is found by binary search.
+  const [from, to] = pageRange(keyed, query, (k) => ({ value: k.key, created: k.r.created, id: k.r.id }));
+  return { resources: query.count > 0 ? matches.slice(from, to) : [], total: matches.length };
 }
 
 /** The keys of a resource in the default order (the insertion order holds live ids only). */

@@ -40,6 +40,8 @@ const state = z.object({
   /** Issued at, epoch milliseconds. */
   at: z.number().int(),
   p: position,
+  /** Present on a `previousCursor`: the page before the position, not after it. */
+  b: z.literal(1).optional(),
 });
 
 /** What a cursor is bound to: every parameter that decides which resources come in which order. */
@@ -54,6 +56,8 @@ export interface CursorQuery {
 /** Where a walk stands: a keyset position, and for the base URL's search the type it is in. */
 export interface CursorPosition extends KeysetPosition {
   readonly type?: string | undefined;
+  /** A `previousCursor`'s position: the page ends before it. */
+  readonly backwards?: boolean | undefined;
 }
 
 function digest(query: CursorQuery): string {
@@ -101,6 +105,7 @@ export function openCursor(
   if (c.n !== count)
     throw badRequest("invalidCount", `count must be ${c.n}, the count of the query the cursor belongs to`);
   return {
+    ...(c.b !== undefined ? { backwards: true } : {}),
     ...(c.p.t !== undefined ? { type: c.p.t } : {}),
     ...(c.p.s !== undefined ? { value: c.p.s } : {}),
     created: c.p.c,
@@ -108,7 +113,7 @@ export function openCursor(
   };
 }
 
-/** A cursor for the page after the resource at `at`. */
+/** A cursor for the page after the resource at `at`, or before it when `at.backwards`. */
 export function issueCursor(at: CursorPosition, query: CursorQuery, count: number, now: number): string {
   const value: JsonValue | undefined = at.value;
   const s = typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? { s: value } : {};
@@ -118,6 +123,7 @@ export function issueCursor(at: CursorPosition, query: CursorQuery, count: numbe
     n: count,
     at: now,
     p: { ...(at.type !== undefined ? { t: at.type } : {}), ...s, c: at.created, i: at.id },
+    ...(at.backwards ? { b: 1 as const } : {}),
   };
   return Buffer.from(JSON.stringify(body), "utf8").toString("base64url");
 }

@@ -16,14 +16,20 @@ export function listResponse(resources: readonly JsonValue[], total = resources.
 }
 
 /**
- * A page found by cursor (RFC 9865 §2): `nextCursor` on every page but the last, no `startIndex`
- * (a cursor page has no index).
+ * A page found by cursor (RFC 9865 §2): `nextCursor` on every page but the last, `previousCursor`
+ * on every page but the first, no `startIndex` (a cursor page has no index).
  */
-export function cursorListResponse(resources: readonly JsonValue[], total: number, nextCursor?: string): JsonObject {
+export function cursorListResponse(
+  resources: readonly JsonValue[],
+  total: number,
+  nextCursor?: string,
+  previousCursor?: string,
+): JsonObject {
   return {
     schemas: [URN.ListResponse],
     totalResults: total,
     itemsPerPage: resources.length,
+    ...(previousCursor !== undefined ? { previousCursor } : {}),
     ...(nextCursor !== undefined ? { nextCursor } : {}),
     Resources: [...resources],
   };

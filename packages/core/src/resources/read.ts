@@ -9,7 +9,7 @@ import type { ListParams } from "../query/list-params.js";
 import { resourceView } from "../store/view.js";
 import type { Projector } from "../query/projection.js";
 import { answerQuery } from "../store/in-memory.js";
-import type { Membership, QueryResult, StoreQuery, StoredResource } from "../store/types.js";
+import type { KeysetPosition, Membership, QueryResult, StoreQuery, StoredResource } from "../store/types.js";
 import type { OperationContext } from "./context.js";
 import { resourceNotFound } from "./errors.js";
 
@@ -92,6 +92,8 @@ export interface ListResult {
   /** Paged by cursor (RFC 9865): true, with the cursor of the next page unless this is the last. */
   readonly byCursor?: boolean | undefined;
   readonly nextCursor?: string | undefined;
+  /** The cursor of the page before, on a cursor page that is not the first. */
+  readonly previousCursor?: string | undefined;
 }
 
 /** The keyset position of a resource in the order of `sort` (then `created`, `id`). */
@@ -122,29 +124,41 @@ export async function listResources(
   if (params.cursor !== undefined) {
     const scope = { scope: typeId, filter: params.filter, sortBy: params.sortBy, sortOrder: params.sortOrder };
     const now = ctx.settings.now().getTime();
-    const after = openCursor(params.cursor, scope, params.count, now);
-    // One more than the page, in the same store call, tells whether a next page exists.
-    const result = await runQuery(ctx, typeId, {
-      filter,
-      sort,
-      startIndex: 1,
-      count: params.count === 0 ? 0 : params.count + 1,
-      after: after && {
-        ...(after.value !== undefined ? { value: after.value } : {}),
-        created: after.created,
-        id: after.id,
-      },
-      projection,
-    });
-    const page = result.resources.slice(0, params.count);
-    const last = page[page.length - 1];
-    const more = result.resources.length > params.count && last !== undefined;
+    const at = openCursor(params.cursor, scope, params.count, now);
+    const position = at && {
+      ...(at.value !== undefined ? { value: at.value } : {}),
+      created: at.created,
+      id: at.id,
+    };
+    const count = params.count;
+    // One more than the page, in the same store call, tells whether a page lies beyond it.
+    const ask = (side: { after?: KeysetPosition | undefined; before?: KeysetPosition | undefined }) =>
+      runQuery(ctx, typeId, { filter, sort, startIndex: 1, count: count === 0 ? 0 : count + 1, ...side, projection });
+    const cursor = (r: StoredResource | undefined, backwards: boolean) =>
+      r && issueCursor({ ...positionOf(r, sort), ...(backwards ? { backwards } : {}) }, scope, count, now);
+    let result = await ask(at?.backwards ? { before: position } : { after: position });
+    let page: readonly StoredResource[];
+    let next: string | undefined;
+    let previous: string | undefined;
+    if (at?.backwards && (result.resources.length > 0 || count === 0)) {
+      // Read backwards, the extra resource is the first: a page lies before this one when it came.
+      page = result.resources.slice(Math.max(0, result.resources.length - count));
+      next = cursor(page[page.length - 1], false);
+      previous = result.resources.length > count ? cursor(page[0], true) : undefined;
+    } else {
+      // Nothing before a previousCursor's position any more (deleted since): the walk starts again.
+      if (at?.backwards) result = await ask({});
+      page = result.resources.slice(0, count);
+      next = result.resources.length > count ? cursor(page[page.length - 1], false) : undefined;
+      previous = at && !at.backwards ? cursor(page[0], true) : undefined;
+    }
     return {
       total: result.total,
       startIndex: 1,
       items: loaded(page),
       byCursor: true,
-      nextCursor: more ? issueCursor(positionOf(last, sort), scope, params.count, now) : undefined,
+      nextCursor: next,
+      previousCursor: previous,
     };
   }
   // A User page comes with its groups (`projection.groups`): one store call.

@@ -76,7 +76,9 @@ async function searchAllByCursor(
   const now = ctx.settings.now().getTime();
   const at = openCursor(cursor, scope, params.count, now);
   const from = at ? types.indexOf(at.type ?? "") : 0;
-  if (from < 0) throw badRequest("invalidCursor", "The cursor is not one this server issued for this search");
+  // This search offers no previousCursor: one that claims to be is not one this server issued.
+  if (from < 0 || at?.backwards)
+    throw badRequest("invalidCursor", "The cursor is not one this server issued for this search");
   // One more than the page tells whether a next page exists.
   const wanted = params.count === 0 ? 0 : params.count + 1;
   const found: { typeId: string; resource: StoredResource }[] = [];

@@ -191,7 +191,7 @@ class DerivedTransaction implements StoreTransaction {
     const push = {
       filter: query.filter === undefined || this.filterCapability(query.filter, type),
       sort: query.sort === undefined || this.sortCapability(query.sort, type),
-      keyset: query.after === undefined || this.keysetCapability,
+      keyset: (query.after === undefined && query.before === undefined) || this.keysetCapability,
     };
     if (push.filter && push.sort && push.keyset && !query.projection?.groups)
       return this.inner.queryResources(type, query);

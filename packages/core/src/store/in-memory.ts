@@ -20,7 +20,7 @@ import type {
 import { resourceView } from "./view.js";
 
 /** The part of a query {@link queryInMemory} evaluates: no projection, since the resources are loaded. */
-export type InMemoryQuery = Pick<StoreQuery, "filter" | "sort" | "startIndex" | "count" | "after">;
+export type InMemoryQuery = Pick<StoreQuery, "filter" | "sort" | "startIndex" | "count" | "after" | "before">;
 
 /**
  * Orders two sort keys: missing values last in either direction, present ones in the requested
@@ -59,16 +59,38 @@ export function firstAfter<T>(
   at: KeysetPosition,
   keyOf: (item: T) => { value: JsonValue | undefined; created: string; id: string },
   sort: Sort | undefined,
+  inclusive = false,
 ): number {
   let lo = 0;
   let hi = ordered.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     const k = keyOf(ordered[mid] as T);
-    if (compareToPosition(sort, k.value, k.created, k.id, at) <= 0) lo = mid + 1;
+    const c = compareToPosition(sort, k.value, k.created, k.id, at);
+    if (c < 0 || (c === 0 && !inclusive)) lo = mid + 1;
     else hi = mid;
   }
   return lo;
+}
+
+/**
+ * The `[from, to)` range of `ordered` a query's page covers: from `startIndex`, after `after`, or
+ * the last `count` before `before`.
+ */
+export function pageRange<T>(
+  ordered: readonly T[],
+  query: Pick<StoreQuery, "startIndex" | "count" | "after" | "before" | "sort">,
+  keyOf: (item: T) => { value: JsonValue | undefined; created: string; id: string },
+): readonly [number, number] {
+  const count = Math.max(0, query.count);
+  if (query.before) {
+    const to = firstAfter(ordered, query.before, keyOf, query.sort, true);
+    return [Math.max(0, to - count), to];
+  }
+  const from = query.after
+    ? firstAfter(ordered, query.after, keyOf, query.sort)
+    : Math.max(0, query.startIndex - 1);
+  return [from, Math.min(ordered.length, from + count)];
 }
 
 /**
@@ -90,11 +112,8 @@ export function queryInMemory(
   const keyed = matches.map((r) => ({ r, key: sort ? sortValue(sort.by, view(r)) : undefined }));
   if (sort) keyed.sort((a, b) => compareSortKeys(sort, a.key, b.key));
   matches = keyed.map((k) => k.r);
-  const { after } = query;
-  const skip = after
-    ? firstAfter(keyed, after, (k) => ({ value: k.key, created: k.r.created, id: k.r.id }), sort)
-    : Math.max(0, query.startIndex - 1);
-  return { resources: query.count > 0 ? matches.slice(skip, skip + query.count) : [], total: matches.length };
+  const [from, to] = pageRange(keyed, query, (k) => ({ value: k.key, created: k.r.created, id: k.r.id }));
+  return { resources: query.count > 0 ? matches.slice(from, to) : [], total: matches.length };
 }
 
 /** True when `filter` reads `members`, so the candidates it is evaluated on need their members loaded. */
@@ -126,7 +145,7 @@ export async function answerQuery(
   query: StoreQuery,
   push: { readonly filter: boolean; readonly sort: boolean; readonly keyset?: boolean | undefined },
 ): Promise<QueryResult> {
-  const keyset = query.after === undefined || push.keyset !== false;
+  const keyset = (query.after === undefined && query.before === undefined) || push.keyset !== false;
   if (push.filter && push.sort && keyset)
     return withGroups(source, await source.queryResources(type, query), query.projection);
   const filter = push.filter ? undefined : query.filter;
@@ -149,6 +168,7 @@ export async function answerQuery(
     startIndex: query.startIndex,
     count: query.count,
     after: query.after,
+    before: query.before,
   });
   const resources =
     showMembers || !loadMembers ? page.resources : page.resources.map(({ members: _members, ...r }) => r);

@@ -98,6 +98,11 @@ export interface StoreQuery {
    * A store built with `defineStore` that does not declare `supportsKeyset` never sees it.
    */
   readonly after?: KeysetPosition | undefined;
+  /**
+   * The other way (a `previousCursor`): the last `count` matches before this position, returned in
+   * the query's order. Never given together with `after`; same capability.
+   */
+  readonly before?: KeysetPosition | undefined;
 }
 
 /** Where the previous page ended: the sort keys of its last resource, as they were then. */
@@ -251,9 +256,9 @@ export interface StoreCapabilities {
    */
   readonly supportsSort?: ((sort: Sort, type: ResourceTypeId) => boolean) | undefined;
   /**
-   * True when the store starts a page at `query.after` itself (a keyset `WHERE`). When false, core
-   * lists every match without it and skips to the position in memory: correct, but it reads every
-   * match for every page.
+   * True when the store starts a page at `query.after`, or ends one at `query.before`, itself (a
+   * keyset `WHERE`). When false, core lists every match without them and finds the position in
+   * memory: correct, but it reads every match for every page.
    * @default true (false, with `defineStore`)
    */
   readonly supportsKeyset?: boolean | undefined;

@@ -47,12 +47,16 @@ export async function queryResources(s: Scope, type: string, query: StoreQuery):
   const groups = query.projection?.groups === true;
   const members = query.projection?.members === true;
   const order = sortSql(query.sort, s.t.members, context(s, p));
-  // A cursor page: the rows after the position, in the same statement (no OFFSET to walk).
-  const keyset = query.after ? ` AND ${keysetSql(query.sort, order, query.after, s.t.members, context(s, p))}` : "";
+  // A cursor page: the rows after (or, read backwards, before) the position, in the same
+  // statement (no OFFSET to walk).
+  const at = query.after ?? query.before;
+  const side = query.after ? "after" : "before";
+  const keyset = at ? ` AND ${keysetSql(query.sort, order, at, side, s.t.members, context(s, p))}` : "";
+  const backwards = query.after === undefined && query.before !== undefined;
   const limit = `${p.add(String(count))}::bigint`;
-  const offset = `${p.add(String(query.after ? 0 : skip))}::bigint`;
+  const offset = `${p.add(String(at ? 0 : skip))}::bigint`;
   // A short page proves the total only when it starts at an index: after a position, rows before it also count.
-  const proven = query.after
+  const proven = at
     ? total
     : `CASE WHEN counted.n < ${limit} AND (counted.n > 0 OR ${offset} = 0) THEN ${offset} + counted.n ELSE ${total} END`;
   const extra = `${groups ? `, ${groupsColumn(s.t)}` : ""}${members ? `, ${membersColumn(s.t)}` : ""}`;
@@ -61,12 +65,12 @@ export async function queryResources(s: Scope, type: string, query: StoreQuery):
   const res = await s.sql.query(
     `WITH page AS MATERIALIZED (
        SELECT ${RESOURCE_COLUMNS}${extra} FROM ${s.t.resources} r ${order.join}
-       WHERE ${filter}${keyset} ORDER BY ${order.orderBy} LIMIT ${limit} OFFSET ${offset}
+       WHERE ${filter}${keyset} ORDER BY ${backwards ? order.reversed : order.orderBy} LIMIT ${limit} OFFSET ${offset}
      ), numbered AS (SELECT page.*, row_number() OVER () AS pos FROM page),
      counted AS (SELECT count(*) AS n FROM page)
      SELECT numbered.*,
        ${proven} AS total
-     FROM counted LEFT JOIN numbered ON true ORDER BY numbered.pos`,
+     FROM counted LEFT JOIN numbered ON true ORDER BY numbered.pos ${backwards ? "DESC" : "ASC"}`,
     p.values,
   );
   const rows = res.rows.filter((row) => row["id"] !== null && row["id"] !== undefined);

@@ -22,6 +22,8 @@ export interface SortSql {
   /** A LATERAL join computing the sort value once per row, when the keys need one. */
   readonly join: string;
   readonly orderBy: string;
+  /** The same order backwards, for a page read from its end (before a keyset position). */
+  readonly reversed: string;
   /** The keys before the tie-break, for {@link keysetSql}. */
   readonly keys: readonly SortKey[];
 }
@@ -140,34 +142,45 @@ function sortKeys(
 }
 
 export function sortSql(sort: Sort | undefined, membersTable: string, ctx: CompileContext): SortSql {
-  if (!sort) return { join: "", orderBy: DEFAULT_ORDER, keys: [] };
+  if (!sort) return { join: "", orderBy: DEFAULT_ORDER, reversed: REVERSED_DEFAULT, keys: [] };
   const { join, keys } = sortKeys(sort, membersTable, ctx, { row: true });
   const orderBy = [...keys.map((key) => `${key.expr} ${key.dir} NULLS LAST`), DEFAULT_ORDER].join(", ");
-  return { join, orderBy, keys };
+  const flip = (dir: SortKey["dir"]) => (dir === "ASC" ? "DESC" : "ASC");
+  const reversed = [...keys.map((key) => `${key.expr} ${flip(key.dir)} NULLS FIRST`), REVERSED_DEFAULT].join(", ");
+  return { join, orderBy, reversed, keys };
 }
 
+const REVERSED_DEFAULT = "r.created DESC, r.id DESC";
+
 /**
- * The rows after a keyset position in the order {@link sortSql} gives: key by key, a row is after
- * the position when its first differing key is, NULLs last in both directions; the tie-break
- * `(created, id)` is one row comparison, so the default order is a single index range.
+ * The rows on one side of a keyset position in the order {@link sortSql} gives: key by key, a row
+ * is after (or before) the position when its first differing key is, NULLs last in both
+ * directions; the tie-break `(created, id)` is one row comparison, so the default order is a single
+ * index range. A page before a position reads {@link SortSql.reversed} and turns the rows round.
  */
 export function keysetSql(
   sort: Sort | undefined,
   order: SortSql,
-  after: KeysetPosition,
+  at: KeysetPosition,
+  side: "after" | "before",
   membersTable: string,
   ctx: CompileContext,
 ): string {
-  let rest = `(r.created, r.id) > (${ctx.p.text(after.created)}, ${ctx.p.text(after.id)})`;
+  const after = side === "after";
+  let rest = `(r.created, r.id) ${after ? ">" : "<"} (${ctx.p.text(at.created)}, ${ctx.p.text(at.id)})`;
   if (!sort) return rest;
   const row = order.keys;
-  const cursor = sortKeys(sort, membersTable, ctx, { row: false, value: after.value }).keys;
+  const cursor = sortKeys(sort, membersTable, ctx, { row: false, value: at.value }).keys;
   for (let i = row.length - 1; i >= 0; i--) {
     const r = row[i] as SortKey;
     const c = (cursor[i] as SortKey).expr;
-    const beyond = `(${r.expr}) ${r.dir === "ASC" ? ">" : "<"} (${c})`;
-    const later = `(${beyond} OR ((${r.expr}) IS NULL AND (${c}) IS NOT NULL))`;
-    rest = `(${later} OR ((${r.expr}) IS NOT DISTINCT FROM (${c}) AND ${rest}))`;
+    const greater = (r.dir === "ASC") === after;
+    const beyond = `(${r.expr}) ${greater ? ">" : "<"} (${c})`;
+    // NULLs stand last: after a present value comes a NULL; before a NULL comes a present value.
+    const nulls = after
+      ? `((${r.expr}) IS NULL AND (${c}) IS NOT NULL)`
+      : `((${r.expr}) IS NOT NULL AND (${c}) IS NULL)`;
+    rest = `((${beyond} OR ${nulls}) OR ((${r.expr}) IS NOT DISTINCT FROM (${c}) AND ${rest}))`;
   }
   return rest;
 }
