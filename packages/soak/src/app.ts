@@ -28,6 +28,9 @@ const scim = createScimServer({
   store,
   basePath: SCIM_BASE,
   requestTimeoutMs: env.SOAK_DEADLINE_MS,
+  // Without it a retried group POST whose first answer was lost makes a second group: displayName is
+  // the only key an IdP's group push has (docs/reliability.md).
+  uniqueGroupDisplayName: true,
   logger: {
     error: (message: string, data?: unknown) =>
       process.stderr.write(`${JSON.stringify({ message, data: data ?? null })}\n`),

@@ -47,6 +47,10 @@ export interface FeedView {
 }
 
 export interface CheckFigures {
+  /** Acknowledged writes not found as acknowledged (a user, a group or a membership). */
+  lost: number;
+  /** Rows beyond the first for one userName or group displayName. */
+  duplicated: number;
   users: number;
   groups: number;
   memberships: number;
@@ -64,6 +68,8 @@ export async function check(
   violations: string[],
 ): Promise<CheckFigures> {
   const figures: CheckFigures = {
+    lost: 0,
+    duplicated: 0,
     users: 0,
     groups: 0,
     memberships: 0,
@@ -79,7 +85,10 @@ export async function check(
        FROM scimkit.resources WHERE tenant = ANY($1) GROUP BY 1, 2, 3 HAVING count(*) > 1`,
     [tenants],
   );
-  for (const d of dupes.rows) violations.push(`duplicate ${d.type} "${d.name}" in ${d.tenant}: ${d.n} rows`);
+  for (const d of dupes.rows) {
+    figures.duplicated += Number(d.n) - 1;
+    violations.push(`duplicate ${d.type} "${d.name}" in ${d.tenant}: ${d.n} rows`);
+  }
 
   const rows = await db.query<Row & { type: string }>(
     "SELECT tenant, type, id, user_name_ci, display_name_ci, attributes FROM scimkit.resources WHERE tenant = ANY($1)",
@@ -106,10 +115,12 @@ export async function check(
     for (const slot of dir.users) {
       figures.users += 1;
       const row = users.get(slot.userName.toLowerCase());
-      if (!slot.possible.some((s) => same(row, s)))
+      if (!slot.possible.some((s) => same(row, s))) {
+        figures.lost += 1;
         violations.push(
           `${dir.tenantId}: user ${slot.userName} is ${row ? JSON.stringify(row.attributes) : "absent"}; acknowledged ${JSON.stringify(slot.possible)}`,
         );
+      }
       if (row && slot.id !== null && row.id !== slot.id)
         violations.push(`${dir.tenantId}: user ${slot.userName} has id ${row.id}, the IdP was given ${slot.id}`);
       if (slot.possible.some((s) => s === null) && slot.possible.some((s) => s !== null) && slot.id !== null)
@@ -132,7 +143,10 @@ export async function check(
     for (const slot of dir.groups) {
       figures.groups += 1;
       const row = groups.get(slot.displayName.toLowerCase());
-      if (slot.created === "yes" && !row) violations.push(`${dir.tenantId}: group ${slot.displayName} lost`);
+      if (slot.created === "yes" && !row) {
+        figures.lost += 1;
+        violations.push(`${dir.tenantId}: group ${slot.displayName} lost`);
+      }
       if (slot.created === "no" && row) violations.push(`${dir.tenantId}: group ${slot.displayName} nobody created`);
       if (!row) continue;
       const actual = members.rows
@@ -144,6 +158,7 @@ export async function check(
         (p) => JSON.stringify(p.filter((m) => !doubtful.has(m)).sort()) === JSON.stringify(actual),
       );
       if (!fits) {
+        figures.lost += 1;
         const expected = new Set(slot.possible[0] ?? []);
         const who = (id: string) => {
           const u = dir.users.find((x) => x.id === id);

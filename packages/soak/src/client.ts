@@ -36,6 +36,11 @@ export interface ClientOptions {
   readonly retryBudgetMs: number;
   /** Longer than the server's request deadline, so an attempt given up on cannot commit later. */
   readonly attemptTimeoutMs: number;
+  /**
+   * Share of write answers dropped after they arrived, as a proxy or a network cut would: the write
+   * committed, the IdP never heard, and it sends the request again.
+   */
+  readonly dropAnswers: number;
 }
 
 /** A status after which the IdP sends the same request again. */
@@ -81,7 +86,12 @@ export function createClient(options: ClientOptions) {
       } catch {
         status = null;
       }
-      const attempt: Attempt = { requestId, app: target.index, sentAt, doneAt: Date.now(), status, label };
+      let shownLabel = label;
+      if (status !== null && method !== "GET" && options.rng.chance(options.dropAnswers)) {
+        status = null;
+        shownLabel = `${label} (answer dropped)`;
+      }
+      const attempt: Attempt = { requestId, app: target.index, sentAt, doneAt: Date.now(), status, label: shownLabel };
       attempts.push(attempt);
       options.record(attempt);
       if (!retriable(status)) return { kind: "answered", status: status ?? 0, body: parsed, attempts };

@@ -28,7 +28,8 @@ export interface Workload {
   run(workers: number, more: () => boolean): Promise<void>;
   readonly writes: WriteRecord[];
   readonly violations: string[];
-  readonly counts: { logical: number; reads: number; lost: number };
+  /** `conflicts`: retried POSTs answered 409 and resolved by a lookup, the first attempt having committed. */
+  readonly counts: { logical: number; reads: number; lost: number; conflicts: number };
 }
 
 const NAMES = ["Ada", "Grace", "Alan", "Edsger", "Barbara", "Ken", "Radia", "Leslie", "Frances", "Donald"];
@@ -41,7 +42,7 @@ const hadDoubt = (o: Outcome) => o.attempts.slice(0, -1).some((a) => a.status ==
 export function createWorkload(dirs: readonly Directory[], send: Send, rng: Rng, runTag: string): Workload {
   const writes: WriteRecord[] = [];
   const violations: string[] = [];
-  const counts = { logical: 0, reads: 0, lost: 0 };
+  const counts = { logical: 0, reads: 0, lost: 0, conflicts: 0 };
   let serial = 0;
   let edits = 0;
 
@@ -110,6 +111,7 @@ export function createWorkload(dirs: readonly Directory[], send: Send, rng: Rng,
       if (found && found.count === 1) {
         slot.id = found.id;
         w.acked = true;
+        counts.conflicts += 1;
       } else violations.push(`POST /Users ${slot.userName}: 409 on retry, but the lookup found ${found?.count ?? "?"}`);
     } else if (o.kind === "lost") {
       counts.lost += 1;
@@ -271,6 +273,7 @@ export function createWorkload(dirs: readonly Directory[], send: Send, rng: Rng,
       if (id !== undefined) {
         slot.id = id;
         w.acked = true;
+        counts.conflicts += 1;
       } else violations.push(`POST /Groups ${slot.displayName}: 409 on retry, lookup found nothing`);
     } else if (o.kind === "lost") counts.lost += 1;
     else unexpected(w.label, o);

@@ -17,7 +17,7 @@ import { createWorkload } from "./idp.js";
 import type { Directory, Profile } from "./model.js";
 import { parseOptions, type SoakOptions, USAGE } from "./options.js";
 import { createRng } from "./rng.js";
-import { logSummary, percentile, statusViolations } from "./summary.js";
+import { inFaultWindow, logSummary, percentile, statusViolations } from "./summary.js";
 
 const log = (line: string) => process.stdout.write(`[soak ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -95,6 +95,7 @@ async function soak(cluster: Cluster): Promise<number> {
     record: (a) => attempts.push(a),
     retryBudgetMs: 60_000,
     attemptTimeoutMs: 20_000,
+    dropAnswers: 0.02,
   });
 
   // The feed reader: a consumer paging readAll with its cursor while everything else happens.
@@ -184,6 +185,7 @@ async function soak(cluster: Cluster): Promise<number> {
   violations.push(...fleet.crashes);
 
   // The summary.
+  const outside503 = attempts.filter((a) => a.status === 503 && !inFaultWindow(a, faults)).length;
   const byStatus = new Map<string, number>();
   for (const a of attempts)
     byStatus.set(String(a.status ?? "no answer"), (byStatus.get(String(a.status ?? "no answer")) ?? 0) + 1);
@@ -193,7 +195,8 @@ async function soak(cluster: Cluster): Promise<number> {
     "== soak summary ==",
     `seed ${options.seed}; load ${((loadEnded - started) / 1000).toFixed(0)} s; ${options.apps} apps; ${options.workers} in flight`,
     `requests (attempts) ${attempts.length}; logical requests ${workload.counts.logical}; filtered reads ${workload.counts.reads}`,
-    `writes ${workload.writes.length}; acknowledged ${acked}; answers lost after every retry ${workload.counts.lost}`,
+    `writes ${workload.writes.length}; acknowledged ${acked}; answers lost after every retry ${workload.counts.lost}; retried POSTs answered 409 and found ${workload.counts.conflicts}`,
+    `lost acknowledged writes ${figures.lost}; duplicated resources ${figures.duplicated}; 500s ${attempts.filter((a) => a.status === 500).length}; 503s ${attempts.filter((a) => a.status === 503).length}, outside a fault window ${outside503}`,
     `statuses: ${[...byStatus]
       .sort()
       .map(([s, n]) => `${s}×${n}`)

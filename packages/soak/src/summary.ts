@@ -15,10 +15,13 @@ export function percentile(values: readonly number[], p: number): string {
  * was in flight at some moment between a fault's injection and its recovery. Any other 5xx is a
  * violation too.
  */
+/** An attempt in flight at some moment between a fault's injection and its recovery. */
+export const inFaultWindow = (a: Attempt, faults: readonly Fault[]) =>
+  faults.some((f) => a.doneAt >= f.injectedAt && a.sentAt <= (f.recoveredAt ?? Number.POSITIVE_INFINITY));
+
 export function statusViolations(attempts: readonly Attempt[], faults: readonly Fault[]): string[] {
   const out: string[] = [];
-  const inWindow = (a: Attempt) =>
-    faults.some((f) => a.doneAt >= f.injectedAt && a.sentAt <= (f.recoveredAt ?? Number.POSITIVE_INFINITY));
+  const inWindow = (a: Attempt) => inFaultWindow(a, faults);
   const bad = new Map<string, Attempt[]>();
   for (const a of attempts) {
     if (a.status === null || a.status < 500) continue;
