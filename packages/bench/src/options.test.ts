@@ -23,7 +23,7 @@ describe("parseOptions", () => {
       out: "docs/benchmarks.md",
     });
     expect(o.servers).toEqual(["bare", "scimkit-memory", "scimkit-durable", "scimkit-pglite", "scimmy"]);
-    expect(o.scenarios).toHaveLength(8);
+    expect(o.scenarios).toHaveLength(9);
   });
 
   it("makes --quick a short smoke run that writes nothing", () => {

@@ -73,6 +73,11 @@ export interface Fixtures {
   /** Ids of the users outside the big group; index j has userName `outsider{j}@example.com`. */
   readonly outsiderIds: readonly string[];
   readonly groupId: string;
+  /**
+   * `nextCursor`s (RFC 9865) spread evenly along a walk of every user in pages of 100, taken after
+   * seeding; absent for a server without cursor paging.
+   */
+  readonly cursors?: readonly string[] | undefined;
 }
 
 /** The server's memory after seeding and a full garbage collection. */

@@ -82,11 +82,13 @@ interface Stream {
 
 function streamsFor(server: ServerKind, running: RunningServer, options: BenchOptions, size: number): Stream[] {
   if (server === "bare") return [{ name: CEILING, next: () => ({ method: "GET", path: BARE_PATH }) }];
-  return SCENARIOS.filter((s) => options.scenarios.includes(s.id)).map((s, i) => ({
-    name: s.id,
-    // The same seed for every server: each one answers the very same request stream.
-    next: s.plan(running.fixtures, seededRandom(size * 31 + i)),
-  }));
+  return SCENARIOS.filter((s) => options.scenarios.includes(s.id) && (s.applies?.(running.fixtures) ?? true)).map(
+    (s, i) => ({
+      name: s.id,
+      // The same seed for every server: each one answers the very same request stream.
+      next: s.plan(running.fixtures, seededRandom(size * 31 + i)),
+    }),
+  );
 }
 
 /** One load window, with the server's CPU time over it. */

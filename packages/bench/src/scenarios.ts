@@ -10,6 +10,7 @@ export type ScenarioId =
   | "get-user"
   | "filter-eq"
   | "page-100"
+  | "page-cursor"
   | "filter-sw"
   | "get-group"
   | "patch-user"
@@ -29,6 +30,8 @@ export interface Scenario {
   readonly minRatio: number;
   /** A lookup or membership scenario, whose throughput must not fall as N grows. */
   readonly flat: boolean;
+  /** Whether a server's fixtures allow the scenario (a server without cursor paging has no cursors). */
+  readonly applies?: ((fixtures: Fixtures) => boolean) | undefined;
   /** A fresh request stream over the seeded data; `random` returns numbers in [0, 1). */
   plan(fixtures: Fixtures, random: () => number): () => ScenarioRequest;
 }
@@ -116,6 +119,18 @@ export const SCENARIOS: readonly Scenario[] = [
       const startIndex = 1 + Math.floor(random() * Math.max(1, f.userIds.length - 99));
       return { method: "GET", path: `${SCIM_BASE}/Users?startIndex=${startIndex}&count=100` };
     },
+  },
+  {
+    // RFC 9865: each request continues a walk from a cursor taken somewhere along the whole list.
+    id: "page-cursor",
+    label: "page of 100 by cursor",
+    minRatio: 0.2,
+    flat: true,
+    applies: (f) => (f.cursors?.length ?? 0) > 0,
+    plan: (f, random) => () => ({
+      method: "GET",
+      path: `${SCIM_BASE}/Users?count=100&cursor=${encodeURIComponent(pick(f.cursors ?? [], random))}`,
+    }),
   },
   {
     id: "filter-sw",

@@ -13,7 +13,7 @@ describe("checkTargets", () => {
   it("meets every ratio target when the memory store runs at the ceiling", () => {
     const r = results([ceilingAt(10_000, 1000), ...everyScenario("scimkit-memory", 10_000, () => 1000)], [], [10_000]);
     const checks = checkTargets(r);
-    expect(checks.filter((c) => c.kind === "ceiling-ratio")).toHaveLength(8);
+    expect(checks.filter((c) => c.kind === "ceiling-ratio")).toHaveLength(9);
     expect(checks.every((c) => c.met)).toBe(true);
   });
 
@@ -57,7 +57,7 @@ describe("checkTargets", () => {
       ),
     ]);
     const flat = checkTargets(r).filter((c) => c.kind === "flat-in-n");
-    expect(flat).toHaveLength(6);
+    expect(flat).toHaveLength(7);
     expect(flat.filter((c) => !c.met).map((c) => c.subject)).toEqual(['scimkit · PGlite · filter userName eq "…"']);
     expect(flat.find((c) => c.subject.includes("GET /Users"))?.got).toBe("-9 %");
   });

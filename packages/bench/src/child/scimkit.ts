@@ -90,6 +90,29 @@ async function call(
   return res.status === 204 ? {} : ((await res.json()) as { id?: string });
 }
 
+/** At most this many cursors are kept for the cursor scenario, spread along the walk. */
+const CURSORS_KEPT = 200;
+
+/**
+ * Walks every user in pages of 100 by cursor and keeps `nextCursor`s spread evenly along the way,
+ * so the cursor scenario starts pages anywhere in the list, as an IdP's import walking it would.
+ */
+async function cursorsAlong(server: ScimServer, token: string, total: number): Promise<string[]> {
+  const pages = Math.ceil(total / 100);
+  const every = Math.max(1, Math.floor(pages / CURSORS_KEPT));
+  const kept: string[] = [];
+  let cursor = "";
+  for (let page = 0; page < pages; page++) {
+    const body = (await call(server, token, "GET", `/Users?count=100&cursor=${encodeURIComponent(cursor)}`)) as {
+      nextCursor?: string;
+    };
+    if (body.nextCursor === undefined) break;
+    cursor = body.nextCursor;
+    if (page % every === 0 && kept.length < CURSORS_KEPT) kept.push(cursor);
+  }
+  return kept;
+}
+
 type CreateUsers = (
   count: number,
   name: (i: number) => string,
@@ -198,6 +221,7 @@ export async function startScimkit(config: ChildConfig, progress: (text: string)
   );
 
   await opened.afterSeed();
+  const cursors = await cursorsAlong(server, token, users.ids.length + outsiders.ids.length);
   const seed: SeedReport = {
     usersWanted: config.users,
     usersSeeded: users.ids.length,
@@ -207,7 +231,7 @@ export async function startScimkit(config: ChildConfig, progress: (text: string)
     memberSeconds: members.seconds,
     method: `${bulk ? "users through the store contract, 1,000 per unit of work" : "POST /Users one by one through server.fetch"}; members by PATCH add, ${MEMBER_BATCH.toLocaleString("en-US")} at a time, through server.fetch${config.kind === "scimkit-pg" ? "; then ANALYZE, as autovacuum would" : ""}`,
   };
-  const fixtures: Fixtures = { token, userIds: users.ids, outsiderIds: outsiders.ids, groupId };
+  const fixtures: Fixtures = { token, userIds: users.ids, outsiderIds: outsiders.ids, groupId, cursors };
   const app = express();
   app.disable("x-powered-by");
   app.use(SCIM_BASE, createExpressMiddleware(server));

@@ -81,6 +81,22 @@ describe.each<ServerKind>(["scimkit-memory", "scimkit-durable", "scimkit-pglite"
         expect([r.status, ((r.body?.["Resources"] ?? []) as unknown[]).length]).toEqual([200, 100]);
     });
 
+    it("offers cursors along the whole list where the server pages by cursor, each starting a page of 100", async () => {
+      const cursors = server.bench.fixtures.cursors ?? [];
+      if (kind === "scimmy") {
+        expect(cursors).toEqual([]);
+        return;
+      }
+      // USERS + OUTSIDERS users, pages of 100: every page but the last gives a nextCursor.
+      expect(cursors).toHaveLength(Math.ceil((USERS + OUTSIDERS) / 100) - 1);
+      // The one cursor there is starts the second and last page: the users after the first 100.
+      for (const r of await run("page-cursor", 3)) {
+        expect(r.status).toBe(200);
+        expect(((r.body?.["Resources"] ?? []) as unknown[]).length).toBe(USERS + OUTSIDERS - 100);
+        expect(r.body).not.toHaveProperty("nextCursor");
+      }
+    });
+
     it("GET of the big group leaves members out", async () => {
       for (const r of await run("get-group", 2)) {
         expect(r.status).toBe(200);
