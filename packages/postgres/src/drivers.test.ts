@@ -80,6 +80,21 @@ describe("createPgDriver", () => {
     expect(plain.sentWhenAnswered).toEqual([1, 2, 3]);
   });
 
+  it("gives every new client of the pool an error listener before anyone checks it out", () => {
+    // A session ended just after it connected is reported while the pool hands the client out,
+    // before the unit of work listens: without a listener of its own the emit would throw.
+    const pool = Object.assign(new EventEmitter(), {
+      query: async () => ({ rows: [], rowCount: 0 }),
+      connect: async () => {
+        throw new Error("unused");
+      },
+    });
+    createPgDriver(pool as unknown as PgPoolLike);
+    const client = new EventEmitter();
+    pool.emit("connect", client);
+    expect(() => client.emit("error", new Error("terminating connection due to administrator command"))).not.toThrow();
+  });
+
   it("hears a checked-out client's connection error between statements, and discards that client", async () => {
     // node-postgres emits `error` on a checked-out client whose connection drops while no query
     // runs (the server restarted or ended the session); an EventEmitter with no listener throws it.

@@ -31,6 +31,8 @@ export interface PgPoolLike extends PgClientLike {
   end?(): Promise<void>;
   /** node-postgres pools emit `error` for an idle client whose connection dropped; unheard, it ends the process. */
   on?(event: "error", listener: (error: Error) => void): unknown;
+  /** node-postgres pools emit `connect` with each new client, before anyone has checked it out. */
+  on?(event: "connect", listener: (client: PgPoolClientLike) => void): unknown;
   listenerCount?(event: "error"): number;
 }
 
@@ -116,6 +118,11 @@ export function createPgDriver(pool: PgPoolLike, options: PgDriverOptions = {}):
   // A dropped idle connection must not end the process: the pool replaces it, and the next
   // request that cannot reach the database is answered 503. A host listening already keeps its own.
   if (pool.on && (pool.listenerCount?.("error") ?? 0) === 0) pool.on("error", () => undefined);
+  // Between the pool handing a new client out and the unit of work listening on it, the client has
+  // no `error` listener; node-postgres reads a socket's messages in one go, so a session ended right
+  // after it connected is reported in that gap and would end the process. Every client keeps a
+  // listener that does nothing: the pool's own (idle) and the unit of work's (checked out) act.
+  pool.on?.("connect", (client) => void client.on?.("error", () => undefined));
   return {
     name: "pg",
     autovacuum: true,
