@@ -330,15 +330,30 @@ export class DirectoryAdmin {
     let events: readonly ScimEvent[] = [];
     const minted = await this.#inDirectory(directoryId, async (tx) => {
       const overlapEnd = new Date(now.getTime() + (v.overlapSeconds ?? 0) * 1000).toISOString();
+      let replaced = 0;
       for (const { id, key, value: info } of await tokenRecord.list(tx)) {
         if (info.directoryId !== directoryId || info.revokedAt !== null) continue;
         const next: TokenInfo = v.overlapSeconds
           ? { ...info, expiresAt: info.expiresAt !== null && info.expiresAt < overlapEnd ? info.expiresAt : overlapEnd }
           : { ...info, revokedAt: at };
         await tokenRecord.put(tx, { id, key, value: next });
+        if (!v.overlapSeconds) replaced += 1;
       }
+      const newId = prefixedId("tok");
+      // Tokens revoked on the spot by their replacement are revocations a host watching for them
+      // must hear about, before the mint that caused them (with an overlap they expire later instead).
+      const revoked =
+        replaced > 0
+          ? await this.audit(
+              tx,
+              "token.revoked",
+              directoryId,
+              { tokenId: "all", count: replaced, replacedBy: newId },
+              this.person,
+            )
+          : [];
       const info: TokenInfo = {
-        id: prefixedId("tok"),
+        id: newId,
         directoryId,
         createdAt: at,
         expiresAt,
@@ -347,13 +362,14 @@ export class DirectoryAdmin {
         hint: `${TOKEN_PREFIX}…${token.slice(-4)}`,
       };
       await tokenRecord.put(tx, { id: info.id, key: digestToken(token), value: info });
-      events = await this.audit(
+      const mintedEvents = await this.audit(
         tx,
         "token.minted",
         directoryId,
         { tokenId: info.id, overlapSeconds: v.overlapSeconds ?? 0 },
         this.person,
       );
+      events = [...revoked, ...mintedEvents];
       return { token, tokenId: info.id, expiresAt };
     });
     this.removals.deliver(events);

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import type { ScimEvent } from "../../src/index.js";
 import type { DirectoryEvent, UserChangedEvent } from "../../src/events/outbox.js";
 import { digestToken } from "../../src/directories/tokens.js";
-import { harness, user, type Harness } from "../support.js";
+import { BASE, harness, user, type Harness } from "../support.js";
 
 const patchOp = (...ops: unknown[]) => ({
   schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
@@ -142,6 +142,29 @@ describe("directory and token lifecycle event payloads", () => {
     expect(delivered).toEqual(read);
     expect(JSON.stringify(read)).not.toContain(rotated?.token);
     expect(JSON.stringify(read)).not.toContain(digestToken(rotated?.token ?? ""));
+  });
+  it("a mint without overlap revokes the live tokens on the spot and says so first, naming the new token", async () => {
+    const h = await harness({ tenantId: "t-tok-new" });
+    const second = await h.server.directories.mintToken(h.directoryId, { overlapSeconds: 600 });
+    let minted: { token: string; tokenId: string } | undefined;
+    const { read, delivered } = await eventsOf(h, "t-tok-new", async () => {
+      minted = await h.server.directories.mintToken(h.directoryId);
+    });
+    expect(read).toEqual([
+      lifecycle("token.revoked", h.directoryId, "t-tok-new", {
+        tokenId: "all",
+        count: 2,
+        replacedBy: minted?.tokenId,
+      }),
+      lifecycle("token.minted", h.directoryId, "t-tok-new", { tokenId: minted?.tokenId, overlapSeconds: 0 }),
+    ]);
+    expect(delivered).toEqual(read);
+    // The revocation is real: both earlier tokens are refused, the new one accepted.
+    const probe = (token: string) =>
+      h.server.fetch(new Request(`${BASE}/Users?count=0`, { headers: { authorization: `Bearer ${token}` } }));
+    expect((await probe(h.token)).status).toBe(401);
+    expect((await probe(second.token)).status).toBe(401);
+    expect((await probe(minted?.token ?? "")).status).toBe(200);
   });
 });
 
