@@ -121,12 +121,15 @@ export async function removeMembers(
 ): Promise<readonly string[]> {
   await lockGroup(s, groupId, write, memberIds.length === 0);
   if (memberIds.length === 0) return [];
-  // Joined to the ids rather than `member_id = ANY(…)`: each id is then a lookup by the whole
-  // primary key, which a planner without statistics may otherwise trade for reading the group.
+  // Each id found by its whole primary key (see byKey), and the rows deleted by their position:
+  // joined to the members table instead, a planner without statistics may read the whole group.
+  // Membership rows are never updated, so a position names the row found or one deleted since.
   const res = await s.sql.query(
     `WITH ${guardCtes(s, "$6")}, removed AS (
-       DELETE FROM ${s.t.members} m USING unnest($5::text[]) AS x(v)
-       WHERE m.tenant = $1 AND m.group_id = $2 AND m.member_id = x.v AND EXISTS (SELECT 1 FROM ok) RETURNING m.member_id
+       DELETE FROM ${s.t.members} m
+       WHERE m.ctid = ANY(ARRAY(SELECT k.ctid FROM unnest($5::text[]) AS x(v) CROSS JOIN LATERAL (${byKey(s.t, "$1", "$2", "x.v", "ctid")}) k))
+         AND EXISTS (SELECT 1 FROM ok)
+       RETURNING m.member_id
      ), stamped AS (${stamp(s, "removed")})
      SELECT (SELECT version FROM grp) AS current, (SELECT COALESCE(json_agg(member_id), '[]'::json) FROM removed) AS removed`,
     [...head(s, groupId, write), [...new Set(memberIds)], write.expectedVersion ?? null],
@@ -176,12 +179,23 @@ export async function replaceMembers(
 export async function hasMembers(s: Scope, groupId: string, memberIds: readonly string[]): Promise<readonly string[]> {
   if (memberIds.length === 0) return [];
   const res = await s.sql.query(
-    `SELECT member_id FROM ${s.t.members} WHERE tenant = $1 AND group_id = $2 AND member_id = ANY($3::text[])`,
+    `SELECT m.member_id FROM unnest($3::text[]) AS x(v)
+     CROSS JOIN LATERAL (${byKey(s.t, "$1", "$2", "x.v")}) m`,
     [s.tenant, groupId, [...new Set(memberIds)]],
   );
   const found = new Set(res.rows.map((r) => str(r["member_id"])));
   return memberIds.filter((id) => found.has(id));
 }
+
+/**
+ * One membership row by its whole primary key, as a subquery to run once per id (`CROSS JOIN
+ * LATERAL` over the ids). `member_id = ANY(…)` would leave the planner a choice: without
+ * statistics it expects a group to hold one row, and then prefers reading the group and filtering
+ * to one index search per id; a LATERAL subquery with a LIMIT is not flattened, so each id is an
+ * equality on the key. Each id has at most one row, so the LIMIT drops nothing.
+ */
+const byKey = (t: Tables, tenant: string, group: string, member: string, columns = "member_id") =>
+  `SELECT ${columns} FROM ${t.members} WHERE tenant = ${tenant} AND group_id = ${group} AND member_id = ${member} LIMIT 1`;
 
 /** A group's displayName when it is a string (`g` is the group's row), else NULL. */
 const GROUP_DISPLAY =

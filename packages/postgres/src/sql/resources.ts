@@ -210,8 +210,10 @@ export async function deleteResource(
 
 export async function existing(s: Scope, type: string, ids: readonly string[]): Promise<readonly string[]> {
   if (ids.length === 0) return [];
+  // One primary-key lookup per id (members.ts's byKey says why not `id = ANY(…)`).
   const res = await s.sql.query(
-    `SELECT id FROM ${s.t.resources} WHERE tenant = $1 AND type = $2 AND id = ANY($3::text[])`,
+    `SELECT r.id FROM unnest($3::text[]) AS x(v)
+     CROSS JOIN LATERAL (SELECT id FROM ${s.t.resources} WHERE tenant = $1 AND type = $2 AND id = x.v LIMIT 1) r`,
     [s.tenant, type, [...new Set(ids)]],
   );
   const found = new Set(res.rows.map((row) => str(row["id"])));
