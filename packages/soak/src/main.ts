@@ -51,9 +51,11 @@ const cleanup = async () => {
   await stopFleet?.().catch(() => undefined);
   await cluster?.destroy().catch(() => undefined);
 };
-process.on("SIGINT", () => {
-  cleanup().finally(() => process.exit(130));
-});
+// Stopped from outside (Ctrl-C, a CI timeout): the apps and the private cluster go with the run.
+for (const signal of ["SIGINT", "SIGTERM"] as const)
+  process.on(signal, () => {
+    cleanup().finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+  });
 
 let exitCode = 0;
 try {
