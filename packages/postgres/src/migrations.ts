@@ -245,4 +245,31 @@ export const migrations: readonly Migration[] = [
       }
     },
   },
+  {
+    version: 5,
+    name: "a resource's groups and a group's members with plans kept per session",
+    // Read through correlated subqueries, the groups and members cost PostgreSQL more to plan than to
+    // run on every GET and page (on PGlite about 1.7 ms of planning against 0.3 ms of execution for
+    // a GET). PL/pgSQL keeps each function's plan for the session, so the same query behind a
+    // function is planned once per connection. STABLE: the function reads with the snapshot of the
+    // statement that calls it, so a read stays one snapshot. Same answers as members.ts's columns.
+    statements: (t) => [
+      `CREATE FUNCTION ${t.schema}.groups_of(p_tenant text, p_member text) RETURNS json LANGUAGE plpgsql STABLE AS $fn$
+      BEGIN
+        RETURN (
+          SELECT COALESCE(json_agg(json_build_array(m.group_id,
+                   CASE WHEN jsonb_typeof(g.attributes -> 'displayName') = 'string' THEN g.attributes ->> 'displayName' END) ORDER BY m.ord), '[]'::json)
+          FROM ${t.members} m LEFT JOIN ${t.resources} g ON g.tenant = m.tenant AND g.type = 'Group' AND g.id = m.group_id
+          WHERE m.tenant = p_tenant AND m.member_id = p_member);
+      END
+      $fn$`,
+      `CREATE FUNCTION ${t.schema}.members_of(p_tenant text, p_group text) RETURNS json LANGUAGE plpgsql STABLE AS $fn$
+      BEGIN
+        RETURN (
+          SELECT COALESCE(json_agg(json_build_array(m.member_id, m.member_type, m.display) ORDER BY m.ord), '[]'::json)
+          FROM ${t.members} m WHERE m.tenant = p_tenant AND m.group_id = p_group);
+      END
+      $fn$`,
+    ],
+  },
 ];

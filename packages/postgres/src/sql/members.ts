@@ -227,20 +227,18 @@ export async function groupsOf(
 /**
  * A select-list column named `groups`: the groups the resource row `r` belongs to directly, as a
  * JSON array of `[groupId, display]` pairs in the order it joined them (what {@link groupsOf}
- * returns). A correlated subquery, so a read that asks for groups stays one statement, and one the
- * planner evaluates only for the rows a page returns.
+ * returns). A call of the STABLE PL/pgSQL function `groups_of` (migration 5), so a read that asks
+ * for groups stays one statement and one snapshot, evaluated only for the rows a page returns, and
+ * the query inside is planned once per connection instead of with every read.
  */
-export const groupsColumn = (t: Tables) =>
-  `(SELECT COALESCE(json_agg(json_build_array(m.group_id, ${GROUP_DISPLAY}) ORDER BY m.ord), '[]'::json)
-    FROM ${groupsJoin(t)} WHERE m.tenant = r.tenant AND m.member_id = r.id) AS groups`;
+export const groupsColumn = (t: Tables) => `${t.schema}.groups_of(r.tenant, r.id) AS groups`;
 
 /**
  * A select-list column named `members`: the members of the group row `r`, as a JSON array of
- * `[value, type, display]` in the order they were added, for a read that asks for them.
+ * `[value, type, display]` in the order they were added, for a read that asks for them (the
+ * function `members_of`, for the same reason as {@link groupsColumn}).
  */
-export const membersColumn = (t: Tables) =>
-  `(SELECT COALESCE(json_agg(json_build_array(m.member_id, m.member_type, m.display) ORDER BY m.ord), '[]'::json)
-    FROM ${t.members} m WHERE m.tenant = r.tenant AND m.group_id = r.id) AS members`;
+export const membersColumn = (t: Tables) => `${t.schema}.members_of(r.tenant, r.id) AS members`;
 
 /** The value of a {@link membersColumn}, as the driver returns it (parsed or JSON text). */
 export function toMembers(v: unknown): Member[] {
