@@ -134,11 +134,10 @@ export async function runWrite<T>(
           review?.changed(change);
         };
         const ctx: OperationContext = review
-          ? {
-              ...baseContext(deps, tx, scope, record),
-              review: (plan) => review.review(plan),
-              beforeDelete: (r) => review.beforeDelete(r),
-            }
+          ? Object.assign(baseContext(deps, tx, scope, record), {
+              review: (plan: UserWritePlan) => review.review(plan),
+              beforeDelete: (r: StoredResource) => review.beforeDelete(r),
+            })
           : baseContext(deps, tx, scope, record);
         const done = await work(ctx);
         await review?.finish();

@@ -98,6 +98,8 @@ const viewJson = (v: UserView | GroupView): JsonObject => v as unknown as JsonOb
 
 /** The events a change implies, in the order a host should see them. */
 export function eventsOf(change: ResourceChange, directoryId: string | null): NewEvent[] {
+  // Spread last in each event below: V8 builds a literal that opens with a spread and then gains
+  // properties on a slow path, and every write makes these.
   const base = { directoryId, resourceType: change.resourceType, resourceId: change.id };
   const out: NewEvent[] = [];
   if (change.resourceType !== "User" && change.resourceType !== "Group") return out;
@@ -113,13 +115,13 @@ export function eventsOf(change: ResourceChange, directoryId: string | null): Ne
   const kind = isUser ? "user" : "group";
   if (change.operation === "create") {
     out.push({
-      ...base,
       type: `${kind}.created`,
       data: {},
       payload: { [subject]: view, changed: changedPaths(diffOf(change)) },
+      ...base,
     });
   } else if (change.operation === "delete") {
-    out.push({ ...base, type: `${kind}.deleted`, data: {}, payload: { [subject]: view } });
+    out.push({ type: `${kind}.deleted`, data: {}, payload: { [subject]: view }, ...base });
   } else {
     const diff = diffOf(change);
     const wasActive = change.before?.["active"] !== false;
@@ -128,15 +130,15 @@ export function eventsOf(change: ResourceChange, directoryId: string | null): Ne
     const changed = changedPaths(diff);
     if (rest.length > 0)
       out.push({
-        ...base,
         type: `${kind}.updated`,
         data: { diff: rest },
         payload: { [subject]: view, changed: changed.filter((p) => p !== "active") },
+        ...base,
       });
     if (isUser && wasActive && !isActive)
-      out.push({ ...base, type: "user.deactivated", data: {}, payload: { user: view, changed: ["active"] } });
+      out.push({ type: "user.deactivated", data: {}, payload: { user: view, changed: ["active"] }, ...base });
     if (isUser && !wasActive && isActive)
-      out.push({ ...base, type: "user.reactivated", data: {}, payload: { user: view, changed: ["active"] } });
+      out.push({ type: "user.reactivated", data: {}, payload: { user: view, changed: ["active"] }, ...base });
   }
   const membership = (
     type: "membership.added" | "membership.removed",
@@ -159,7 +161,9 @@ export function eventsOf(change: ResourceChange, directoryId: string | null): Ne
 
 /** The outbox row of one event; the journal appends it with the rest of the unit of work's rows. */
 export function eventRecord(at: string, id: string, tokenId: string | null, e: NewEvent): NewLogEntry {
-  const data: JsonObject = { ...e.data, type: e.type, id, tokenId, payload: e.payload };
+  // Object.assign, not `{ ...e.data, type, … }`: V8 builds a literal that opens with a spread and
+  // then gains properties on a slow path, and every write makes these rows.
+  const data: JsonObject = Object.assign({}, e.data, { type: e.type, id, tokenId, payload: e.payload });
   return { at, directoryId: e.directoryId, resourceType: e.resourceType, resourceId: e.resourceId, data };
 }
 

@@ -93,9 +93,9 @@ export function changeOf(
   members: { readonly added?: readonly string[]; readonly removed?: readonly string[] } = {},
 ): ResourceChange {
   const subject = (after ?? before) as Pick<StoredResource, "id" | "resourceType" | "internal">;
+  // Every field named in the literal, none spread in first: V8 builds an object that starts with a
+  // spread and then gains properties on a slow path (microseconds for this one, on every write).
   return {
-    ...(subject.resourceType === "User" ? { roles: rolesOf(subject.internal) } : {}),
-    directoryId: creatorOf(subject.internal),
     operation,
     resourceType: subject.resourceType,
     id: subject.id,
@@ -103,6 +103,8 @@ export function changeOf(
     after: after && snapshotOf(after),
     membersAdded: members.added ?? [],
     membersRemoved: members.removed ?? [],
+    directoryId: creatorOf(subject.internal),
+    roles: subject.resourceType === "User" ? rolesOf(subject.internal) : undefined,
   };
 }
 

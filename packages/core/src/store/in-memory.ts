@@ -87,9 +87,7 @@ export function pageRange<T>(
     const to = firstAfter(ordered, query.before, keyOf, query.sort, true);
     return [Math.max(0, to - count), to];
   }
-  const from = query.after
-    ? firstAfter(ordered, query.after, keyOf, query.sort)
-    : Math.max(0, query.startIndex - 1);
+  const from = query.after ? firstAfter(ordered, query.after, keyOf, query.sort) : Math.max(0, query.startIndex - 1);
   return [from, Math.min(ordered.length, from + count)];
 }
 
