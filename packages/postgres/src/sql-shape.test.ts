@@ -74,6 +74,41 @@ describe("SQL sent by the store (PGlite)", () => {
     return [...recorder.log];
   };
 
+  it("reads groups and members for a page's own rows, never for the rows its OFFSET skips", async () => {
+    const pages = await recorded(() =>
+      store.transaction(
+        "t",
+        async (tx) => {
+          const users = await tx.queryResources("User", { startIndex: 21, count: 5, projection: { groups: true } });
+          const groups = await tx.queryResources("Group", { startIndex: 2, count: 1, projection: { members: true } });
+          return [users, groups];
+        },
+        { readOnly: true },
+      ),
+    );
+    const [users, groups] = await store.transaction(
+      "t",
+      (tx) =>
+        Promise.all([
+          tx.queryResources("User", { startIndex: 1, count: 1, filter: undefined, projection: { groups: true } }),
+          tx.queryResources("Group", { startIndex: 1, count: 2, projection: { members: true } }),
+        ]),
+      { readOnly: true },
+    );
+    expect(users?.resources[0]?.groups).toEqual([{ groupId: "small", display: "small" }]);
+    expect(groups?.resources.map((g) => [g.id, g.members?.length])).toEqual([
+      ["big", 2000],
+      ["small", 1],
+    ]);
+    expect(pages).toHaveLength(2);
+    for (const { text } of pages) {
+      const page = text.slice(text.indexOf("WITH page AS"), text.indexOf("numbered AS"));
+      const outer = text.slice(text.lastIndexOf("SELECT numbered.*"));
+      expect(page).not.toMatch(/groups_of|members_of/);
+      expect(outer).toMatch(/(groups_of|members_of)\(\$1::text, numbered\.id\)/);
+    }
+  });
+
   it("never puts a filter value or attribute name into SQL text", async () => {
     const marker = `x'); DROP TABLE scimkit.resources; --`;
     const texts = [

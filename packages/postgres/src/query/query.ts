@@ -11,7 +11,7 @@
 import type { QueryResult, StoreQuery } from "@scimkit/core/store";
 import { Params } from "../sql/params.js";
 import { totalOf } from "../sql/counts.js";
-import { groupsColumn, membersColumn, toMembers, toMemberships } from "../sql/members.js";
+import { groupsCall, membersCall, toMembers, toMemberships } from "../sql/members.js";
 import type { Scope } from "../sql/resources.js";
 import { RESOURCE_COLUMNS, num, toResource } from "../sql/rows.js";
 import { filterCompiler } from "./filter-sql.js";
@@ -59,16 +59,21 @@ export async function queryResources(s: Scope, type: string, query: StoreQuery):
   const proven = at
     ? total
     : `CASE WHEN counted.n < ${limit} AND (counted.n > 0 OR ${offset} = 0) THEN ${offset} + counted.n ELSE ${total} END`;
-  const extra = `${groups ? `, ${groupsColumn(s.t)}` : ""}${members ? `, ${membersColumn(s.t)}` : ""}`;
+  // Groups and members are read for the page's rows only, in the outer SELECT: in the page's own
+  // select list PostgreSQL would compute them for every row the OFFSET skips as well (measured: a
+  // page at offset 5,000 read 5,100 users' groups). The tenant is `$1`, which `where` binds first.
+  const extra = `${groups ? `, ${groupsCall(s.t, "$1::text", "numbered.id")} AS groups` : ""}${
+    members ? `, ${membersCall(s.t, "$1::text", "numbered.id")} AS members` : ""
+  }`;
   // One row per resource of the page, in order, each carrying the total; one row with no resource
   // when the page is empty, so the total still comes back.
   const res = await s.sql.query(
     `WITH page AS MATERIALIZED (
-       SELECT ${RESOURCE_COLUMNS}${extra} FROM ${s.t.resources} r ${order.join}
+       SELECT ${RESOURCE_COLUMNS} FROM ${s.t.resources} r ${order.join}
        WHERE ${filter}${keyset} ORDER BY ${backwards ? order.reversed : order.orderBy} LIMIT ${limit} OFFSET ${offset}
      ), numbered AS (SELECT page.*, row_number() OVER () AS pos FROM page),
      counted AS (SELECT count(*) AS n FROM page)
-     SELECT numbered.*,
+     SELECT numbered.*${extra},
        ${proven} AS total
      FROM counted LEFT JOIN numbered ON true ORDER BY numbered.pos ${backwards ? "DESC" : "ASC"}`,
     p.values,

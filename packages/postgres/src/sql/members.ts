@@ -231,14 +231,20 @@ export async function groupsOf(
  * for groups stays one statement and one snapshot, evaluated only for the rows a page returns, and
  * the query inside is planned once per connection instead of with every read.
  */
-export const groupsColumn = (t: Tables) => `${t.schema}.groups_of(r.tenant, r.id) AS groups`;
+export const groupsColumn = (t: Tables) => `${groupsCall(t, "r.tenant", "r.id")} AS groups`;
+
+/** The groups of the member `id` in `tenant` (SQL expressions), as {@link groupsColumn} reads them. */
+export const groupsCall = (t: Tables, tenant: string, id: string) => `${t.schema}.groups_of(${tenant}, ${id})`;
 
 /**
  * A select-list column named `members`: the members of the group row `r`, as a JSON array of
  * `[value, type, display]` in the order they were added, for a read that asks for them (the
  * function `members_of`, for the same reason as {@link groupsColumn}).
  */
-export const membersColumn = (t: Tables) => `${t.schema}.members_of(r.tenant, r.id) AS members`;
+export const membersColumn = (t: Tables) => `${membersCall(t, "r.tenant", "r.id")} AS members`;
+
+/** The members of the group `id` in `tenant` (SQL expressions), as {@link membersColumn} reads them. */
+export const membersCall = (t: Tables, tenant: string, id: string) => `${t.schema}.members_of(${tenant}, ${id})`;
 
 /** The value of a {@link membersColumn}, as the driver returns it (parsed or JSON text). */
 export function toMembers(v: unknown): Member[] {
