@@ -100,6 +100,7 @@ describe("checkTargets", () => {
       "GET /Users/{id}",
       'filter userName eq "…"',
       "random page of 100",
+      "page of 100 by cursor",
       "PATCH active false/true (Okta, no path)",
       "PATCH big group: add / remove 1 member",
       "POST /Users",

@@ -34,6 +34,7 @@ export const POSTGRES_RATIOS: Readonly<Partial<Record<ScenarioId, number>>> = {
   "get-user": 0.5,
   "filter-eq": 0.5,
   "page-100": 0.2,
+  "page-cursor": 0.2,
   "patch-user": 0.3,
   "patch-members": 0.3,
   "post-user": 0.3,
