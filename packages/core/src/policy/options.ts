@@ -94,8 +94,9 @@ export interface PasswordNotice {
 
 export interface PolicyOptions {
   /**
-   * The host's roles, for every tenant or per tenant (see {@link RolesOption}). A tenant with none
-   * has group mapping off and no roles computed.
+   * The host's roles: one list for every tenant, or a function of the tenant id returning that
+   * tenant's list (called whenever a decision needs roles, never cached). A tenant with none has
+   * group mapping off and no roles computed.
    * @default []
    */
   readonly roles?: RolesOption | undefined;
