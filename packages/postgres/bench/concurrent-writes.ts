@@ -80,7 +80,8 @@ try {
     );
   }
 } finally {
-  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  // The server first: closing it writes its last health counts, into the schema still there.
   await server.close();
+  await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   await pool.end();
 }
