@@ -14,6 +14,7 @@ import { filterFromText, type StoreQuery, type StoreTransaction } from "@scimkit
 import { describe, expect, it } from "vitest";
 import { freshSchema, PG_URL } from "../test/databases.js";
 import { recordingDriver, type Statement } from "../test/recording.js";
+import { functionQuery } from "../test/function-query.js";
 import { tablesIn } from "./identifiers.js";
 import { createPgDriver, createPgliteDriver, createPostgresStore, migrate, type SqlDriver } from "./index.js";
 
@@ -197,28 +198,6 @@ async function explain(driver: SqlDriver, statement: Statement): Promise<PlanNod
     });
   if (!plan) throw new Error("no plan");
   return plan;
-}
-
-/**
- * The query inside one of the store's PL/pgSQL functions (`RETURN (<query>);`), read back from the
- * catalog as PostgreSQL holds it, with its two arguments as `$1` and `$2`.
- */
-async function functionQuery(driver: SqlDriver, schema: string, fn: string): Promise<string> {
-  const res = await driver.query(
-    `SELECT p.prosrc, p.proargnames FROM pg_proc p JOIN pg_namespace ns ON ns.oid = p.pronamespace
-     WHERE ns.nspname = $1 AND p.proname = $2`,
-    [schema, fn],
-  );
-  const row = res.rows[0];
-  const body = /RETURN \(([\s\S]*)\);\s*END/.exec(String(row?.["prosrc"] ?? ""))?.[1];
-  const names = row?.["proargnames"];
-  const args = Array.isArray(names)
-    ? names.map(String)
-    : String(names ?? "")
-        .replace(/[{}]/g, "")
-        .split(",");
-  if (body === undefined || args.length !== 2) throw new Error(`${fn}: no function of the expected shape`);
-  return args.reduce((text, arg, i) => text.replaceAll(arg, `$${i + 1}`), body);
 }
 
 /** Loads the tenant, checks nothing has statistics, and returns each lookup's problems, by lookup. */

@@ -16,6 +16,7 @@ import {
 } from "@scimkit/core/store";
 import { conformanceExtensions, TEST_EXTENSION } from "@scimkit/testing";
 import { freshSchema, PG_URL, pgliteDatabase, serverDatabase, type TestDatabase } from "../test/databases.js";
+import { functionQuery } from "../test/function-query.js";
 import { recordingDriver } from "../test/recording.js";
 import { migrate, createPgDriver, createPgliteDriver, createPostgresStore, type SqlDriver } from "./index.js";
 
@@ -477,12 +478,7 @@ async function explainPlans(driver: SqlDriver, schema: string): Promise<Record<s
   const withGroups = texts["userName eq with groups"] ?? "";
   plans["groups_of"] = await driver.transaction(async (sql) => {
     await sql.query("SET LOCAL enable_seqscan = off");
-    const fn = await sql.query(
-      `SELECT p.prosrc FROM pg_proc p JOIN pg_namespace ns ON ns.oid = p.pronamespace WHERE ns.nspname = $1 AND p.proname = 'groups_of'`,
-      [schema],
-    );
-    const body = /RETURN \(([\s\S]*)\);\s*END/.exec(String(fn.rows[0]?.["prosrc"] ?? ""))?.[1] ?? "";
-    const text = body.replaceAll("p_tenant", "$1").replaceAll("p_member", "$2");
+    const text = await functionQuery(sql, schema, "groups_of");
     const res = await sql.query(`EXPLAIN ${text}`, ["t", "1"]);
     return `${withGroups}\n${res.rows.map((r) => String(r["QUERY PLAN"])).join("\n")}`;
   });
