@@ -3,7 +3,12 @@
  * through `server.fetch`, one at a time and then `--concurrency` in flight, on the PostgreSQL
  * server in SCIMKIT_TEST_PG_URL. Prints requests per second of both and their ratio, per round.
  *
- *   SCIMKIT_TEST_PG_URL=postgres://… node --conditions=source --import tsx bench/concurrent-writes.ts [--requests N] [--concurrency N] [--rounds N] [--pipeline]
+ *   SCIMKIT_TEST_PG_URL=postgres://… node --conditions=source --import tsx bench/concurrent-writes.ts [--requests N] [--concurrency N] [--rounds N] [--pipeline] [--latency MS]
+ *
+ * `--latency MS` answers every round trip MS milliseconds after the server did, as a database on
+ * another host would (a timer, so it costs no CPU; at least 1 ms, Node's timer resolution). On
+ * loopback a lone POST keeps the two cores busy most of its time, which bounds the ratio near 2;
+ * a database across a network is where parallel writes pay.
  *
  * Works in a schema of its own, dropped at the end. Not part of the test suite.
  */
@@ -11,7 +16,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createScimServer } from "@scimkit/core";
-import { createPgDriver, createPostgresStore, migrate } from "../src/index.js";
+import { createPgDriver, createPostgresStore, migrate, type PgClientLike, type PgPoolLike } from "../src/index.js";
 
 const url = process.env["SCIMKIT_TEST_PG_URL"];
 if (!url) throw new Error("set SCIMKIT_TEST_PG_URL to the PostgreSQL server to measure");
@@ -21,6 +26,7 @@ const { values: args } = parseArgs({
     concurrency: { type: "string", default: "16" },
     rounds: { type: "string", default: "3" },
     pipeline: { type: "boolean", default: false },
+    latency: { type: "string", default: "0" },
   },
 });
 const requests = Number(args.requests);
@@ -28,7 +34,24 @@ const concurrency = Number(args.concurrency);
 const schema = `scimkit_bench_writes_${process.pid}`;
 
 const pool = new pg.Pool({ connectionString: url, max: concurrency + 2, pipeline: args.pipeline } as pg.PoolConfig);
-const driver = createPgDriver(pool);
+const latency = Number(args.latency);
+
+/** A client whose every answer arrives `latency` ms late; statements sent together wait together. */
+function distant<C extends PgClientLike>(client: C): C {
+  if (latency <= 0) return client;
+  const query: PgClientLike["query"] = async (q, values) => {
+    const res = await client.query(q, values);
+    await new Promise((resolve) => setTimeout(resolve, latency));
+    return res;
+  };
+  return new Proxy(client, { get: (target, key) => (key === "query" ? query : Reflect.get(target, key, target)) });
+}
+const pooled: PgPoolLike = {
+  query: distant(pool as unknown as PgClientLike).query,
+  connect: async () => distant(await pool.connect()),
+  on: pool.on.bind(pool) as NonNullable<PgPoolLike["on"]>,
+};
+const driver = createPgDriver(pooled);
 await migrate(driver, { schema });
 const server = createScimServer({ store: createPostgresStore({ driver, schema }) });
 const directory = await server.directories.create({ tenantId: "bench", name: "bench" });
@@ -76,7 +99,7 @@ try {
     const serial = await measure(1);
     const parallel = await measure(concurrency);
     console.log(
-      `round ${round}: one at a time ${serial.toFixed(0)} POST/s, ${concurrency} in flight ${parallel.toFixed(0)} POST/s, ${(parallel / serial).toFixed(2)}×`,
+      `round ${round}${latency > 0 ? ` (+${latency} ms a round trip)` : ""}: one at a time ${serial.toFixed(0)} POST/s, ${concurrency} in flight ${parallel.toFixed(0)} POST/s, ${(parallel / serial).toFixed(2)}×`,
     );
   }
 } finally {

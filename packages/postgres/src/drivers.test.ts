@@ -1,7 +1,9 @@
 import { EventEmitter } from "node:events";
 import { PGlite } from "@electric-sql/pglite";
 import { describe, expect, it } from "vitest";
-import { createPgDriver, createPgliteDriver, type PgPoolLike, type SqlExecutor } from "./index.js";
+import { createPgDriver, createPgliteDriver, type PgPoolLike, type PgQueryConfig, type SqlExecutor } from "./index.js";
+
+const textOf = (q: string | PgQueryConfig) => (typeof q === "string" ? q : q.text);
 
 function fakePool(failOn: (text: string) => boolean = () => false, pipeline = false) {
   const statements: string[] = [];
@@ -11,7 +13,8 @@ function fakePool(failOn: (text: string) => boolean = () => false, pipeline = fa
   let ended = false;
   const client = {
     pipeline,
-    query: async (text: string) => {
+    query: async (q: string | PgQueryConfig) => {
+      const text = textOf(q);
       statements.push(text);
       // Answered on a later turn, as a server would be: a pipelining caller sends on meanwhile.
       await new Promise((resolve) => setTimeout(resolve, 1));
@@ -102,7 +105,8 @@ describe("createPgDriver", () => {
     const released: unknown[] = [];
     let broken = false;
     const client = Object.assign(emitter, {
-      query: async (text: string) => {
+      query: async (q: string | PgQueryConfig) => {
+        const text = textOf(q);
         if (broken) throw new Error("Client has encountered a connection error and is not queryable");
         return { rows: [{ text }], rowCount: 1 };
       },
@@ -122,6 +126,56 @@ describe("createPgDriver", () => {
     expect(released).toHaveLength(1);
     expect(released[0]).toBeInstanceOf(Error);
     expect(emitter.listenerCount("error")).toBe(0);
+  });
+});
+
+describe("createPgDriver's prepared statements", () => {
+  function recordingPool() {
+    const sent: (string | PgQueryConfig)[] = [];
+    const client = {
+      query: async (q: string | PgQueryConfig) => (sent.push(q), { rows: [], rowCount: 0 }),
+      release: () => undefined,
+    };
+    const pool: PgPoolLike = { query: client.query, connect: async () => client };
+    return { pool, sent };
+  }
+  const nameOf = (q: string | PgQueryConfig | undefined) => (typeof q === "object" ? q.name : "plain text");
+
+  it("names each statement by its text, the same name every time and on every driver, never one name for two texts", async () => {
+    const a = recordingPool();
+    const b = recordingPool();
+    await createPgDriver(a.pool).query("SELECT $1::int", [1]);
+    await createPgDriver(a.pool).transaction(async (sql) => {
+      await sql.query("SELECT $1::int", [2]);
+      await sql.query("SELECT $1::text", ["x"]);
+    });
+    await createPgDriver(b.pool).query("SELECT $1::int", [3]);
+    const [first, begin, second, other, commit] = a.sent;
+    expect(nameOf(first)).toMatch(/^scimkit_[0-9a-f]{20}$/);
+    expect(nameOf(second)).toBe(nameOf(first));
+    expect(nameOf(b.sent[0])).toBe(nameOf(first));
+    expect(nameOf(other)).toMatch(/^scimkit_/);
+    expect(nameOf(other)).not.toBe(nameOf(first));
+    // BEGIN and COMMIT stay plain texts; values travel with each statement.
+    expect([begin, commit]).toEqual(["BEGIN", "COMMIT"]);
+    expect(second).toMatchObject({ text: "SELECT $1::int", values: [2] });
+  });
+
+  it("sends statements unnamed when turned off, and past a thousand distinct texts", async () => {
+    const off = recordingPool();
+    await createPgDriver(off.pool, { preparedStatements: false }).query("SELECT $1::int", [1]);
+    expect(off.sent[0]).toEqual({ text: "SELECT $1::int", values: [1] });
+    // Filters of ever new shapes must not grow each connection's prepared statements without bound.
+    const many = recordingPool();
+    const driver = createPgDriver(many.pool);
+    for (let i = 0; i < 1001; i++) await driver.query(`SELECT $1::int + ${i}`, [i]);
+    const named = many.sent.filter((q) => typeof q === "object" && q.name !== undefined);
+    expect(named.length).toBeGreaterThan(900);
+    expect(named.length).toBeLessThan(1001);
+    expect(nameOf(many.sent[1000])).toBeUndefined();
+    // A text named before the cap keeps its name.
+    await driver.query("SELECT $1::int + 0", [0]);
+    expect(nameOf(many.sent[1001])).toBe(nameOf(many.sent[0]));
   });
 });
 

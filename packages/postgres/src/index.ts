@@ -25,6 +25,7 @@ export {
   type PgDriverOptions,
   type PgPoolLike,
   type PgClientLike,
+  type PgQueryConfig,
   type PgPoolClientLike,
 } from "./pg-driver.js";
 export { createPgliteDriver, type PgliteDriverOptions, type PgliteLike } from "./pglite-driver.js";

@@ -9,7 +9,7 @@
  */
 import type { PGlite } from "@electric-sql/pglite";
 import type pg from "pg";
-import type { PgClientLike, PgliteLike, PgPoolLike } from "../src/index.js";
+import type { PgClientLike, PgliteLike, PgPoolLike, PgQueryConfig } from "../src/index.js";
 
 export interface Counts {
   statements: number;
@@ -45,13 +45,13 @@ export function countingPool(pool: pg.Pool): Counter & { readonly pool: PgPoolLi
       get pipeline() {
         return client.pipeline;
       },
-      async query(text: string, values?: unknown[]) {
+      async query(query: string | PgQueryConfig, values?: unknown[]) {
         c.counts.statements += 1;
-        c.counts.texts.push(first(text));
+        c.counts.texts.push(first(typeof query === "string" ? query : query.text));
         if (inFlight === 0) c.counts.roundTrips += 1;
         inFlight += 1;
         try {
-          return await client.query(text, values);
+          return await client.query(query, values);
         } finally {
           inFlight -= 1;
         }
