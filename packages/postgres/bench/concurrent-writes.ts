@@ -10,8 +10,13 @@
  * loopback a lone POST keeps the two cores busy most of its time, which bounds the ratio near 2;
  * a database across a network is where parallel writes pay.
  *
+ * Each line also gives the CPU time per POST of this process and, when the server runs on this
+ * machine (Linux), of all its processes: their sum against the cores there are is what bounds the
+ * ratio.
+ *
  * Works in a schema of its own, dropped at the end. Not part of the test suite.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
@@ -46,8 +51,9 @@ function distant<C extends PgClientLike>(client: C): C {
   };
   return new Proxy(client, { get: (target, key) => (key === "query" ? query : Reflect.get(target, key, target)) });
 }
+const far = distant(pool as unknown as PgClientLike);
 const pooled: PgPoolLike = {
-  query: distant(pool as unknown as PgClientLike).query,
+  query: (q, values) => far.query(q, values),
   connect: async () => distant(await pool.connect()),
   on: pool.on.bind(pool) as NonNullable<PgPoolLike["on"]>,
 };
@@ -76,9 +82,41 @@ async function post(): Promise<void> {
   if (res.status !== 201) throw new Error(`POST answered ${res.status}: ${await res.text()}`);
 }
 
-/** Runs `requests` POSTs with `inFlight` at a time; resolves to requests per second. */
-async function measure(inFlight: number): Promise<number> {
+/** CPU time (ms) of every local `postgres` process so far, read from /proc; 0 where there is none. */
+function serverCpuMs(): number {
+  let ticks = 0;
+  let dirs: string[] = [];
+  try {
+    dirs = readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return 0;
+  }
+  for (const dir of dirs) {
+    try {
+      const stat = readFileSync(`/proc/${dir}/stat`, "utf8");
+      if (!stat.includes("(postgres)")) continue;
+      // utime and stime are fields 14 and 15; counted from the state (field 3), 11 and 12.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux.
+}
+
+interface Measured {
+  readonly perSecond: number;
+  /** CPU µs per POST: this process, and the local server's processes (0 when not local). */
+  readonly nodeCpu: number;
+  readonly serverCpu: number;
+}
+
+/** Runs `requests` POSTs with `inFlight` at a time. */
+async function measure(inFlight: number): Promise<Measured> {
   const started = performance.now();
+  const cpu = process.cpuUsage();
+  const server0 = serverCpuMs();
   let left = requests;
   await Promise.all(
     Array.from({ length: inFlight }, async () => {
@@ -88,8 +126,17 @@ async function measure(inFlight: number): Promise<number> {
       }
     }),
   );
-  return requests / ((performance.now() - started) / 1000);
+  const elapsed = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return {
+    perSecond: requests / (elapsed / 1000),
+    nodeCpu: (used.user + used.system) / requests,
+    serverCpu: ((serverCpuMs() - server0) * 1000) / requests,
+  };
 }
+
+const describe = (m: Measured) =>
+  `${m.perSecond.toFixed(0)} POST/s (CPU per POST: ${m.nodeCpu.toFixed(0)} µs here${m.serverCpu > 0 ? `, ${m.serverCpu.toFixed(0)} µs in the server` : ""})`;
 
 try {
   // Warm up: authentication cached, connections open, plans cached.
@@ -99,7 +146,7 @@ try {
     const serial = await measure(1);
     const parallel = await measure(concurrency);
     console.log(
-      `round ${round}${latency > 0 ? ` (+${latency} ms a round trip)` : ""}: one at a time ${serial.toFixed(0)} POST/s, ${concurrency} in flight ${parallel.toFixed(0)} POST/s, ${(parallel / serial).toFixed(2)}×`,
+      `round ${round}${latency > 0 ? ` (+${latency} ms a round trip)` : ""}: one at a time ${describe(serial)}; ${concurrency} in flight ${describe(parallel)}: ${(parallel.perSecond / serial.perSecond).toFixed(2)}×`,
     );
   }
 } finally {
