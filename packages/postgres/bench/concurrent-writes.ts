@@ -3,7 +3,10 @@
  * through `server.fetch`, one at a time and then `--concurrency` in flight, on the PostgreSQL
  * server in SCIMKIT_TEST_PG_URL. Prints requests per second of both and their ratio, per round.
  *
- *   SCIMKIT_TEST_PG_URL=postgres://… node --conditions=source --import tsx bench/concurrent-writes.ts [--requests N] [--concurrency N] [--rounds N] [--pipeline] [--latency MS]
+ *   SCIMKIT_TEST_PG_URL=postgres://… node --conditions=source --import tsx bench/concurrent-writes.ts [--requests N] [--concurrency N] [--rounds N] [--pipeline] [--latency MS] [--tenant-lock]
+ *
+ * `--tenant-lock` is the control: every unit of work first takes one advisory lock for the tenant,
+ * as every write did before writes locked only what they touch.
  *
  * `--latency MS` answers every round trip MS milliseconds after the server did, as a database on
  * another host would (a timer, so it costs no CPU; at least 1 ms, Node's timer resolution). On
@@ -21,7 +24,14 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { createScimServer } from "@scimkit/core";
-import { createPgDriver, createPostgresStore, migrate, type PgClientLike, type PgPoolLike } from "../src/index.js";
+import {
+  createPgDriver,
+  createPostgresStore,
+  migrate,
+  type PgClientLike,
+  type PgPoolLike,
+  type SqlDriver,
+} from "../src/index.js";
 
 const url = process.env["SCIMKIT_TEST_PG_URL"];
 if (!url) throw new Error("set SCIMKIT_TEST_PG_URL to the PostgreSQL server to measure");
@@ -32,6 +42,7 @@ const { values: args } = parseArgs({
     rounds: { type: "string", default: "3" },
     pipeline: { type: "boolean", default: false },
     latency: { type: "string", default: "0" },
+    "tenant-lock": { type: "boolean", default: false },
   },
 });
 const requests = Number(args.requests);
@@ -57,7 +68,18 @@ const pooled: PgPoolLike = {
   connect: async () => distant(await pool.connect()),
   on: pool.on.bind(pool) as NonNullable<PgPoolLike["on"]>,
 };
-const driver = createPgDriver(pooled);
+const pgDriver = createPgDriver(pooled);
+const driver: SqlDriver = args["tenant-lock"]
+  ? {
+      ...pgDriver,
+      query: (text, params) => pgDriver.query(text, params),
+      transaction: (work, options) =>
+        pgDriver.transaction(async (sql) => {
+          await sql.query("SELECT pg_advisory_xact_lock($1::int, $2::int)", [7, 7]);
+          return work(sql);
+        }, options),
+    }
+  : pgDriver;
 await migrate(driver, { schema });
 const server = createScimServer({ store: createPostgresStore({ driver, schema }) });
 const directory = await server.directories.create({ tenantId: "bench", name: "bench" });
@@ -146,7 +168,7 @@ try {
     const serial = await measure(1);
     const parallel = await measure(concurrency);
     console.log(
-      `round ${round}${latency > 0 ? ` (+${latency} ms a round trip)` : ""}: one at a time ${describe(serial)}; ${concurrency} in flight ${describe(parallel)}: ${(parallel.perSecond / serial.perSecond).toFixed(2)}×`,
+      `round ${round}${latency > 0 ? ` (+${latency} ms a round trip)` : ""}${args["tenant-lock"] ? " (tenant lock)" : ""}: one at a time ${describe(serial)}; ${concurrency} in flight ${describe(parallel)}: ${(parallel.perSecond / serial.perSecond).toFixed(2)}×`,
     );
   }
 } finally {
