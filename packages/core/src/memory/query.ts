@@ -1,6 +1,6 @@
 /**
  * Query evaluation for the memory store: an index lookup when the filter pins an indexed attribute
- * with `eq` (alone or as one conjunct of an `and`), otherwise a scan; then sort and page. Without a
+ * with `eq` or `sw` (alone, as one conjunct of an `and`, or inside a value path), otherwise a scan; then sort and page. Without a
  * filter or sort, a page is read straight from insertion order.
  */
 import type { Filter } from "../filter/ast.js";
@@ -21,7 +21,11 @@ export function cachedView(r: StoredResource): JsonObject {
   return v;
 }
 
-/** Candidate ids from an index, or undefined when the filter must be evaluated by a scan. */
+/**
+ * Candidate ids from an index, or undefined when the filter must be evaluated by a scan. They are a
+ * superset of the matches (every candidate is still evaluated): a case-insensitive index folds the
+ * value, and `emails[type eq "work" and value eq "x"]` is served by the addresses alone.
+ */
 function indexCandidates(table: TypeTable, filter: Filter): ReadonlySet<string> | undefined {
   if (filter.kind === "and") {
     for (const f of filter.filters) {
@@ -30,15 +34,18 @@ function indexCandidates(table: TypeTable, filter: Filter): ReadonlySet<string> 
     }
     return undefined;
   }
+  // A resource matches `attr[inner]` only through one value of `attr` that matches `inner`.
+  if (filter.kind === "valuePath") return indexCandidates(table, filter.filter);
   if (filter.kind !== "compare" || typeof filter.value !== "string") return undefined;
-  if (filter.attr.extension || filter.attr.sub !== undefined) return undefined;
+  if (filter.attr.extension) return undefined;
+  const path = filter.attr.sub === undefined ? filter.attr.name : `${filter.attr.name}.${filter.attr.sub}`;
   if (filter.op === "sw") {
-    const ids = table.prefix(filter.attr.name, filter.value);
+    const ids = table.prefix(path, filter.value);
     return ids ? new Set(ids) : undefined;
   }
   if (filter.op !== "eq") return undefined;
-  if (filter.attr.name === "id") return new Set(table.byId.has(filter.value) ? [filter.value] : []);
-  return table.lookup(filter.attr.name, filter.value);
+  if (path === "id") return new Set(table.byId.has(filter.value) ? [filter.value] : []);
+  return table.lookup(path, filter.value);
 }
 
 export function queryTable(

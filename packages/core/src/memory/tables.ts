@@ -1,23 +1,58 @@
 /**
  * The memory store's data structures for one tenant: resources by id per type, secondary indexes for
- * the lookups IdPs make on every sync (userName, externalId, displayName), and membership both
- * ways (group → members, member → groups) so one member change is one map operation.
+ * the lookups IdPs make (userName, externalId, displayName, name.familyName, e-mail addresses), and
+ * membership both ways (group → members, member → groups) so one member change is one map operation.
  */
 import { SortedIndex } from "./sorted-index.js";
-import type { Member, StoredResource } from "../store/types.js";
+import type { JsonObject, Member, StoredResource } from "../store/types.js";
 
-/** Attributes the memory store indexes for `eq`, with whether the index is case-insensitive. */
-export const indexedAttributes: Readonly<
-  Record<string, readonly (readonly [name: string, caseInsensitive: boolean])[]>
-> = {
-  User: [
-    ["userName", true],
-    ["externalId", false],
-  ],
-  Group: [
-    ["displayName", true],
-    ["externalId", false],
-  ],
+/** An index's keys of one resource: none, one, or several (a multi-valued attribute). */
+type Keys = string | readonly string[] | undefined;
+
+interface IndexSpec {
+  /** Keys are lower-cased, and `sw` is served from a sorted list of them. */
+  readonly caseInsensitive: boolean;
+  /**
+   * Built with the table and kept from the start: the lookups every sync makes. The others are
+   * built the first time a filter asks for them (one pass over the table, which that filter would
+   * have cost anyway) and kept from then on, so a host that never filters on them pays nothing.
+   */
+  readonly eager: boolean;
+  readonly values: (attributes: JsonObject) => unknown;
+}
+
+const top =
+  (name: string) =>
+  (a: JsonObject): unknown =>
+    a[name];
+const subOf =
+  (name: string, sub: string) =>
+  (a: JsonObject): unknown => {
+    const v = a[name];
+    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as JsonObject)[sub] : undefined;
+  };
+const eachSubOf =
+  (name: string, sub: string) =>
+  (a: JsonObject): unknown => {
+    const v = a[name];
+    return Array.isArray(v)
+      ? v.map((e) => (e !== null && typeof e === "object" && !Array.isArray(e) ? (e as JsonObject)[sub] : undefined))
+      : undefined;
+  };
+
+/** What the memory store indexes, by filter path (`name.familyName` for a sub-attribute). */
+const INDEXES: Readonly<Record<string, Readonly<Record<string, IndexSpec>>>> = {
+  User: {
+    userName: { caseInsensitive: true, eager: true, values: top("userName") },
+    externalId: { caseInsensitive: false, eager: true, values: top("externalId") },
+    displayName: { caseInsensitive: true, eager: false, values: top("displayName") },
+    "name.familyName": { caseInsensitive: true, eager: false, values: subOf("name", "familyName") },
+    "emails.value": { caseInsensitive: true, eager: false, values: eachSubOf("emails", "value") },
+  },
+  Group: {
+    displayName: { caseInsensitive: true, eager: true, values: top("displayName") },
+    externalId: { caseInsensitive: false, eager: true, values: top("externalId") },
+  },
 };
 
 /**
@@ -25,12 +60,27 @@ export const indexedAttributes: Readonly<
  * so a mixed-case userName's lower-case form is held once, not twice (an already lower-case value
  * is its own key: `toLowerCase` returns the same string then).
  */
-function indexKey(value: unknown, ci: boolean, uniqueKey: string | null): string | undefined {
+function keyOf(value: unknown, ci: boolean, uniqueKey: string | null): string | undefined {
   if (typeof value !== "string") return undefined;
   if (!ci) return value;
   const key = value.toLowerCase();
   return key === uniqueKey ? uniqueKey : key;
 }
+
+function keysOf(spec: IndexSpec, r: StoredResource): Keys {
+  const v = spec.values(r.attributes);
+  if (!Array.isArray(v)) return keyOf(v, spec.caseInsensitive, r.uniqueKey);
+  const keys: string[] = [];
+  for (const item of v) {
+    const key = keyOf(item, spec.caseInsensitive, r.uniqueKey);
+    // Two addresses that fold alike are one key: each (key, id) pair is held once.
+    if (key !== undefined && !keys.includes(key)) keys.push(key);
+  }
+  return keys;
+}
+
+const sameKeys = (a: Keys, b: Keys): boolean =>
+  a === b || (Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((k, i) => k === b[i]));
 
 /**
  * A map from a key to one id, or to a Set once several ids share it: most keys (a userName, a
@@ -59,21 +109,25 @@ function idsOf(map: OneOrMany, key: string): ReadonlySet<string> {
   return ids === undefined ? new Set() : typeof ids === "string" ? new Set([ids]) : ids;
 }
 
+/** One built index: key → ids, and for a case-insensitive one the sorted keys for `sw`. */
+interface Index {
+  readonly spec: IndexSpec;
+  readonly byKey: OneOrMany;
+  readonly sorted: SortedIndex | undefined;
+}
+
 export class TypeTable {
   readonly byId = new Map<string, StoredResource>();
   readonly byUnique = new Map<string, string>();
-  /** attribute → normalised value → the id, or ids, holding it */
-  readonly indexes = new Map<string, OneOrMany>();
-  /** Case-insensitive indexed attributes also keep a sorted list for `sw`. */
-  readonly prefixIndexes = new Map<string, SortedIndex>();
+  /** The indexes built so far, by filter path. */
+  readonly #indexes = new Map<string, Index>();
+  /** The same, as a list: the write path walks it on every insert and update. */
+  #built: Index[] = [];
   /** Ids in insertion order, for paging without walking the map; rebuilt after a removal. */
   #order: string[] | null = [];
 
   constructor(readonly type: string) {
-    for (const [name, ci] of indexedAttributes[type] ?? []) {
-      this.indexes.set(name, new Map());
-      if (ci) this.prefixIndexes.set(name, new SortedIndex());
-    }
+    for (const [path, spec] of Object.entries(INDEXES[type] ?? {})) if (spec.eager) this.#build(path, spec);
   }
 
   /** Ids in insertion order (the contract's default order). */
@@ -82,9 +136,16 @@ export class TypeTable {
     return this.#order;
   }
 
-  /** Ids whose case-insensitive indexed `attribute` starts with `prefix`; undefined if not indexed. */
-  prefix(attribute: string, prefix: string): string[] | undefined {
-    return this.prefixIndexes.get(attribute)?.withPrefix(prefix.toLowerCase());
+  /** Ids whose case-insensitive indexed `path` starts with `prefix`; undefined if not so indexed. */
+  prefix(path: string, prefix: string): string[] | undefined {
+    return this.#index(path)?.sorted?.withPrefix(prefix.toLowerCase());
+  }
+
+  /** Ids whose indexed `path` equals `value` under the index's case rule; undefined if not indexed. */
+  lookup(path: string, value: string): ReadonlySet<string> | undefined {
+    const index = this.#index(path);
+    if (!index) return undefined;
+    return idsOf(index.byKey, index.spec.caseInsensitive ? value.toLowerCase() : value);
   }
 
   insert(r: StoredResource): void {
@@ -92,7 +153,7 @@ export class TypeTable {
     this.byId.set(r.id, r);
     if (isNew) this.#order?.push(r.id);
     if (r.uniqueKey !== null) this.byUnique.set(r.uniqueKey, r.id);
-    this.#index(r, 1);
+    for (const index of this.#built) TypeTable.#apply(index, keysOf(index.spec, r), r.id, 1);
   }
 
   /** Swaps a stored object for its next version in place, keeping its position in insertion order. */
@@ -104,12 +165,12 @@ export class TypeTable {
     }
     // Only keys that changed move: most updates (PATCH active, a new name) touch no indexed value,
     // and moving an unchanged userName would cost two sorted-index operations for nothing.
-    for (const [name, ci] of indexedAttributes[this.type] ?? []) {
-      const before = indexKey(current.attributes[name], ci, current.uniqueKey);
-      const after = indexKey(next.attributes[name], ci, next.uniqueKey);
-      if (before === after) continue;
-      if (before !== undefined) this.#indexOne(name, before, current.id, -1);
-      if (after !== undefined) this.#indexOne(name, after, next.id, 1);
+    for (const index of this.#built) {
+      const before = keysOf(index.spec, current);
+      const after = keysOf(index.spec, next);
+      if (sameKeys(before, after)) continue;
+      TypeTable.#apply(index, before, current.id, -1);
+      TypeTable.#apply(index, after, next.id, 1);
     }
     this.byId.set(next.id, next);
   }
@@ -126,34 +187,43 @@ export class TypeTable {
     this.byId.delete(r.id);
     this.#order = null;
     if (r.uniqueKey !== null && this.byUnique.get(r.uniqueKey) === r.id) this.byUnique.delete(r.uniqueKey);
-    this.#index(r, -1);
+    for (const index of this.#built) TypeTable.#apply(index, keysOf(index.spec, r), r.id, -1);
   }
 
-  /** Ids whose indexed `attribute` equals `value` under the index's case rule; undefined if not indexed. */
-  lookup(attribute: string, value: string): ReadonlySet<string> | undefined {
-    const index = this.indexes.get(attribute);
-    if (!index) return undefined;
-    const ci = indexedAttributes[this.type]?.find(([n]) => n === attribute)?.[1] ?? false;
-    return idsOf(index, ci ? value.toLowerCase() : value);
+  /** The index of `path`, built now if this is its first use; undefined if `path` is not indexed. */
+  #index(path: string): Index | undefined {
+    const built = this.#indexes.get(path);
+    if (built) return built;
+    const spec = INDEXES[this.type]?.[path];
+    return spec ? this.#build(path, spec) : undefined;
   }
 
-  #index(r: StoredResource, direction: 1 | -1): void {
-    for (const [name, ci] of indexedAttributes[this.type] ?? []) {
-      const key = indexKey(r.attributes[name], ci, r.uniqueKey);
-      if (key !== undefined) this.#indexOne(name, key, r.id, direction);
+  #build(path: string, spec: IndexSpec): Index {
+    const index: Index = {
+      spec,
+      byKey: new Map(),
+      sorted: spec.caseInsensitive ? new SortedIndex() : undefined,
+    };
+    for (const r of this.byId.values()) TypeTable.#apply(index, keysOf(spec, r), r.id, 1);
+    this.#indexes.set(path, index);
+    this.#built = [...this.#built, index];
+    return index;
+  }
+
+  static #apply(index: Index, keys: Keys, id: string, direction: 1 | -1): void {
+    if (keys === undefined) return;
+    if (typeof keys === "string") TypeTable.#applyOne(index, keys, id, direction);
+    else for (const key of keys) TypeTable.#applyOne(index, key, id, direction);
+  }
+
+  static #applyOne(index: Index, key: string, id: string, direction: 1 | -1): void {
+    if (direction === 1) {
+      index.sorted?.add(key, id);
+      addOne(index.byKey, key, id);
+    } else {
+      index.sorted?.delete(key, id);
+      removeOne(index.byKey, key, id);
     }
-  }
-
-  #indexOne(name: string, key: string, id: string, direction: 1 | -1): void {
-    const index = this.indexes.get(name);
-    if (!index) return;
-    const sorted = this.prefixIndexes.get(name);
-    if (sorted) {
-      if (direction === 1) sorted.add(key, id);
-      else sorted.delete(key, id);
-    }
-    if (direction === 1) addOne(index, key, id);
-    else removeOne(index, key, id);
   }
 }
 
