@@ -23,6 +23,7 @@ describe("migrate", () => {
       "members",
       "records",
       "resource_counts",
+      "resource_emails",
       "resources",
       "schema_migrations",
     ]);

@@ -10,6 +10,7 @@
 import type { SqlExecutor } from "./driver.js";
 import type { Tables } from "./identifiers.js";
 import { countsTable, STRIPES } from "./sql/counts.js";
+import { emailsTable } from "./sql/emails.js";
 import { fold } from "./sql/fold.js";
 
 export interface Migration {
@@ -270,6 +271,55 @@ export const migrations: readonly Migration[] = [
           FROM ${t.members} m WHERE m.tenant = p_tenant AND m.group_id = p_group);
       END
       $fn$`,
+    ],
+  },
+  {
+    version: 6,
+    name: "e-mail addresses in a table of their own, for eq and sw through a btree",
+    // The GIN index on email_values served equality only, and only when the planner's statistics
+    // said so; a prefix (`emails.value sw`) scanned the tenant. One row per address, keyed by
+    // (tenant, type, address, id), serves both as an index range whatever the statistics, and
+    // replaces the GIN index. Row triggers keep it in step with email_values: on INSERT, on an
+    // UPDATE that changes the addresses (the store sets the column on every replace), on DELETE;
+    // TRUNCATE empties it. CREATE TRIGGER holds writers off until this migration commits, so no
+    // write falls between the triggers and the copy of the addresses already there.
+    statements: (t) => [
+      `CREATE TABLE ${emailsTable(t)} (
+        tenant text COLLATE "C" NOT NULL,
+        type text COLLATE "C" NOT NULL,
+        email text COLLATE "C" NOT NULL,
+        id text COLLATE "C" NOT NULL,
+        PRIMARY KEY (tenant, type, email, id)
+      )`,
+      `CREATE FUNCTION ${t.schema}.index_emails() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP = 'TRUNCATE' THEN
+          DELETE FROM ${emailsTable(t)};
+          RETURN NULL;
+        END IF;
+        IF TG_OP <> 'INSERT' THEN
+          DELETE FROM ${emailsTable(t)}
+            WHERE tenant = OLD.tenant AND type = OLD.type AND email = ANY (OLD.email_values) AND id = OLD.id;
+        END IF;
+        IF TG_OP <> 'DELETE' THEN
+          INSERT INTO ${emailsTable(t)} (tenant, type, email, id)
+            SELECT DISTINCT NEW.tenant, NEW.type, e, NEW.id FROM unnest(NEW.email_values) AS e
+            ON CONFLICT DO NOTHING;
+        END IF;
+        RETURN NULL;
+      END
+      $fn$`,
+      `CREATE TRIGGER resources_emails_insert AFTER INSERT ON ${t.resources}
+         FOR EACH ROW WHEN (cardinality(NEW.email_values) > 0) EXECUTE FUNCTION ${t.schema}.index_emails()`,
+      `CREATE TRIGGER resources_emails_update AFTER UPDATE OF email_values ON ${t.resources}
+         FOR EACH ROW WHEN (OLD.email_values IS DISTINCT FROM NEW.email_values) EXECUTE FUNCTION ${t.schema}.index_emails()`,
+      `CREATE TRIGGER resources_emails_delete AFTER DELETE ON ${t.resources}
+         FOR EACH ROW WHEN (cardinality(OLD.email_values) > 0) EXECUTE FUNCTION ${t.schema}.index_emails()`,
+      `CREATE TRIGGER resources_emails_truncate AFTER TRUNCATE ON ${t.resources}
+         FOR EACH STATEMENT EXECUTE FUNCTION ${t.schema}.index_emails()`,
+      `INSERT INTO ${emailsTable(t)} (tenant, type, email, id)
+         SELECT DISTINCT r.tenant, r.type, e, r.id FROM ${t.resources} r, unnest(r.email_values) AS e`,
+      `DROP INDEX ${t.schema}.resources_email_values`,
     ],
   },
 ];

@@ -491,7 +491,7 @@ function expectIndexed(plans: Record<string, string>): void {
   expect(plans["externalId eq"]).toContain("resources_external_id");
   expect(plans["displayName eq"]).toContain("resources_display_name");
   expect(plans["default order page"]).toContain("resources_default_order");
-  expect(plans["emails[type eq work].value eq"]).toContain("resources_email_values");
+  expect(plans["emails[type eq work].value eq"]).toContain("resource_emails_pkey");
   expect(plans["members.value eq"]).toMatch(/members_pkey|members_by_member/);
   // A user's groups come from the member-side index, and each group's display from its primary key.
   expect(plans["userName eq with groups"]).toContain("resources_user_name");

@@ -19,6 +19,7 @@ import {
   jsonPresent,
   jsonTest,
   lookupTest,
+  prefixUpperBound,
   textNonEmpty,
   textTest,
   type CompileContext,
@@ -58,17 +59,22 @@ const not = (sql: string) => `((${sql}) IS NOT TRUE)`;
 const group = (kind: "and" | "or", parts: readonly string[]) =>
   parts.length === 0 ? (kind === "and" ? "true" : "false") : `(${parts.join(kind === "and" ? " AND " : " OR ")})`;
 
-/** `emails.value eq "x"` somewhere a match needs it: the node `f` itself, or one conjunct of it. */
-function emailEquality(f: Filter): string | undefined {
+/**
+ * `emails.value eq "x"` or `sw "x"` somewhere a match needs it: the node `f` itself, or one
+ * conjunct of it.
+ */
+function emailLookup(f: Filter): { readonly op: "eq" | "sw"; readonly value: string } | undefined {
   if (f.kind === "and") {
     for (const part of f.filters) {
-      const found = emailEquality(part);
+      const found = emailLookup(part);
       if (found !== undefined) return found;
     }
     return undefined;
   }
-  const isEmailValue = f.kind === "compare" && !f.attr.extension && f.attr.name === "emails" && f.attr.sub === "value";
-  return isEmailValue && f.op === "eq" && typeof f.value === "string" ? f.value : undefined;
+  if (f.kind !== "compare" || f.attr.extension || f.attr.name !== "emails" || f.attr.sub !== "value") return undefined;
+  return (f.op === "eq" || f.op === "sw") && typeof f.value === "string" && f.value !== ""
+    ? { op: f.op, value: f.value }
+    : undefined;
 }
 
 /**
@@ -220,17 +226,27 @@ export function filterCompiler(membersTable: string, ctx: CompileContext): Filte
   }
 
   /**
-   * Entra matches users with `emails[type eq "work"].value eq "…"`, which no btree index serves. Every
-   * match has that value among the folded `email_values`, so the containment test (GIN-indexed) is
-   * added in front of the exact test: it narrows the rows and never changes the answer.
+   * Entra matches users with `emails[type eq "work"].value eq "…"`, Okta and admins' searches with
+   * `emails.value eq` or `sw`: every match has such an address among its folded ones, so the ids
+   * holding one are read from the addresses table first (once per statement: an uncorrelated
+   * subquery), and the exact test stays. It narrows the rows and never changes the answer. Under a
+   * `not` no index helps, and the lookup would only cost.
    */
   function withEmailIndex(f: Filter, exact: () => string): string {
-    const inner =
-      f.kind === "valuePath" && !f.attr.extension && f.attr.name === "emails"
-        ? emailEquality(f.filter)
-        : emailEquality(f);
-    if (inner === undefined) return exact();
-    return `(r.email_values @> ARRAY[${ctx.p.text(fold(inner))}] AND ${exact()})`;
+    const emails = ctx.emails;
+    if (emails === undefined || negations > 0) return exact();
+    const lookup =
+      f.kind === "valuePath" && !f.attr.extension && f.attr.name === "emails" ? emailLookup(f.filter) : emailLookup(f);
+    if (lookup === undefined) return exact();
+    const key = fold(lookup.value);
+    let match: string;
+    if (lookup.op === "eq") match = `e.email = ${ctx.p.text(key)}`;
+    else {
+      const upper = prefixUpperBound(key);
+      match = `e.email >= ${ctx.p.text(key)}${upper === undefined ? "" : ` AND e.email < ${ctx.p.text(upper)}`}`;
+    }
+    const ids = `ARRAY(SELECT e.id FROM ${emails.table} e WHERE e.tenant = ${emails.tenant} AND e.type = ${emails.type} AND ${match})`;
+    return `(r.id = ANY (${ids}) AND ${exact()})`;
   }
 
   const compile: FilterCompiler = (f) => {

@@ -15,6 +15,11 @@ export interface CompileContext {
   readonly p: Params;
   /** Schema-qualified name of one of the store's SQL functions. */
   readonly fn: (name: "instant_ms" | "lookup_key") => string;
+  /**
+   * The addresses table (sql/emails.ts) and the placeholders of the statement's tenant and type:
+   * with them, `emails.value eq` and `sw` are looked up there first.
+   */
+  readonly emails?: { readonly table: string; readonly tenant: string; readonly type: string } | undefined;
 }
 
 const ORDER_OPS: Readonly<Partial<Record<CompareOperator, string>>> = { gt: ">", ge: ">=", lt: "<", le: "<=" };

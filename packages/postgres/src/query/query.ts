@@ -11,6 +11,7 @@
 import type { QueryResult, StoreQuery } from "@scimkit/core/store";
 import { Params } from "../sql/params.js";
 import { totalOf } from "../sql/counts.js";
+import { emailsTable } from "../sql/emails.js";
 import { groupsCall, membersCall, toMembers, toMemberships } from "../sql/members.js";
 import type { Scope } from "../sql/resources.js";
 import { RESOURCE_COLUMNS, num, toResource } from "../sql/rows.js";
@@ -24,8 +25,13 @@ function context(s: Scope, p: Params): CompileContext {
 
 /** The WHERE clause, built into `p`; a statement may use it twice (its placeholders repeat). */
 function where(s: Scope, type: string, query: StoreQuery, p: Params): string {
-  const parts = [`r.tenant = ${p.add(s.tenant)}`, `r.type = ${p.add(type)}`];
-  if (query.filter) parts.push(filterCompiler(s.t.members, context(s, p))(query.filter));
+  const tenant = p.add(s.tenant);
+  const typeParam = p.add(type);
+  const parts = [`r.tenant = ${tenant}`, `r.type = ${typeParam}`];
+  if (query.filter) {
+    const emails = { table: emailsTable(s.t), tenant, type: typeParam };
+    parts.push(filterCompiler(s.t.members, { ...context(s, p), emails })(query.filter));
+  }
   return parts.join(" AND ");
 }
 
