@@ -101,7 +101,7 @@ describe("returned: never and writeOnly, from an extension's definitions", () =>
     ];
     for (const r of responses) expect(r.status).toBe(200 + (r === res ? 1 : 0));
     const text = JSON.stringify(responses.map((r) => r.body));
-    for (const secret of ["s3cret-value", "n3w-secret", "999", "m4terial"]) expect(text).not.toContain(secret);
+    for (const secret of ["s3cret-value", "n3w-secret", '"999"', "m4terial"]) expect(text).not.toContain(secret);
     // Asking for only the hidden values shows nothing of the extension at all.
     expect(responses[1]?.body[VAULT]).toBeUndefined();
     expect(responses[1]?.body.id).toBe(id);
