@@ -278,8 +278,8 @@ export const migrations: readonly Migration[] = [
     name: "e-mail addresses in a table of their own, for eq and sw through a btree",
     // The GIN index on email_values served equality only, and only when the planner's statistics
     // said so; a prefix (`emails.value sw`) scanned the tenant. One row per address, keyed by
-    // (tenant, type, address, id), serves both as an index range whatever the statistics, and
-    // replaces the GIN index. Row triggers keep it in step with email_values: on INSERT, on an
+    // (tenant, type, address, id), serves both as an index range, and replaces the GIN index (see
+    // the README for the plans PostgreSQL 15 makes before the tables have statistics). Row triggers keep it in step with email_values: on INSERT, on an
     // UPDATE that changes the addresses (the store sets the column on every replace), on DELETE;
     // TRUNCATE empties it. CREATE TRIGGER holds writers off until this migration commits, so no
     // write falls between the triggers and the copy of the addresses already there.
