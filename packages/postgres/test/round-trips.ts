@@ -1,9 +1,9 @@
 /**
  * Counting what the store costs the database, below the driver, so BEGIN and COMMIT count too:
  *
- * - `countingPool` wraps a node-postgres pool and counts statements and round trips: a statement
- *   sent while another is still unanswered on the same client (a pipelining client) shares that
- *   one's round trip.
+ * - `countingPool` wraps a node-postgres pool and counts statements and round trips: on a
+ *   pipelining client, a statement sent while another is still unanswered shares that one's round
+ *   trip; any other client sends it only once that one is answered.
  * - `countingPglite` wraps a PGlite instance and counts statements, with the BEGIN and COMMIT its
  *   `transaction` runs itself; in-process, a statement is a round trip.
  */
@@ -48,7 +48,8 @@ export function countingPool(pool: pg.Pool): Counter & { readonly pool: PgPoolLi
       async query(query: string | PgQueryConfig, values?: unknown[]) {
         c.counts.statements += 1;
         c.counts.texts.push(first(typeof query === "string" ? query : query.text));
-        if (inFlight === 0) c.counts.roundTrips += 1;
+        // A client that does not pipeline queues a statement until the one before it is answered.
+        if (inFlight === 0 || client.pipeline !== true) c.counts.roundTrips += 1;
         inFlight += 1;
         try {
           return await client.query(query, values);

@@ -151,7 +151,11 @@ function requestReview(settings: PolicySettings, journal: Journal): RequestRevie
     async beforeDelete(resource) {
       if (resource.resourceType === "User") {
         const policy = await policyNow();
-        const blocked = await deprovisionBlocked(tx, policy, resource);
+        // Independent reads, asked together: a pipelining store answers both in one round trip.
+        const [blocked, setting] = await Promise.all([
+          deprovisionBlocked(tx, policy, resource),
+          deprovisioningFor(tx, journal.actor.directoryId, policy.deprovisioning),
+        ]);
         // Ignored rather than refused: an IdP that gets an error retries, and Entra quarantines a
         // job that keeps failing. The client sees 204, the user stays, the audit says why.
         if (blocked) {
@@ -163,10 +167,11 @@ function requestReview(settings: PolicySettings, journal: Journal): RequestRevie
           });
           return "handled";
         }
-        const setting = await deprovisioningFor(tx, journal.actor.directoryId, policy.deprovisioning);
         const mode = setting.onDelete === "tombstone" ? "tombstone" : "delete";
         if (mode === "tombstone") await writeTombstone(tx, resource, journal.at, journal.actor.directoryId);
-        await tx.deleteRecord(PENDING_DELETE, resource.id);
+        // A pending deletion is only ever recorded together with `deactivatedAt` (a deactivation
+        // under a grace period), and the two are cleared together: a user without it has none.
+        if (resource.internal["deactivatedAt"] !== undefined) await tx.deleteRecord(PENDING_DELETE, resource.id);
         await noteDeprovision(journal, policy, resource.id, mode, "delete", mode === "tombstone" ? {} : null);
         await rolesGone(journal, policy, resource.id, storedRoles(resource.internal));
         return "proceed";

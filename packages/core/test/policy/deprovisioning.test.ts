@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { createMemoryStore } from "../../src/index.js";
 import type { DeprovisionNotice } from "../../src/policy/index.js";
+import { PENDING_DELETE as PENDING_KIND } from "../../src/policy/records.js";
 import { createGroup, createUser, DAY, deactivate, patchOp, policyHarness, reactivate } from "./support.js";
 
 const roles = [{ id: "member", label: "Member" }];
@@ -180,6 +182,29 @@ describe("DELETE", () => {
     const entries = await h.server.audit(h.tenantId, { resourceId: ada });
     expect(entries.map((e) => e.operation)).toEqual(["create User", "delete User"]);
     expect(entries[1]).toMatchObject({ directoryId: h.directoryId, status: 204, after: null });
+  });
+
+  it("cancels the pending deletion of a user deleted during its grace period, and only that user's", async () => {
+    const store = createMemoryStore();
+    const h = await policyHarness(
+      { roles, deprovisioning: { onDeactivate: { deactivateThenDeleteAfterDays: 30 } } },
+      { store },
+    );
+    const pending = () =>
+      store.transaction(h.tenantId, async (tx) => (await tx.listRecords(PENDING_KIND)).map((r) => r.id), {
+        readOnly: true,
+      });
+    const ada = await createUser(h.call, "ada@example.com");
+    const bob = await createUser(h.call, "bob@example.com");
+    await deactivate(h.call, ada);
+    await deactivate(h.call, bob);
+    expect((await pending()).sort()).toEqual([ada, bob].sort());
+    expect((await h.call("DELETE", `/Users/${ada}`)).status).toBe(204);
+    expect(await pending()).toEqual([bob]);
+    // An active user never had a pending deletion, and deleting one leaves bob's.
+    const carl = await createUser(h.call, "carl@example.com");
+    expect((await h.call("DELETE", `/Users/${carl}`)).status).toBe(204);
+    expect(await pending()).toEqual([bob]);
   });
 
   it("under tombstone keeps a hidden copy and removes the user from GET, list, filter and search", async () => {
