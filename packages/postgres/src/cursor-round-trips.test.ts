@@ -3,53 +3,19 @@
  * and the total together), with a warm authentication cache, in the default order, sorted and
  * filtered, on PGlite and (when set) the PostgreSQL server. Counted below the driver.
  */
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { harness, user } from "../../core/test/support.js";
-import { freshSchema, PG_URL } from "../test/databases.js";
-import { countingPglite, countingPool, type Counter } from "../test/round-trips.js";
-import { createPgDriver, createPgliteDriver, createPostgresStore, migrate, type SqlDriver } from "./index.js";
+import { PG_URL } from "../test/databases.js";
+import { countedPglite, countedServer, type CountedDatabase } from "../test/round-trips.js";
+import { createPostgresStore } from "./index.js";
 
-interface Database {
-  readonly counter: Counter;
-  readonly driver: SqlDriver;
-  readonly schema: string;
-  dispose(): Promise<void>;
-}
-
-async function onPglite(): Promise<Database> {
-  const db = new PGlite();
-  const counter = countingPglite(db);
-  const driver = createPgliteDriver(counter.db);
-  await migrate(driver);
-  return { counter, driver, schema: "scimkit", dispose: () => db.close() };
-}
-
-async function onServer(): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: PG_URL, max: 4 });
-  const counter = countingPool(pool);
-  const driver = createPgDriver(counter.pool);
-  const schema = freshSchema("cursor_trips");
-  await migrate(driver, { schema });
-  return {
-    counter,
-    driver,
-    schema,
-    dispose: async () => {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await pool.end();
-    },
-  };
-}
-
-let open: Database | undefined;
+let open: CountedDatabase | undefined;
 afterEach(async () => {
   await open?.dispose();
   open = undefined;
 });
 
-async function cursorPageCosts(database: () => Promise<Database>): Promise<Record<string, number>> {
+async function cursorPageCosts(database: () => Promise<CountedDatabase>): Promise<Record<string, number>> {
   const db = await database();
   open = db;
   const fixed = new Date("2026-12-07T10:00:00.000Z");
@@ -96,9 +62,9 @@ const expected = {
 
 describe("a cursor page's round trips", () => {
   it("is one statement on PGlite, in every order", async () => {
-    expect(await cursorPageCosts(onPglite)).toEqual(expected);
+    expect(await cursorPageCosts(countedPglite)).toEqual(expected);
   });
   it.skipIf(!PG_URL)("is one statement on the PostgreSQL server, in every order", async () => {
-    expect(await cursorPageCosts(onServer)).toEqual(expected);
+    expect(await cursorPageCosts(() => countedServer("cursor_trips"))).toEqual(expected);
   });
 });

@@ -7,13 +7,11 @@
  * On the server the round trips are counted on a pool created with `pipeline: true`, where BEGIN
  * travels with a unit's first statement; the statement counts hold for any pool.
  */
-import { PGlite } from "@electric-sql/pglite";
-import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { harness, user, type Harness } from "../../core/test/support.js";
-import { freshSchema, PG_URL } from "../test/databases.js";
-import { countingPglite, countingPool, type Counter } from "../test/round-trips.js";
-import { createPgDriver, createPgliteDriver, createPostgresStore, migrate, type SqlDriver } from "./index.js";
+import { PG_URL } from "../test/databases.js";
+import { countedPglite, countedServer, type CountedDatabase, type Counter } from "../test/round-trips.js";
+import { createPostgresStore } from "./index.js";
 
 const patchOp = (...ops: unknown[]) => ({
   schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
@@ -28,45 +26,13 @@ interface Setup {
   readonly admins: string;
 }
 
-interface Database {
-  readonly counter: Counter;
-  readonly driver: SqlDriver;
-  readonly schema: string;
-  dispose(): Promise<void>;
-}
-
-async function onPglite(): Promise<Database> {
-  const db = new PGlite();
-  const counter = countingPglite(db);
-  const driver = createPgliteDriver(counter.db);
-  await migrate(driver);
-  return { counter, driver, schema: "scimkit", dispose: () => db.close() };
-}
-
-async function onServer(pipeline: boolean): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: PG_URL, max: 4, pipeline } as pg.PoolConfig);
-  const counter = countingPool(pool);
-  const driver = createPgDriver(counter.pool);
-  const schema = freshSchema("trips");
-  await migrate(driver, { schema });
-  return {
-    counter,
-    driver,
-    schema,
-    dispose: async () => {
-      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      await pool.end();
-    },
-  };
-}
-
-let open: Database | undefined;
+let open: CountedDatabase | undefined;
 afterEach(async () => {
   await open?.dispose();
   open = undefined;
 });
 
-async function setUp(database: () => Promise<Database>): Promise<Setup> {
+async function setUp(database: () => Promise<CountedDatabase>): Promise<Setup> {
   open = await database();
   const fixed = new Date("2026-12-07T10:00:00.000Z");
   const h = await harness({
@@ -95,7 +61,7 @@ async function cost(
 }
 
 /** Every request type, with what it costs. */
-async function costs(database: () => Promise<Database>) {
+async function costs(database: () => Promise<CountedDatabase>) {
   const s = await setUp(database);
   const out = {
     get: await cost(s, "GET", `/Users/${s.ada}`),
@@ -152,19 +118,19 @@ function expectStatements(c: Costs): void {
 
 describe("round trips per request on PGlite", () => {
   it("reads in one statement and writes in a handful, BEGIN and COMMIT included", async () => {
-    expectStatements(await costs(onPglite));
+    expectStatements(await costs(countedPglite));
   });
 });
 
 describe.runIf(PG_URL)("round trips per request on the PostgreSQL server", () => {
   it("sends the same statements as on PGlite", async () => {
-    const c = await costs(() => onServer(false));
+    const c = await costs(() => countedServer("trips"));
     expectStatements(c);
     for (const k of Object.keys(c) as (keyof Costs)[]) expect(c[k].roundTrips, k).toBe(c[k].statements);
   });
 
   it("with a pipelining pool, writes or deletes a user or writes a membership in at most 5 round trips, BEGIN and COMMIT included", async () => {
-    const c = await costs(() => onServer(true));
+    const c = await costs(() => countedServer("trips", true));
     expectStatements(c);
     const trips = Object.fromEntries(Object.entries(c).map(([k, v]) => [k, v.roundTrips]));
     expect(trips).toEqual({ get: 1, list: 1, page: 1, group: 1, post: 3, patch: 4, put: 4, member: 5, delete: 5 });

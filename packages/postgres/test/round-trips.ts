@@ -7,9 +7,19 @@
  * - `countingPglite` wraps a PGlite instance and counts statements, with the BEGIN and COMMIT its
  *   `transaction` runs itself; in-process, a statement is a round trip.
  */
-import type { PGlite } from "@electric-sql/pglite";
-import type pg from "pg";
-import type { PgClientLike, PgliteLike, PgPoolLike, PgQueryConfig } from "../src/index.js";
+import { PGlite } from "@electric-sql/pglite";
+import pg from "pg";
+import {
+  createPgDriver,
+  createPgliteDriver,
+  migrate,
+  type PgClientLike,
+  type PgliteLike,
+  type PgPoolLike,
+  type PgQueryConfig,
+  type SqlDriver,
+} from "../src/index.js";
+import { freshSchema, PG_URL } from "./databases.js";
 
 export interface Counts {
   statements: number;
@@ -102,4 +112,38 @@ export function countingPglite(db: PGlite): Counter & { readonly db: PgliteLike 
     close: () => db.close(),
   };
   return { ...c, db: wrapped };
+}
+
+/** A migrated store database whose statements and round trips are counted. */
+export interface CountedDatabase {
+  readonly counter: Counter;
+  readonly driver: SqlDriver;
+  readonly schema: string;
+  dispose(): Promise<void>;
+}
+
+export async function countedPglite(): Promise<CountedDatabase> {
+  const db = new PGlite();
+  const counter = countingPglite(db);
+  const driver = createPgliteDriver(counter.db);
+  await migrate(driver);
+  return { counter, driver, schema: "scimkit", dispose: () => db.close() };
+}
+
+/** On the server in SCIMKIT_TEST_PG_URL, in a fresh schema named after `name`, dropped by `dispose`. */
+export async function countedServer(name: string, pipeline = false): Promise<CountedDatabase> {
+  const pool = new pg.Pool({ connectionString: PG_URL, max: 4, pipeline } as pg.PoolConfig);
+  const counter = countingPool(pool);
+  const driver = createPgDriver(counter.pool);
+  const schema = freshSchema(name);
+  await migrate(driver, { schema });
+  return {
+    counter,
+    driver,
+    schema,
+    dispose: async () => {
+      await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await pool.end();
+    },
+  };
 }
