@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { createMemoryStore, createScimServer } from "@scimkit/core";
 import type { ResourceWrite } from "@scimkit/core/store";
+import { expectEachOnce, walkWhileWriting } from "../cursor-walk.js";
 
 const N = 100_000;
 const PAGE = 1000;
@@ -42,65 +43,20 @@ describe("a cursor walk of 100,000 users on the memory store", () => {
       }
     });
 
-    const call = async (method: string, path: string, body?: unknown) => {
-      const res = await server.fetch(
-        new Request(`https://app.example.com/scim/v2${path}`, {
-          method,
-          headers: { authorization: `Bearer ${token}`, "content-type": "application/scim+json" },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        }),
-      );
-      return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, unknown> };
-    };
-
-    const deleted = new Set<string>();
-    const lateIds: string[] = [];
-    const seen = new Map<string, number>();
-    let cursor = "";
-    let pages = 0;
-    let created = 0;
-    // A fixed pseudo-random sequence, so a failure can be replayed.
-    let seed = 12_345;
-    const pick = () => {
-      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-      return seeded[seed % N] ?? "";
-    };
-    const began = performance.now();
-    for (;;) {
-      const page = await call("GET", `/Users?count=${PAGE}&cursor=${cursor}&attributes=userName`);
-      expect(page.status).toBe(200);
-      pages++;
-      for (const r of page.body["Resources"] as { id: string }[]) seen.set(r.id, (seen.get(r.id) ?? 0) + 1);
-      const next = page.body["nextCursor"];
-      if (next === undefined) break;
-      cursor = String(next);
-      clock += 1000;
-      for (let k = 0; k < 3; k++) {
-        const late = await call("POST", "/Users", { userName: `late${created++}@example.com` });
-        expect(late.status).toBe(201);
-        lateIds.push(String(late.body["id"]));
-        const victim = pick();
-        if (!deleted.has(victim)) {
-          expect((await call("DELETE", `/Users/${victim}`)).status).toBe(204);
-          deleted.add(victim);
-        }
-        const renamed = pick();
-        if (!deleted.has(renamed)) {
-          const res = await call("PATCH", `/Users/${renamed}`, {
-            schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
-            Operations: [{ op: "replace", path: "userName", value: `renamed-${pages}-${k}-${renamed}@example.com` }],
-          });
-          expect(res.status).toBe(200);
-        }
-      }
-    }
-    const seconds = (performance.now() - began) / 1000;
-    expect(deleted.size).toBeGreaterThan(200);
-    expect([...seen.values()].filter((n) => n !== 1)).toEqual([]);
-    const missing = seeded.filter((id) => !deleted.has(id) && seen.get(id) !== 1);
-    expect(missing).toEqual([]);
-    // Users created during the walk sort after every cursor (created later), so each comes too.
-    expect(lateIds.filter((id) => seen.get(id) !== 1)).toEqual([]);
+    const walk = await walkWhileWriting({
+      server,
+      token,
+      seeded,
+      pageSize: PAGE,
+      roundsPerGap: 3,
+      seed: 12_345,
+      tick: () => {
+        clock += 1000;
+      },
+    });
+    expect(walk.deleted.size).toBeGreaterThan(200);
+    expectEachOnce(walk, seeded);
+    const { pages, seen, deleted, seconds } = walk;
     // Recorded for the report: the whole walk, HTTP included.
     console.info(`memory: ${pages} pages, ${seen.size} users, ${deleted.size} deleted, ${seconds.toFixed(1)} s`);
   }, 120_000);
