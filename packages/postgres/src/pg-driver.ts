@@ -50,7 +50,7 @@ export interface PgPoolLike extends PgClientLike {
 
 /**
  * Statement names by text. The store's statements are few and sent over and over; named, each is
- * parsed and planned once per connection instead of once per request (a third of the server's CPU
+ * parsed and planned once per connection instead of once per request (about a fifth of the server's CPU
  * for a POST). A name is a digest of the text, so two stores sharing a pool never give one name to
  * two texts. Texts past the cap (filters of ever new shapes) go unnamed, so neither this map nor
  * each connection's set of prepared statements grows without bound.
