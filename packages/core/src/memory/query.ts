@@ -1,7 +1,7 @@
 /**
  * Query evaluation for the memory store: an index lookup when the filter pins an indexed attribute
- * with `eq` or `sw` (alone, as one conjunct of an `and`, or inside a value path), otherwise a scan; then sort and page. Without a
- * filter or sort, a page is read straight from insertion order.
+ * with `eq` or `sw` (alone, as one conjunct of an `and`, or inside a value path), otherwise a scan;
+ * then sort and page. Without a filter or sort, a page is read straight from insertion order.
  */
 import type { Filter } from "../filter/ast.js";
 import { sortValue } from "../filter/evaluate.js";

@@ -18,8 +18,8 @@ import {
   jsonNonEmpty,
   jsonPresent,
   jsonTest,
+  keyTest,
   lookupTest,
-  prefixUpperBound,
   textNonEmpty,
   textTest,
   type CompileContext,
@@ -238,15 +238,9 @@ export function filterCompiler(membersTable: string, ctx: CompileContext): Filte
     const lookup =
       f.kind === "valuePath" && !f.attr.extension && f.attr.name === "emails" ? emailLookup(f.filter) : emailLookup(f);
     if (lookup === undefined) return exact();
-    const key = fold(lookup.value);
-    let match: string;
-    if (lookup.op === "eq") match = `e.email = ${ctx.p.text(key)}`;
-    else {
-      const upper = prefixUpperBound(key);
-      match = `e.email >= ${ctx.p.text(key)}${upper === undefined ? "" : ` AND e.email < ${ctx.p.text(upper)}`}`;
-    }
-    const ids = `ARRAY(SELECT e.id FROM ${emails.table} e WHERE e.tenant = ${emails.tenant} AND e.type = ${emails.type} AND ${match})`;
-    return `(r.id = ANY (${ids}) AND ${exact()})`;
+    const match = keyTest("e.email", lookup.op, fold(lookup.value), ctx);
+    const holders = `SELECT e.id FROM ${emails.table} e WHERE e.tenant = ${emails.tenant} AND e.type = ${emails.type}`;
+    return `(r.id = ANY (ARRAY(${holders} AND ${match})) AND ${exact()})`;
   }
 
   const compile: FilterCompiler = (f) => {

@@ -144,9 +144,16 @@ export function prefixUpperBound(prefix: string): string | undefined {
  * spans, which the index reads; the exact LIKE stays as a cheap check on the column itself.
  */
 export function lookupTest(column: string, op: "eq" | "sw", value: string, ctx: CompileContext): string {
-  const key = `${ctx.fn("lookup_key")}(${column})`;
+  const keyed = keyTest(`${ctx.fn("lookup_key")}(${column})`, op, value, ctx);
+  return op === "eq" ? keyed : `(${keyed} AND ${column} LIKE ${ctx.p.text(likePattern("sw", value))})`;
+}
+
+/**
+ * `eq` and `sw` on an indexed key `key` as an index reads them: equality, or the range of keys a
+ * prefix spans (code point order, `COLLATE "C"`).
+ */
+export function keyTest(key: string, op: "eq" | "sw", value: string, ctx: CompileContext): string {
   if (op === "eq") return `${key} = ${ctx.p.text(value)}`;
   const upper = prefixUpperBound(value);
-  const range = `${key} >= ${ctx.p.text(value)}${upper === undefined ? "" : ` AND ${key} < ${ctx.p.text(upper)}`}`;
-  return `(${range} AND ${column} LIKE ${ctx.p.text(likePattern("sw", value))})`;
+  return `${key} >= ${ctx.p.text(value)}${upper === undefined ? "" : ` AND ${key} < ${ctx.p.text(upper)}`}`;
 }
