@@ -25,19 +25,18 @@ const top =
   (name: string) =>
   (a: JsonObject): unknown =>
     a[name];
+/** `sub` of a complex value; undefined for anything else. */
+const pick = (v: unknown, sub: string): unknown =>
+  v !== null && typeof v === "object" && !Array.isArray(v) ? (v as JsonObject)[sub] : undefined;
 const subOf =
   (name: string, sub: string) =>
-  (a: JsonObject): unknown => {
-    const v = a[name];
-    return v !== null && typeof v === "object" && !Array.isArray(v) ? (v as JsonObject)[sub] : undefined;
-  };
+  (a: JsonObject): unknown =>
+    pick(a[name], sub);
 const eachSubOf =
   (name: string, sub: string) =>
   (a: JsonObject): unknown => {
     const v = a[name];
-    return Array.isArray(v)
-      ? v.map((e) => (e !== null && typeof e === "object" && !Array.isArray(e) ? (e as JsonObject)[sub] : undefined))
-      : undefined;
+    return Array.isArray(v) ? v.map((e) => pick(e, sub)) : undefined;
   };
 
 /** What the memory store indexes, by filter path (`name.familyName` for a sub-attribute). */
