@@ -4,6 +4,7 @@
  * 256-bit random secret needs no slow hash: there is nothing to brute-force. Verification compares
  * digests in constant time.
  */
+import * as crypto from "node:crypto";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 
 export const TOKEN_PREFIX = "scimkit_";
@@ -12,8 +13,14 @@ export function mintTokenSecret(): string {
   return `${TOKEN_PREFIX}${randomBytes(32).toString("base64url")}`;
 }
 
+/**
+ * `crypto.hash` (Node 20.12+) digests a short input in one call, about a third of the cost of a
+ * `Hash` object; every authenticated request digests its token, so older Nodes keep the object.
+ */
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
+
 export function digestToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
+  return oneShot ? oneShot("sha256", token, "hex") : createHash("sha256").update(token, "utf8").digest("hex");
 }
 
 export function digestsEqual(a: string, b: string): boolean {

@@ -8,7 +8,7 @@ import type { ScimReply } from "./exchange.js";
 export const SCIM_CONTENT_TYPE = "application/scim+json";
 
 export function scimJson(status: number, body: unknown, headers: Record<string, string> = {}): ScimReply {
-  return { status, headers: { "content-type": SCIM_CONTENT_TYPE, ...headers }, body: JSON.stringify(body) };
+  return { status, headers: Object.assign({ "content-type": SCIM_CONTENT_TYPE }, headers), body: JSON.stringify(body) };
 }
 
 export function noContent(headers: Record<string, string> = {}, status = 204): ScimReply {
