@@ -29,7 +29,7 @@ import { etagOf, notModified } from "../resources/etag.js";
 import { errorReply, noContent, scimJson, toScimError } from "./respond.js";
 import type { ScimReply, ScimRequest } from "./exchange.js";
 import { routeRequest, type Route } from "./route.js";
-import { runRead, runWrite, type RequestScope, type UnitOfWorkDeps } from "../engine/unit-of-work.js";
+import { runRead, runWrite, scopeFor, type RequestScope, type UnitOfWorkDeps } from "../engine/unit-of-work.js";
 import type { ScimLogger } from "../logger.js";
 import type { SchemaRegistry } from "../schema/registry.js";
 
@@ -138,15 +138,12 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       if (method !== "POST") throw methodNotAllowed("GET, POST");
       const body = await readJsonBody(request, deps.maxBodyBytes);
       return single(
-        await runWrite(deps, { ...scope, operation: `create ${typeId}`, resourceType: typeId }, (ctx) =>
-          createResource(ctx, typeId, body),
-        ),
+        await runWrite(deps, scopeFor(scope, `create ${typeId}`, typeId), (ctx) => createResource(ctx, typeId, body)),
         201,
       );
     }
     const id = route.id;
     const ifMatch = request.header("if-match");
-    const aimed = { resourceType: typeId, resourceId: id };
     switch (method) {
       case "GET":
         return runRead(deps, scope, async (ctx) => {
@@ -161,7 +158,7 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       case "PUT": {
         const body = await readJsonBody(request, deps.maxBodyBytes);
         return single(
-          await runWrite(deps, { ...scope, ...aimed, operation: `replace ${typeId}` }, (ctx) =>
+          await runWrite(deps, scopeFor(scope, `replace ${typeId}`, typeId, id), (ctx) =>
             replaceResource(ctx, typeId, id, body, ifMatch, needs),
           ),
           200,
@@ -174,14 +171,14 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
           caller.directory.patchResponse[typeId === "Group" ? "Group" : "User"] === "resource" ||
           asked.attributes.length > 0 ||
           asked.excludedAttributes.length > 0;
-        const written = await runWrite(deps, { ...scope, ...aimed, operation: `patch ${typeId}` }, (ctx) =>
+        const written = await runWrite(deps, scopeFor(scope, `patch ${typeId}`, typeId, id), (ctx) =>
           patchResource(ctx, typeId, id, body, ifMatch, wantsBody ? needs : NO_ANSWER),
         );
         if (!written) return noContent();
         return wantsBody ? single(written, 200) : noContent({ etag: etagOf(written.version) });
       }
       case "DELETE":
-        await runWrite(deps, { ...scope, ...aimed, operation: `delete ${typeId}` }, (ctx) =>
+        await runWrite(deps, scopeFor(scope, `delete ${typeId}`, typeId, id), (ctx) =>
           deleteResource(ctx, typeId, id, ifMatch),
         );
         return noContent();
@@ -213,7 +210,7 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       url,
       route,
       type.type.id,
-      { ...scope, operation: `${request.method} ${route.kind}` },
+      scopeFor(scope, `${request.method} ${route.kind}`),
       caller,
     );
   }
@@ -301,6 +298,8 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
         tol: toleranceContext(profiles[caller.directory.profile] ?? profiles.lenient),
         baseUrl: `${originOf(request, url, deps.trustProxy)}${routed.basePath}`,
         operation: `${request.method} ${routed.route.kind}`,
+        resourceType: undefined,
+        resourceId: undefined,
         deadline,
       };
       fired = scope.tol.fired;

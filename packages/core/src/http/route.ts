@@ -23,10 +23,10 @@ const directoryIdPattern = /^dir_[0-9a-z]{8,64}$/;
 
 const isEndpoint = (s: string | undefined) => s !== undefined && endpoints.includes(s.toLowerCase());
 
-function split(basePath: string, directoryAware: boolean): { basePath: string; directoryId: string | null } {
+/** The routed request, with the directory a per-directory base path names. */
+function routed(basePath: string, route: Route | null): RoutedRequest {
   const last = basePath.slice(basePath.lastIndexOf("/") + 1);
-  if (directoryAware && directoryIdPattern.test(last)) return { basePath, directoryId: last };
-  return { basePath, directoryId: null };
+  return { basePath, directoryId: directoryIdPattern.test(last) ? last : null, route };
 }
 
 /** Routes a URL path. `mountPath`, when the host gives one, is trusted over detection. */
@@ -63,7 +63,7 @@ export function routeRequest(pathname: string, mountPath?: string | undefined): 
     at = n - 2;
     route = { kind: "resource", endpoint: prev ?? "", id: last };
   } else {
-    return { ...split(mountPath ?? base(n), true), route: null };
+    return routed(mountPath ?? base(n), null);
   }
   const detected = base(at);
   if (mountPath !== undefined) {
@@ -75,5 +75,5 @@ export function routeRequest(pathname: string, mountPath?: string | undefined): 
       return { basePath: detected, directoryId: null, route: null };
     }
   }
-  return { ...split(detected, true), route };
+  return routed(detected, route);
 }

@@ -106,8 +106,9 @@ function requestReview(settings: PolicySettings, journal: Journal): RequestRevie
     const policy = await policyNow();
     const rolesOn = policy.roles.length > 0;
     await tx.deleteRecord(PENDING_DELETE, user.id);
-    let internal: JsonObject = { ...next.internal };
-    delete internal["deactivatedAt"];
+    // A copy without the key, not `delete` on it: deleting turns the object into a slow dictionary.
+    const { deactivatedAt: _, ...kept } = next.internal;
+    let internal: JsonObject = kept;
     if (rolesOn && !(await isExcluded(tx, user.id))) {
       const mapped = await mappingsNow();
       const groups = user.groups ?? (await tx.groupsOf([user.id])).get(user.id) ?? [];

@@ -19,7 +19,7 @@ import {
   loadForWrite,
   reviewed,
   storeCall,
-  writeOf,
+  revisionOf,
   type AnswerNeeds,
 } from "./write.js";
 
@@ -119,13 +119,7 @@ export async function patchResource(
   const plan = planned.value;
   const now = ctx.settings.now().toISOString();
   const version = current.version + 1;
-  const next = {
-    ...writeOf(current),
-    attributes: plan.attributes,
-    uniqueKey: uniqueKeyOf(typeId, plan.attributes, ctx.settings),
-    lastModified: now,
-    version,
-  };
+  const next = revisionOf(current, plan.attributes, uniqueKeyOf(typeId, plan.attributes, ctx.settings), now, version);
   const verdict = await reviewed(ctx, "patch", current, next, plan.password);
   if (verdict.thenDelete) {
     // The directory deletes users it deactivates: the deactivation is recorded, then the deletion.

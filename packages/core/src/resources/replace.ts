@@ -12,7 +12,7 @@ import type { JsonObject, Member, StoredResource } from "../store/types.js";
 import type { OperationContext } from "./context.js";
 import { resolveMembers } from "./members.js";
 import { uniqueKeyOf } from "./unique-key.js";
-import { changeOf, deleteStored, loadForWrite, reviewed, storeCall, writeOf, type AnswerNeeds } from "./write.js";
+import { changeOf, deleteStored, loadForWrite, reviewed, storeCall, revisionOf, type AnswerNeeds } from "./write.js";
 
 /** Replaces the resource; returns it as written, or null when the policy then deleted it. */
 export async function replaceResource(
@@ -39,13 +39,7 @@ export async function replaceResource(
   assertRequired(schemas, attributes);
   const now = ctx.settings.now().toISOString();
   const version = current.version + 1;
-  const planned = {
-    ...writeOf(current),
-    attributes,
-    uniqueKey: uniqueKeyOf(typeId, attributes, ctx.settings),
-    lastModified: now,
-    version,
-  };
+  const planned = revisionOf(current, attributes, uniqueKeyOf(typeId, attributes, ctx.settings), now, version);
   const verdict = await reviewed(ctx, "replace", current, planned, decoded.password);
   if (verdict.thenDelete) {
     // The directory deletes users it deactivates: the deactivation is recorded, then the deletion.

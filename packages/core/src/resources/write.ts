@@ -51,10 +51,27 @@ export async function loadForWrite(
   return current;
 }
 
-/** The part of a stored resource a write hands back to the store. */
-export function writeOf(r: StoredResource): ResourceWrite {
-  const { members: _m, groups: _g, ...write } = r;
-  return write;
+/**
+ * The next revision of a stored resource: its identity and internal data, the new attributes. Named
+ * field by field rather than spread from a copy: every PUT and PATCH builds one.
+ */
+export function revisionOf(
+  current: StoredResource,
+  attributes: JsonObject,
+  uniqueKey: string | null,
+  lastModified: string,
+  version: number,
+): ResourceWrite {
+  return {
+    id: current.id,
+    resourceType: current.resourceType,
+    attributes,
+    internal: current.internal,
+    uniqueKey,
+    created: current.created,
+    lastModified,
+    version,
+  };
 }
 
 /** Lets the policy review a user write; other writes pass as planned. */
