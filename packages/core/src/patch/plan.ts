@@ -4,11 +4,11 @@
  */
 import type { ToleranceContext } from "../compat/tolerances.js";
 import { badRequest, isScimError, ScimError } from "../errors.js";
-import { copyJson } from "../json-diff.js";
 import { err, ok, type Result } from "../result.js";
 import { isPlainObject } from "../schema/codec.js";
 import type { SchemaDefinition } from "../schema/attribute.js";
 import type { SchemaRegistry } from "../schema/registry.js";
+import type { JsonObject } from "../store/types.js";
 import { assertExtensionValues } from "../schema/rules.js";
 import { URN } from "../schema/urns.js";
 import { applyToAttribute } from "./attribute-ops.js";
@@ -128,6 +128,21 @@ function applyOperation(state: PatchState, operation: PatchOperation): void {
 }
 
 /**
+ * The attributes a plan edits: a copy of the top level and of each object on it (extension objects,
+ * whose keys operations set too). Deeper values are shared with the stored resource, not copied:
+ * operations build every value they change anew, so a PATCH touching `active` copies one level,
+ * not every e-mail and address.
+ */
+function editable(attributes: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const key of Object.keys(attributes)) {
+    const value = attributes[key];
+    if (value !== undefined) out[key] = isPlainObject(value) ? { ...(value as JsonObject) } : value;
+  }
+  return out;
+}
+
+/**
  * Plans a PATCH request against one resource: the attributes after every operation, the Group
  * member changes in request order, and the password if one was set. Each extension value the
  * operations changed is then checked by its host check (400 `invalidValue`, no plan). Pure: no
@@ -153,7 +168,7 @@ export function planPatch(
     typeId: target.typeId,
     targetId: target.id,
     tol,
-    attributes: copyJson(target.attributes),
+    attributes: editable(target.attributes),
     memberChanges: [],
     password: undefined,
   };

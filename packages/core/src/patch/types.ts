@@ -44,7 +44,11 @@ export interface PatchState {
   readonly typeId: string;
   readonly targetId: string;
   readonly tol: ToleranceContext;
-  /** A deep copy of the target's attributes that operations edit in place. */
+  /**
+   * The target's attributes, copied one level down: operations set and unassign keys of this object
+   * and of the extension objects in it (see `containerOf`), and build every changed value anew, so
+   * values they leave alone are shared with the stored resource and never written to.
+   */
   readonly attributes: JsonObject;
   readonly memberChanges: MemberChange[];
   password: string | undefined;

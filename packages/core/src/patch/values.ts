@@ -110,18 +110,37 @@ export function mergeComplex(
   return out;
 }
 
-/** Drops empty lists, empty complex values and empty extension objects: they mean "unassigned". */
+/**
+ * Drops empty lists, empty complex values and empty extension objects: they mean "unassigned".
+ * Edits `object` itself; a nested object that needs pruning is replaced by a pruned copy, never
+ * edited, since it may be shared with the stored resource.
+ */
 export function prune(object: JsonObject, depth = 2): void {
   for (const [key, value] of Object.entries(object)) {
-    if (Array.isArray(value)) {
-      const kept = value.filter((v) => !(asObject(v) && Object.keys(v as JsonObject).length === 0));
-      if (kept.length === 0) delete object[key];
-      else if (kept.length !== value.length) object[key] = kept;
-      continue;
-    }
-    const inner = asObject(value);
-    if (!inner) continue;
-    if (depth > 1) prune(inner, depth - 1);
-    if (Object.keys(inner).length === 0) delete object[key];
+    const next = pruned(value, depth);
+    if (next === undefined) delete object[key];
+    else if (next !== value) object[key] = next;
   }
+}
+
+/** `value` without its empty parts: the same value when nothing is empty, undefined when all is. */
+function pruned(value: JsonValue, depth: number): JsonValue | undefined {
+  if (Array.isArray(value)) {
+    const kept = value.filter((v) => !(asObject(v) && Object.keys(v as JsonObject).length === 0));
+    return kept.length === 0 ? undefined : kept.length === value.length ? value : kept;
+  }
+  const inner = asObject(value);
+  if (!inner) return value;
+  let copy: JsonObject | undefined;
+  if (depth > 1) {
+    for (const [key, v] of Object.entries(inner)) {
+      const next = pruned(v, depth - 1);
+      if (next === v) continue;
+      copy ??= { ...inner };
+      if (next === undefined) delete copy[key];
+      else copy[key] = next;
+    }
+  }
+  const out = copy ?? inner;
+  return Object.keys(out).length === 0 ? undefined : out;
 }

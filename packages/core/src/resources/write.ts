@@ -3,7 +3,7 @@
  * show), let the policy review a user write, write the resource once, and record the change.
  */
 import { ScimError } from "../errors.js";
-import { jsonDiff } from "../json-diff.js";
+import { sameJson } from "../json-diff.js";
 import type {
   JsonObject,
   Projection,
@@ -90,8 +90,8 @@ export async function reviewed(
 export function changesStored(current: StoredResource, next: ResourceWrite): boolean {
   return (
     current.uniqueKey !== next.uniqueKey ||
-    jsonDiff(current.attributes, next.attributes).length > 0 ||
-    jsonDiff(current.internal, next.internal as JsonObject).length > 0
+    !sameJson(current.attributes, next.attributes) ||
+    !sameJson(current.internal, next.internal)
   );
 }
 

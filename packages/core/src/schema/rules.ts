@@ -15,6 +15,7 @@
  *   (`returned: "never"`, writeOnly: a GET-then-PUT would otherwise wipe them), and readOnly ones.
  */
 import { badRequest } from "../errors.js";
+import { sameJson } from "../json-diff.js";
 import type { JsonObject, JsonValue } from "../json.js";
 import type { AttributeDefinition } from "./attribute.js";
 import { findByName, isPlainObject } from "./codec.js";
@@ -70,19 +71,6 @@ export function assertExtensionValues(t: ResourceTypeSchemas, attributes: JsonOb
     const path = problem.attribute === "" ? urn : `${urn}:${problem.attribute}`;
     throw badRequest("invalidValue", `Attribute "${path}" is invalid: ${problem.message}`);
   }
-}
-
-/** Structural equality of two JSON values, object keys in any order. */
-function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
-  const objA = asObject(a);
-  const objB = asObject(b);
-  if (!objA || !objB) return false;
-  const keys = Object.keys(objA);
-  return (
-    keys.length === Object.keys(objB).length && keys.every((k) => Object.hasOwn(objB, k) && sameJson(objA[k], objB[k]))
-  );
 }
 
 function assertLevel(defs: readonly AttributeDefinition[], container: JsonObject, prefix: string): void {
