@@ -98,11 +98,18 @@ const viewJson = (v: UserView | GroupView): JsonObject => v as unknown as JsonOb
 
 /** The events a change implies, in the order a host should see them. */
 export function eventsOf(change: ResourceChange, directoryId: string | null): NewEvent[] {
-  // Spread last in each event below: V8 builds a literal that opens with a spread and then gains
-  // properties on a slow path, and every write makes these.
-  const base = { directoryId, resourceType: change.resourceType, resourceId: change.id };
   const out: NewEvent[] = [];
   if (change.resourceType !== "User" && change.resourceType !== "Group") return out;
+  // Each event is one literal with every field named: a literal mixing a spread with its own keys
+  // (in either order) is built on V8's slow path, and every write makes these.
+  const event = (type: ScimEventType, data: NewEvent["data"], payload: JsonObject): NewEvent => ({
+    type,
+    data,
+    payload,
+    directoryId,
+    resourceType: change.resourceType,
+    resourceId: change.id,
+  });
   const isUser = change.resourceType === "User";
   const state = change.after ?? change.before ?? {};
   const creator = change.directoryId ?? null;
@@ -111,17 +118,16 @@ export function eventsOf(change: ResourceChange, directoryId: string | null): Ne
       ? userView(change.id, state, change.roles ? [...change.roles] : null, creator)
       : groupView(change.id, state, creator),
   );
-  const subject = isUser ? "user" : "group";
+  const payload = (changed?: string[]): JsonObject => {
+    const p: JsonObject = isUser ? { user: view } : { group: view };
+    if (changed !== undefined) p["changed"] = changed;
+    return p;
+  };
   const kind = isUser ? "user" : "group";
   if (change.operation === "create") {
-    out.push({
-      type: `${kind}.created`,
-      data: {},
-      payload: { [subject]: view, changed: changedPaths(diffOf(change)) },
-      ...base,
-    });
+    out.push(event(`${kind}.created`, {}, payload(changedPaths(diffOf(change)))));
   } else if (change.operation === "delete") {
-    out.push({ type: `${kind}.deleted`, data: {}, payload: { [subject]: view }, ...base });
+    out.push(event(`${kind}.deleted`, {}, payload()));
   } else {
     const diff = diffOf(change);
     const wasActive = change.before?.["active"] !== false;
@@ -129,16 +135,9 @@ export function eventsOf(change: ResourceChange, directoryId: string | null): Ne
     const rest = diff.filter((op) => op["path"] !== "/active");
     const changed = changedPaths(diff);
     if (rest.length > 0)
-      out.push({
-        type: `${kind}.updated`,
-        data: { diff: rest },
-        payload: { [subject]: view, changed: changed.filter((p) => p !== "active") },
-        ...base,
-      });
-    if (isUser && wasActive && !isActive)
-      out.push({ type: "user.deactivated", data: {}, payload: { user: view, changed: ["active"] }, ...base });
-    if (isUser && !wasActive && isActive)
-      out.push({ type: "user.reactivated", data: {}, payload: { user: view, changed: ["active"] }, ...base });
+      out.push(event(`${kind}.updated`, { diff: rest }, payload(changed.filter((p) => p !== "active"))));
+    if (isUser && wasActive && !isActive) out.push(event("user.deactivated", {}, payload(["active"])));
+    if (isUser && !wasActive && isActive) out.push(event("user.reactivated", {}, payload(["active"])));
   }
   const membership = (
     type: "membership.added" | "membership.removed",

@@ -49,7 +49,10 @@ const cases: [string, unknown[]][] = [
   ["path-less replace", [{ op: "replace", value: { active: false, displayName: "Babs" } }]],
   ["a sub-attribute", [{ op: "replace", path: "name.givenName", value: "Babs" }]],
   ["a complex merge", [{ op: "add", value: { name: { honorificPrefix: "Dr" } } }]],
-  ["a filtered element's sub-attribute", [{ op: "replace", path: 'emails[type eq "work"].value', value: "b@x.example" }]],
+  [
+    "a filtered element's sub-attribute",
+    [{ op: "replace", path: 'emails[type eq "work"].value', value: "b@x.example" }],
+  ],
   ["a filtered removal", [{ op: "remove", path: 'emails[type eq "home"]' }]],
   ["a new primary", [{ op: "add", path: "emails", value: [{ value: "new@x.example", type: "other", primary: true }] }]],
   ["an element's sub-attribute removed", [{ op: "remove", path: 'addresses[type eq "work"].locality' }]],

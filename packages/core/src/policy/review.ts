@@ -80,7 +80,7 @@ function requestReview(settings: PolicySettings, journal: Journal): RequestRevie
       await rolesGone(journal, policy, user.id, storedRoles(user.internal));
       return { write: next, thenDelete: true };
     }
-    let internal: JsonObject = { ...next.internal, deactivatedAt: journal.at };
+    let internal: JsonObject = Object.assign({}, next.internal, { deactivatedAt: journal.at });
     if (typeof rule === "object") {
       await tx.putRecord(PENDING_DELETE, {
         id: user.id,

@@ -27,7 +27,8 @@ export interface ResourceChange {
 }
 
 /** Client-visible attributes for change records (before/after), with externalId and id. */
-export const snapshotOf = (r: Pick<StoredResource, "id" | "attributes">): JsonObject => ({ id: r.id, ...r.attributes });
+export const snapshotOf = (r: Pick<StoredResource, "id" | "attributes">): JsonObject =>
+  Object.assign({ id: r.id }, r.attributes);
 
 // The audit entry and the events of one change need the same difference: compute it once.
 const diffs = new WeakMap<ResourceChange, JsonObject[]>();
