@@ -61,17 +61,21 @@ const lastRecord = defineRecord(
   z.object({ lastRequestAt: z.string().nullable(), lastError: lastErrorSchema }),
 );
 
+// Request times are kept as epoch milliseconds and written as ISO text only when read or flushed:
+// formatting a date on every request costs more than counting it.
+const iso = (ms: number): string => new Date(ms).toISOString();
+
 interface Bucket {
   readonly byStatus: Map<number, number>;
   readonly tolerances: Map<string, number>;
-  lastRequestAt: string;
+  lastRequestMs: number;
   lastError: LastError;
   /** Changed since it was last written to the store. */
   dirty: boolean;
 }
 
 interface Entry {
-  lastRequestAt: string | null;
+  lastRequestMs: number | null;
   lastError: LastError;
   readonly buckets: Map<number, Bucket>;
 }
@@ -117,26 +121,25 @@ export class HealthTracker {
   /** Counts one request. Memory only: the request path never waits on the store for health. */
   record(directoryId: string, status: number, detail?: string, tolerances: readonly string[] = []): void {
     let e = this.#entries.get(directoryId);
-    if (!e) this.#entries.set(directoryId, (e = { lastRequestAt: null, lastError: null, buckets: new Map() }));
-    const now = this.options.now();
-    const at = now.toISOString();
-    const minute = Math.floor(now.getTime() / 60_000);
-    e.lastRequestAt = at;
-    const error = status >= 400 && detail !== undefined ? { at, status, detail } : null;
+    if (!e) this.#entries.set(directoryId, (e = { lastRequestMs: null, lastError: null, buckets: new Map() }));
+    const ms = this.options.now().getTime();
+    const minute = Math.floor(ms / 60_000);
+    e.lastRequestMs = ms;
+    const error = status >= 400 && detail !== undefined ? { at: iso(ms), status, detail } : null;
     if (error) e.lastError = error;
     let bucket = e.buckets.get(minute);
     if (!bucket) {
       // Old minutes are dropped when a new one starts, so a busy directory prunes once a minute.
       for (const m of e.buckets.keys()) if (m <= minute - this.#windowMinutes) e.buckets.delete(m);
-      bucket = { byStatus: new Map(), tolerances: new Map(), lastRequestAt: at, lastError: null, dirty: true };
+      bucket = { byStatus: new Map(), tolerances: new Map(), lastRequestMs: ms, lastError: null, dirty: true };
       e.buckets.set(minute, bucket);
     }
     add(bucket.byStatus, status, 1);
     for (const name of tolerances) add(bucket.tolerances, name, 1);
-    bucket.lastRequestAt = at;
+    bucket.lastRequestMs = ms;
     if (error) bucket.lastError = error;
     bucket.dirty = true;
-    this.#unwrittenSince ??= now.getTime();
+    this.#unwrittenSince ??= ms;
     this.#arm();
   }
 
@@ -220,7 +223,7 @@ export class HealthTracker {
                   minute,
                   byStatus: Object.fromEntries([...b.byStatus].map(([s, n]) => [String(s), n])),
                   tolerances: Object.fromEntries(b.tolerances),
-                  lastRequestAt: b.lastRequestAt,
+                  lastRequestAt: iso(b.lastRequestMs),
                   lastError: b.lastError,
                 },
               });
@@ -229,7 +232,10 @@ export class HealthTracker {
             await lastRecord.put(tx, {
               id: directoryId,
               value: {
-                lastRequestAt: newer(stored?.lastRequestAt ?? null, entry.lastRequestAt),
+                lastRequestAt: newer(
+                  stored?.lastRequestAt ?? null,
+                  entry.lastRequestMs === null ? null : iso(entry.lastRequestMs),
+                ),
                 lastError: newerError(stored?.lastError ?? null, entry.lastError),
               },
             });
@@ -266,7 +272,7 @@ export class HealthTracker {
     const statuses = new Map<number, number>();
     const tolerances = new Map<string, number>();
     const own = this.#entries.get(directoryId);
-    let lastRequestAt = own?.lastRequestAt ?? null;
+    let lastRequestAt = own === undefined || own.lastRequestMs === null ? null : iso(own.lastRequestMs);
     let lastError = own?.lastError ?? null;
     for (const [minute, b] of own?.buckets ?? []) {
       if (minute <= since) continue;

@@ -96,6 +96,7 @@ function baseContext(
   tx: StoreTransaction,
   scope: RequestScope,
   record: (change: ResourceChange) => void,
+  at: string,
 ): OperationContext {
   const { supportsFilter, supportsSort } = deps.store.capabilities;
   return {
@@ -104,6 +105,7 @@ function baseContext(
     settings: deps.settings,
     tol: scope.tol,
     baseUrl: scope.baseUrl,
+    at,
     directoryId: scope.actor.directoryId,
     supportsFilter: supportsFilter ? (f, t) => supportsFilter(f, t) : always,
     supportsSort: supportsSort ? (s, t) => supportsSort(s, t) : always,
@@ -121,7 +123,12 @@ export function runRead<T>(
   return inSpan(deps.tracer, "scim.unit_of_work", { "scim.read_only": true }, () =>
     deps.store.transaction(
       scope.tenantId,
-      (tx) => work(baseContext(deps, tracedTransaction(deps.tracer, tx), scope, ignore)),
+      (tx) => {
+        const ctx = baseContext(deps, tracedTransaction(deps.tracer, tx), scope, ignore, "");
+        // A read writes nothing, so it reads the clock only if something asks for the time.
+        Object.defineProperty(ctx, "at", { get: () => deps.settings.now().toISOString() });
+        return work(ctx);
+      },
       { readOnly: true },
     ),
   );
@@ -156,11 +163,11 @@ export async function runWrite<T>(
           review?.changed(change);
         };
         const ctx: OperationContext = review
-          ? Object.assign(baseContext(deps, tx, scope, record), {
+          ? Object.assign(baseContext(deps, tx, scope, record, unit.at), {
               review: (plan: UserWritePlan) => review.review(plan),
               beforeDelete: (r: StoredResource) => review.beforeDelete(r),
             })
-          : baseContext(deps, tx, scope, record);
+          : baseContext(deps, tx, scope, record, unit.at);
         const done = await work(ctx);
         await review?.finish();
         // Past its deadline the write rolls back rather than commit late: a 503 then tells the truth

@@ -50,6 +50,11 @@ export interface OperationContext {
   readonly tol: ToleranceContext;
   /** Absolute SCIM base URL of this request, without a trailing slash. */
   readonly baseUrl: string;
+  /**
+   * When this unit of work happens (ISO 8601): `meta.lastModified` of what it writes and the time
+   * of its audit entries and events, one reading of the clock for all of them.
+   */
+  readonly at: string;
   /** The directory the request came through; resources it creates remember it. */
   readonly directoryId: string | null;
   /** The store's declared filter capability: false makes core filter, sort and page in memory. */

@@ -14,7 +14,7 @@ export async function createResource(ctx: OperationContext, typeId: string, body
   // A user created without `active` is active: every IdP treats a new account as enabled.
   if (typeId === "User" && attributes["active"] === undefined) attributes["active"] = true;
   assertRequired(ctx.registry.resourceType(typeId), attributes);
-  const now = ctx.settings.now().toISOString();
+  const now = ctx.at;
   const id = ctx.settings.newId();
   const planned = {
     id,

@@ -20,8 +20,6 @@ export async function deleteResource(
   );
   if (ctx.beforeDelete && (await ctx.beforeDelete(current)) === "handled") return;
   ctx.record(
-    await storeCall(typeId, () =>
-      deleteStored(ctx.tx, current, ctx.settings.now().toISOString(), { expectedVersion: current.version }),
-    ),
+    await storeCall(typeId, () => deleteStored(ctx.tx, current, ctx.at, { expectedVersion: current.version })),
   );
 }

@@ -117,7 +117,7 @@ export async function patchResource(
   const planned = planPatch(ctx.registry, { typeId, id, attributes: current.attributes }, body, ctx.tol);
   if (!planned.ok) throw planned.error;
   const plan = planned.value;
-  const now = ctx.settings.now().toISOString();
+  const now = ctx.at;
   const version = current.version + 1;
   const next = revisionOf(current, plan.attributes, uniqueKeyOf(typeId, plan.attributes, ctx.settings), now, version);
   const verdict = await reviewed(ctx, "patch", current, next, plan.password);

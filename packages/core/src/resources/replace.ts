@@ -37,7 +37,7 @@ export async function replaceResource(
     attributes["active"] = current.attributes["active"];
   }
   assertRequired(schemas, attributes);
-  const now = ctx.settings.now().toISOString();
+  const now = ctx.at;
   const version = current.version + 1;
   const planned = revisionOf(current, attributes, uniqueKeyOf(typeId, attributes, ctx.settings), now, version);
   const verdict = await reviewed(ctx, "replace", current, planned, decoded.password);
