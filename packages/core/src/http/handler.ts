@@ -46,7 +46,8 @@ export interface HandlerDeps extends UnitOfWorkDeps {
   readonly discovery: DiscoveryOptions;
   readonly health: HealthTracker;
   readonly logger: ScimLogger;
-  readonly touch: (caller: Caller) => Promise<void>;
+  /** Notes the caller's last use; undefined when nothing is written (within the throttle window). */
+  readonly touch: (caller: Caller) => Promise<void> | undefined;
 }
 
 const methodNotAllowed = (allow: string) =>
@@ -286,7 +287,7 @@ export function createHandler(deps: HandlerDeps): (request: ScimRequest) => Prom
       caller = await authenticateRequest(request, url, routed.directoryId, deps.auth, (id) => void (aimedAt = id));
       deps.rateLimiter?.take(caller.directory.id);
       // The token's last-use note is bookkeeping, written off the request path.
-      void deps.touch(caller).catch(reportFailure);
+      deps.touch(caller)?.catch(reportFailure);
       const scope: RequestScope = {
         tenantId: caller.directory.tenantId,
         actor: {

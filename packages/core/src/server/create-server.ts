@@ -147,17 +147,20 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
   // Last-used times are written at most once per throttle window per token, not once per request.
   const throttleMs = (options.lastUsedThrottleSeconds ?? 60) * 1000;
   const lastWritten = new Map<string, number>();
-  const touch = async (caller: Caller) => {
+  // Not async: inside the throttle window (nearly every request) no promise is made at all.
+  const touch = (caller: Caller): Promise<void> | undefined => {
     const key = caller.tokenId ?? caller.directory.id;
     const t = now().getTime();
-    if (t - (lastWritten.get(key) ?? -Infinity) < throttleMs) return;
+    if (t - (lastWritten.get(key) ?? -Infinity) < throttleMs) return undefined;
     lastWritten.set(key, t);
     const at = new Date(t).toISOString();
-    await store.transaction(caller.directory.tenantId, async (tx) => {
-      for (const id of caller.tokenId === null ? [caller.directory.id] : [caller.directory.id, caller.tokenId]) {
-        await tx.putRecord(USAGE, { id, key: null, data: { lastUsedAt: at } });
-      }
-    });
+    const ids = caller.tokenId === null ? [caller.directory.id] : [caller.directory.id, caller.tokenId];
+    // Wrapped so a store that throws before its promise exists still ends in the caller's catch.
+    return Promise.resolve().then(() =>
+      store.transaction(caller.directory.tenantId, async (tx) => {
+        for (const id of ids) await tx.putRecord(USAGE, { id, key: null, data: { lastUsedAt: at } });
+      }),
+    );
   };
 
   const engine = {
