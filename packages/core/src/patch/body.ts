@@ -87,7 +87,9 @@ export function readPatchBody(body: unknown, tol: ToleranceContext): Result<read
       );
     }
     const path = read.data.path?.trim();
-    out.push({ op, ...(path ? { path } : {}), hasValue: Object.hasOwn(fields, "value"), value: fields["value"] });
+    const hasValue = Object.hasOwn(fields, "value");
+    // Two plain literals, not one with a conditional spread: this runs for every operation of every PATCH.
+    out.push(path ? { op, path, hasValue, value: fields["value"] } : { op, hasValue, value: fields["value"] });
   }
   return ok(out);
 }

@@ -29,7 +29,7 @@ export async function resolveMembers(
       }
       throw badRequest("invalidValue", `Member "${m.value}" is not a User or Group of this directory`);
     }
-    out.set(m.value, { value: m.value, type, ...(m.display !== undefined ? { display: m.display } : {}) });
+    out.set(m.value, m.display !== undefined ? { value: m.value, type, display: m.display } : { value: m.value, type });
   }
   return [...out.values()];
 }

@@ -133,9 +133,9 @@ export function decodeResourceBody(
   }
   // `required` is checked by the caller (schema/rules.ts) on what will be stored: a PUT keeps some
   // omitted values, and those count.
-  return {
-    attributes,
-    ...(result.password !== undefined ? { password: result.password } : {}),
-    ...(result.members !== undefined ? { members: result.members } : {}),
-  };
+  // Keys set one by one, not spread in conditionally: every POST and PUT decodes a body.
+  const decoded: { attributes: JsonObject; password?: string; members?: readonly MemberInput[] } = { attributes };
+  if (result.password !== undefined) decoded.password = result.password;
+  if (result.members !== undefined) decoded.members = result.members;
+  return decoded;
 }
