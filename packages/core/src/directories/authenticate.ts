@@ -9,6 +9,7 @@ import type { ScimStore } from "../store/types.js";
 import type { AuthCache } from "./auth-cache.js";
 import { DIRECTORY, TOKEN, directoryFromRecord, tokenRecord, type Directory, type TokenInfo } from "./model.js";
 import { digestToken, digestsEqual } from "./tokens.js";
+import { isoTime } from "../time.js";
 
 export interface Caller {
   readonly directory: Directory;
@@ -114,7 +115,7 @@ export async function authenticateRequest(
     const { info, directory } = found;
     if (routedDirectoryId === null) identified(directory.id);
     if (info.revokedAt !== null) throw unauthorized("The bearer token has been revoked");
-    if (info.expiresAt !== null && info.expiresAt <= options.now().toISOString())
+    if (info.expiresAt !== null && info.expiresAt <= isoTime(options.now()))
       throw unauthorized("The bearer token has expired");
     caller = { directory, tokenId: info.id };
   }

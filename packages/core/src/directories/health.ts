@@ -13,6 +13,7 @@ import type { ScimLogger } from "../logger.js";
 import { defineRecord, type RecordOperations } from "../store/define-record.js";
 import type { ScimStore } from "../store/types.js";
 import { DIRECTORY } from "./model.js";
+import { isoTime } from "../time.js";
 
 export interface DirectoryHealth {
   readonly lastRequestAt: string | null;
@@ -63,7 +64,7 @@ const lastRecord = defineRecord(
 
 // Request times are kept as epoch milliseconds and written as ISO text only when read or flushed:
 // formatting a date on every request costs more than counting it.
-const iso = (ms: number): string => new Date(ms).toISOString();
+const iso = (ms: number): string => isoTime(new Date(ms));
 
 interface Bucket {
   readonly byStatus: Map<number, number>;

@@ -23,6 +23,7 @@ import type { SchemaRegistry } from "../schema/registry.js";
 import type { ScimStore, StoreTransaction, StoredResource } from "../store/types.js";
 import { inSpan, tracedTransaction, type TracerLike } from "../telemetry/tracing.js";
 import { Journal, type EventInTransaction } from "./journal.js";
+import { isoTime } from "../time.js";
 
 /**
  * The policy's part in one write request, made fresh for each (so no state outlives a request):
@@ -126,7 +127,7 @@ export function runRead<T>(
       (tx) => {
         const ctx = baseContext(deps, tracedTransaction(deps.tracer, tx), scope, ignore, "");
         // A read writes nothing, so it reads the clock only if something asks for the time.
-        Object.defineProperty(ctx, "at", { get: () => deps.settings.now().toISOString() });
+        Object.defineProperty(ctx, "at", { get: () => isoTime(deps.settings.now()) });
         return work(ctx);
       },
       { readOnly: true },
@@ -150,7 +151,7 @@ export async function runWrite<T>(
         const unit = new Journal(
           tx,
           scope.actor,
-          deps.settings.now().toISOString(),
+          isoTime(deps.settings.now()),
           deps.registry,
           scope.tol.fired,
           deps.onEventInTransaction,
@@ -200,7 +201,7 @@ async function recordFailure(deps: UnitOfWorkDeps, scope: RequestScope, error: u
   const failure = toScimError(error);
   await deps.store
     .transaction(scope.tenantId, async (tx) => {
-      const unit = new Journal(tx, scope.actor, deps.settings.now().toISOString(), deps.registry, scope.tol.fired);
+      const unit = new Journal(tx, scope.actor, isoTime(deps.settings.now()), deps.registry, scope.tol.fired);
       unit.failure({
         operation: scope.operation,
         resourceType: scope.resourceType ?? null,

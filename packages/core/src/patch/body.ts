@@ -40,10 +40,11 @@ const opNames: readonly PatchOpName[] = ["add", "remove", "replace"];
 /** A copy of `object` with its keys lower-cased (the first of two keys differing only in case wins). */
 function lowerKeys(object: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(object)) {
+  // Keys, not entries: no pair array per key for the envelope and each of its operations.
+  for (const key of Object.keys(object)) {
     const lower = key.toLowerCase();
     // `__proto__` would set the copy's prototype rather than a key; no message attribute has that name.
-    if (lower !== "__proto__" && !Object.hasOwn(out, lower)) out[lower] = value;
+    if (lower !== "__proto__" && !Object.hasOwn(out, lower)) out[lower] = object[key];
   }
   return out;
 }

@@ -25,6 +25,7 @@ import { createReadApi, type GroupReads, type UserReads } from "./read-api.js";
 import { checkOptionKeys } from "./option-keys.js";
 import type { ScimServerOptions } from "./options.js";
 import { createPolicy, type PolicyAdmin } from "../policy/index.js";
+import { isoTime } from "../time.js";
 
 export interface ScimServer {
   /** Serves one SCIM request. Mount it with an adapter or call it directly. */
@@ -115,7 +116,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     person,
   });
   const journalOf = (tx: StoreTransaction, directoryId: string, person: Person | null) =>
-    new Journal(tx, hostActor(directoryId, person), now().toISOString(), registry, [], options.onEventInTransaction);
+    new Journal(tx, hostActor(directoryId, person), isoTime(now()), registry, [], options.onEventInTransaction);
   const admin = new DirectoryAdmin(
     store,
     now,
@@ -153,7 +154,7 @@ export function createScimServer(options: ScimServerOptions = {}): ScimServer {
     const t = now().getTime();
     if (t - (lastWritten.get(key) ?? -Infinity) < throttleMs) return undefined;
     lastWritten.set(key, t);
-    const at = new Date(t).toISOString();
+    const at = isoTime(new Date(t));
     const ids = caller.tokenId === null ? [caller.directory.id] : [caller.directory.id, caller.tokenId];
     // Wrapped so a store that throws before its promise exists still ends in the caller's catch.
     return Promise.resolve().then(() =>
