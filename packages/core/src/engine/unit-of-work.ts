@@ -124,12 +124,7 @@ export function runRead<T>(
   return inSpan(deps.tracer, "scim.unit_of_work", { "scim.read_only": true }, () =>
     deps.store.transaction(
       scope.tenantId,
-      (tx) => {
-        const ctx = baseContext(deps, tracedTransaction(deps.tracer, tx), scope, ignore, "");
-        // A read writes nothing, so it reads the clock only if something asks for the time.
-        Object.defineProperty(ctx, "at", { get: () => isoTime(deps.settings.now()) });
-        return work(ctx);
-      },
+      (tx) => work(baseContext(deps, tracedTransaction(deps.tracer, tx), scope, ignore, isoTime(deps.settings.now()))),
       { readOnly: true },
     ),
   );
