@@ -16,6 +16,7 @@ export function mintTokenSecret(): string {
 /**
  * `crypto.hash` (Node 20.12+) digests a short input in one call, about a third of the cost of a
  * `Hash` object; every authenticated request digests its token, so older Nodes keep the object.
+ * Read from the namespace: a named import of it would fail to load on Node 20.9 to 20.11.
  */
 const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
 
