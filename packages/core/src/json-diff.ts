@@ -3,6 +3,7 @@
  * without named ESM exports, so it is reached through its default export in every module system.
  */
 import jsonPatch from "fast-json-patch";
+import { isPlainObject } from "./schema/codec.js";
 import type { JsonObject, JsonValue } from "./store/types.js";
 
 const pointer = (key: string) => `/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
@@ -48,9 +49,6 @@ export function copyJson<T>(value: T): T {
   return out as T;
 }
 
-const plainObject = (v: JsonValue | undefined): v is JsonObject =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
-
 /**
  * Structural equality of two JSON values, object keys in any order: `jsonDiff(a, b)` is empty
  * exactly when this holds, but this stops at the first difference and builds nothing.
@@ -58,7 +56,10 @@ const plainObject = (v: JsonValue | undefined): v is JsonObject =>
 export function sameJson(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
   if (a === b) return true;
   if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
-  if (!plainObject(a) || !plainObject(b)) return false;
+  if (!isPlainObject(a) || !isPlainObject(b)) return false;
   const keys = Object.keys(a);
-  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && sameJson(a[k], b[k]));
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((k) => Object.hasOwn(b, k) && sameJson(a[k] as JsonValue, b[k] as JsonValue))
+  );
 }
